@@ -1,0 +1,151 @@
+import { type RestError, systemError } from './rest/errors.ts';
+
+/**
+ * Faults a test switches on to see how a client copes. Each applies to HTTP requests (a batch is
+ * one request, matched as `batch`), optionally only to some methods, for the next `count`
+ * matching requests and/or until `durationMs` has passed, with an optional `probability`
+ * drawn from a seeded generator (so a run is repeatable). With `count` it is deterministic.
+ */
+export type FaultKind =
+  | 'rate-limit' // 503 QUERY_LIMIT_EXCEEDED
+  | 'internal-error' // 500 INTERNAL_SERVER_ERROR
+  | 'overload' // OVERLOAD_LIMIT
+  | 'operation-time-limit' // 429 OPERATION_TIME_LIMIT
+  | 'expired-token' // 401 expired_token
+  | 'latency' // answers normally after `latencyMs`
+  | 'drop-connection'; // destroys the socket without answering
+
+export interface Fault {
+  kind: FaultKind;
+  /** Method names this fault applies to (case-insensitive); all when absent. */
+  methods?: string[];
+  /** How many matching requests it hits; unlimited when absent. */
+  count?: number;
+  /** Window from injection; unlimited when absent. */
+  durationMs?: number;
+  /** Chance per matching request, 0..1; always when absent. */
+  probability?: number;
+  /** For `latency`. */
+  latencyMs?: number;
+  /** Optional label, shown by the inspection endpoint. */
+  id?: string;
+}
+
+export interface ActiveFault extends Fault {
+  id: string;
+  injectedAt: number;
+  hits: number;
+}
+
+export type FaultOutcome =
+  | { type: 'pass'; delayMs: number }
+  | { type: 'error'; delayMs: number; error: RestError }
+  | { type: 'drop'; delayMs: number };
+
+export const FAULT_KINDS: readonly FaultKind[] = [
+  'rate-limit',
+  'internal-error',
+  'overload',
+  'operation-time-limit',
+  'expired-token',
+  'latency',
+  'drop-connection',
+];
+
+/** mulberry32: small, seedable, good enough for fault dice. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function errorFor(kind: FaultKind): RestError | null {
+  switch (kind) {
+    case 'rate-limit':
+      return systemError('QUERY_LIMIT_EXCEEDED');
+    case 'internal-error':
+      return systemError('INTERNAL_SERVER_ERROR');
+    case 'overload':
+      return systemError('OVERLOAD_LIMIT');
+    case 'operation-time-limit':
+      return systemError('OPERATION_TIME_LIMIT');
+    case 'expired-token':
+      return systemError('expired_token');
+    default:
+      return null;
+  }
+}
+
+export class FaultController {
+  private active: ActiveFault[] = [];
+  private seq = 0;
+  private random: () => number;
+  private readonly seed: number;
+  private readonly now: () => number;
+
+  constructor(seed: number, now: () => number = Date.now) {
+    this.seed = seed;
+    this.random = prng(seed);
+    this.now = now;
+  }
+
+  inject(fault: Fault): string {
+    if (!FAULT_KINDS.includes(fault.kind)) throw new Error(`unknown fault kind: ${String(fault.kind)}`);
+    const id = fault.id ?? `fault-${++this.seq}`;
+    this.active.push({ ...fault, id, injectedAt: this.now(), hits: 0 });
+    return id;
+  }
+
+  remove(id: string): void {
+    this.active = this.active.filter((f) => f.id !== id);
+  }
+
+  clear(): void {
+    this.active = [];
+    this.random = prng(this.seed);
+  }
+
+  list(): ActiveFault[] {
+    this.expire();
+    return this.active.map((f) => ({ ...f }));
+  }
+
+  private expire(): void {
+    const now = this.now();
+    this.active = this.active.filter(
+      (f) =>
+        (f.count === undefined || f.hits < f.count) &&
+        (f.durationMs === undefined || now - f.injectedAt < f.durationMs),
+    );
+  }
+
+  /** Decides what happens to one HTTP request for `method`. */
+  evaluate(method: string): FaultOutcome {
+    this.expire();
+    const name = method.toLowerCase();
+    let delayMs = 0;
+    let failure: FaultOutcome | null = null;
+    for (const f of this.active) {
+      if (f.methods && !f.methods.some((m) => m.toLowerCase() === name)) continue;
+      if (f.kind !== 'latency' && failure) continue;
+      if (f.probability !== undefined && this.random() >= f.probability) continue;
+      f.hits++;
+      if (f.kind === 'latency') {
+        delayMs += f.latencyMs ?? 1000;
+      } else if (f.kind === 'drop-connection') {
+        failure = { type: 'drop', delayMs: 0 };
+      } else {
+        const error = errorFor(f.kind);
+        if (error) failure = { type: 'error', delayMs: 0, error };
+      }
+    }
+    this.expire();
+    if (failure) return { ...failure, delayMs };
+    return { type: 'pass', delayMs };
+  }
+}

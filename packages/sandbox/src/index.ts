@@ -1,0 +1,109 @@
+import type { Counters } from './counters.ts';
+import type { ActiveFault, Fault } from './faults.ts';
+import { createMethodRegistry } from './rest/methods/index.ts';
+import type { RateLimitOptions } from './rest/rate-limit.ts';
+import { type SandboxOptions, SandboxRuntime } from './runtime.ts';
+import { seedDemo, seedEmpty } from './seed/demo.ts';
+import { SeedHelpers } from './seed/helpers.ts';
+import { createApp, listen } from './server.ts';
+import type { PortalState } from './state/portal-state.ts';
+import type { Delivery } from './state/types.ts';
+
+export type { CountersSnapshot } from './counters.ts';
+export type { ActiveFault, Fault, FaultKind } from './faults.ts';
+export type { OperatingLimitOptions } from './rest/operating.ts';
+export { DOCUMENTED_OPERATING_LIMIT } from './rest/operating.ts';
+export type { RateLimitOptions } from './rest/rate-limit.ts';
+export { ENTERPRISE_RATE_LIMIT, STANDARD_RATE_LIMIT } from './rest/rate-limit.ts';
+export { type Dataset, DEFAULT_DOMAIN, DEFAULT_SEED, type SandboxOptions } from './runtime.ts';
+export { DEMO_ADMIN_IDS, DEMO_DISMISSED_IDS, DEMO_EMPLOYEES, DEMO_REFERENCE_DATE } from './seed/demo.ts';
+export { SeedHelpers } from './seed/helpers.ts';
+export { PortalState } from './state/portal-state.ts';
+export type * from './state/types.ts';
+
+export interface SandboxPortal {
+  /** `http://127.0.0.1:PORT` */
+  url: string;
+  domain: string;
+  /** `auth[member_id]` of delivered events. */
+  memberId: string;
+  /** `auth[application_token]` of delivered events. */
+  applicationToken: string;
+  /** `http://127.0.0.1:PORT/rest/{userId}/{code}/`; the webhook is created on first use. */
+  webhookUrl(userId: number): string;
+  state: PortalState;
+  faults: {
+    /** Returns the fault's id. */
+    inject(fault: Fault): string;
+    remove(id: string): void;
+    clear(): void;
+    list(): ActiveFault[];
+  };
+  counters: Counters;
+  /** Builders that write state directly (no events, no counters). */
+  seed: SeedHelpers;
+  rateLimit: {
+    configure(options: RateLimitOptions | false): void;
+    /** Empties every bucket. */
+    reset(): void;
+  };
+  events: {
+    /** Every outbound event delivery attempt, oldest first. */
+    deliveries(): Delivery[];
+    /** Resolves when every delivery started so far has finished. */
+    flush(): Promise<void>;
+  };
+  /** Back to the initial dataset; counters, faults and buckets cleared; webhooks kept. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+/** Starts a Bitrix24 portal emulator on 127.0.0.1 (port 0 by default). */
+export async function createSandboxPortal(options: SandboxOptions = {}): Promise<SandboxPortal> {
+  const runtime = new SandboxRuntime(options, createMethodRegistry());
+  const load = () => {
+    runtime.state.clear();
+    if (runtime.dataset === 'demo') seedDemo(runtime.state, runtime.seed);
+    else seedEmpty(runtime.state);
+  };
+  load();
+  const reset = () => {
+    load();
+    runtime.counters.reset();
+    runtime.faults.clear();
+    runtime.bucket.reset();
+    runtime.operating.reset();
+  };
+  const app = createApp(runtime, { reset });
+  const server = await listen(app, options.host ?? '127.0.0.1', options.port ?? 0);
+  runtime.baseUrl = server.url;
+  return {
+    url: server.url,
+    domain: runtime.domain,
+    memberId: runtime.memberId,
+    applicationToken: runtime.applicationToken,
+    webhookUrl: (userId) => runtime.webhookUrl(userId),
+    state: runtime.state,
+    faults: {
+      inject: (f) => runtime.faults.inject(f),
+      remove: (id) => runtime.faults.remove(id),
+      clear: () => runtime.faults.clear(),
+      list: () => runtime.faults.list(),
+    },
+    counters: runtime.counters,
+    seed: new SeedHelpers(runtime.state),
+    rateLimit: {
+      configure: (o) => runtime.bucket.configure(o),
+      reset: () => runtime.bucket.reset(),
+    },
+    events: {
+      deliveries: () => [...runtime.state.deliveries],
+      flush: () => runtime.events.flush(),
+    },
+    reset,
+    close: async () => {
+      await runtime.events.flush();
+      await server.close();
+    },
+  };
+}
