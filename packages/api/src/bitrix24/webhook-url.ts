@@ -1,0 +1,77 @@
+/**
+ * Incoming-webhook URLs: `https://PORTAL/rest/{USER_ID}/{CODE}/`.
+ * The CODE is a password with the rights of the employee who created the hook, so everything
+ * that may end up in a log or an error message goes through `redact()`.
+ */
+
+export interface WebhookEndpoint {
+  /** `https://portal.example` — identifies the portal (and its rate-limit bucket). */
+  readonly origin: string;
+  readonly userId: number;
+  /** Base for method calls, ending in `/`. Contains the secret: never log it. */
+  readonly base: string;
+  /** The same URL with the code replaced by `***`, safe to print. */
+  readonly safeBase: string;
+  /** Replaces every occurrence of the webhook code in `text`. */
+  redact(text: string): string;
+}
+
+export interface ParseWebhookOptions {
+  /**
+   * Plain http is refused (the portal answers `INVALID_REQUEST: Https required` anyway and the
+   * code would cross the network in clear) except on loopback, where the sandbox listens.
+   */
+  allowInsecureHttp?: boolean;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+const MASK = '***';
+
+export class WebhookUrlError extends Error {
+  override readonly name = 'WebhookUrlError';
+}
+
+export function parseWebhookUrl(raw: string, options: ParseWebhookOptions = {}): WebhookEndpoint {
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    // The input may be a mistyped URL that still holds the code: do not echo it.
+    throw new WebhookUrlError('Webhook URL is not a valid URL');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new WebhookUrlError(`Webhook URL must use https, got ${url.protocol}`);
+  }
+  if (url.protocol === 'http:' && !options.allowInsecureHttp && !LOOPBACK.has(url.hostname)) {
+    throw new WebhookUrlError(`Webhook URL for ${url.host} must use https`);
+  }
+  if (url.search || url.hash || url.username || url.password) {
+    throw new WebhookUrlError(`Webhook URL for ${url.host} must not carry a query, fragment or credentials`);
+  }
+  const parts = url.pathname.split('/').filter(Boolean);
+  // Some people paste the URL of a concrete method (…/CODE/user.get.json); accept and strip it.
+  if (parts.length === 4 && parts[0] === 'rest' && /^[a-z][\w.]*$/i.test(parts[3] ?? '')) parts.pop();
+  const [rest, userIdText, code] = parts;
+  if (parts.length !== 3 || rest !== 'rest' || !userIdText || !code) {
+    throw new WebhookUrlError(`Webhook URL for ${url.host} must look like /rest/{USER_ID}/{CODE}/`);
+  }
+  if (!/^\d+$/.test(userIdText)) {
+    throw new WebhookUrlError(`Webhook URL for ${url.host}: USER_ID must be numeric`);
+  }
+  const origin = url.origin;
+  const secret = decodeURIComponent(code);
+  const encoded = encodeURIComponent(secret);
+  const redact = (text: string): string => {
+    if (!secret) return text;
+    let out = text.split(secret).join(MASK);
+    if (encoded !== secret) out = out.split(encoded).join(MASK);
+    return out;
+  };
+  return {
+    origin,
+    userId: Number(userIdText),
+    base: `${origin}/rest/${userIdText}/${encoded}/`,
+    safeBase: `${origin}/rest/${userIdText}/${MASK}/`,
+    redact,
+  };
+}
