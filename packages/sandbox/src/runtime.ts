@@ -5,6 +5,7 @@ import { FaultController } from './faults.ts';
 import { type OperatingLimitOptions, OperatingTracker } from './rest/operating.ts';
 import { LeakyBucket, type RateLimitOptions, STANDARD_RATE_LIMIT } from './rest/rate-limit.ts';
 import type { MethodRegistry } from './rest/registry.ts';
+import { SeedHelpers } from './seed/helpers.ts';
 import { PortalState } from './state/portal-state.ts';
 import type { Webhook } from './state/types.ts';
 
@@ -42,6 +43,8 @@ function hash(...parts: (string | number)[]): string {
 export class SandboxRuntime {
   readonly state = new PortalState();
   readonly counters = new Counters();
+  /** Entity builders over `state`, shared by REST methods and seeding. */
+  readonly build = new SeedHelpers(this.state);
   readonly faults: FaultController;
   readonly bucket: LeakyBucket;
   readonly operating: OperatingTracker;

@@ -107,6 +107,7 @@ export class SeedHelpers {
       system: authorId === 0,
       replyId: null,
       edited: false,
+      deleted: false,
       ...extra,
     };
     this.state.messages.set(m.id, m);

@@ -30,12 +30,11 @@ type Sequence =
   | 'delivery'
   | 'imEvent';
 
-/** One queued `im.v2` event; its payload shape lives in `events/im-v2.ts`. */
+/** One `im.v2` event in one subscriber's log; its payload shape lives in `events/im-v2.ts`. */
 export interface ImEventRecord {
   id: number;
   type: string;
-  /** Users whose subscription sees it (chat members at the time of the change). */
-  recipientIds: number[];
+  userId: number;
   date: string;
   /** Epoch ms, for the 24-hour retention. */
   at: number;

@@ -76,6 +76,8 @@ export interface Message {
   system: boolean;
   replyId: number | null;
   edited: boolean;
+  /** Deleted messages stay as a stub (empty text, `IS_DELETED: 'Y'`), as the messenger shows them. */
+  deleted: boolean;
 }
 
 export interface Notification {

@@ -1,7 +1,24 @@
 import { MethodRegistry } from '../registry.ts';
+import { calendarMethods } from './calendar.ts';
+import { diskMethods } from './disk.ts';
+import { eventMethods } from './events.ts';
+import { imMethods } from './im.ts';
+import { notifyMethods } from './im-notify.ts';
+import { imV2Methods } from './im-v2.ts';
+import { logMethods } from './log.ts';
+import { taskMethods } from './tasks.ts';
 import { userMethods } from './user.ts';
 
 /** Every REST method the sandbox implements. */
 export function createMethodRegistry(): MethodRegistry {
-  return new MethodRegistry().add(userMethods);
+  return new MethodRegistry()
+    .add(userMethods)
+    .add(notifyMethods)
+    .add(imMethods)
+    .add(imV2Methods)
+    .add(logMethods)
+    .add(taskMethods)
+    .add(calendarMethods)
+    .add(diskMethods)
+    .add(eventMethods);
 }

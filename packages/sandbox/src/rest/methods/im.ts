@@ -1,0 +1,204 @@
+import { recordMessageEvent } from '../../events/im-v2.ts';
+import type { Chat, Message } from '../../state/types.ts';
+import { formatDateTime } from '../envelope.ts';
+import { methodError } from '../errors.ts';
+import { dialogMessageView, imUserView } from '../im-view.ts';
+import { toBool } from '../params.ts';
+import { type MethodContext, type MethodDef, ok } from '../registry.ts';
+import { fullName } from '../user-view.ts';
+import { checkAttach } from './im-notify.ts';
+
+// Access errors answer 403, parameter errors 400: the message pages list "400, 403" without
+// saying which is which (*unconfirmed*).
+const accessError = () => methodError('ACCESS_ERROR', 'You do not have access to this dialog', 403);
+const cantEdit = () =>
+  methodError('CANT_EDIT_MESSAGE', "Time has expired for modification or you don't have access", 403);
+
+/**
+ * Resolves `DIALOG_ID` for the caller: `chatN` (members only: private chats stay invisible even
+ * to administrators) or a user id (the caller's private chat with them, created when `create`).
+ */
+function resolveDialog(ctx: MethodContext, dialogId: string, create: boolean): Chat | null {
+  const { portal, caller } = ctx;
+  const chatMatch = dialogId.match(/^chat(\d+)$/i);
+  if (chatMatch) {
+    const chat = portal.state.chats.get(Number(chatMatch[1]));
+    if (!chat) throw methodError('CHAT_ID_EMPTY', "Chat ID can't be empty");
+    if (!chat.memberIds.includes(caller.ID)) throw accessError();
+    return chat;
+  }
+  if (/^\d+$/.test(dialogId)) {
+    const other = Number(dialogId);
+    if (other <= 0 || !portal.state.user(other)) throw methodError('USER_ID_EMPTY', "User ID can't be empty");
+    return (
+      portal.state.privateChat(caller.ID, other) ??
+      (create ? portal.build.privateChat(caller.ID, other) : null)
+    );
+  }
+  // Workgroup chats (`sgN`) are not modelled.
+  throw accessError();
+}
+
+function messageById(ctx: MethodContext): Message {
+  const id = ctx.params.int('MESSAGE_ID');
+  const m = id === undefined ? undefined : ctx.portal.state.messages.get(id);
+  if (!m) throw methodError('MESSAGE_ID_ERROR', "Message ID can't be empty");
+  return m;
+}
+
+function softDelete(ctx: MethodContext, m: Message): void {
+  m.deleted = true;
+  m.text = '';
+  m.params = {};
+  recordMessageEvent(ctx.portal, 'ONIMV2MESSAGEDELETE', m);
+}
+
+/** Newest first without LAST_ID/FIRST_ID or with LAST_ID; oldest first after FIRST_ID (*unconfirmed*). */
+function selectMessages(chat: Chat, ctx: MethodContext): Message[] {
+  const { params, portal } = ctx;
+  const limit = Math.min(Math.max(params.int('LIMIT') ?? 20, 1), 50);
+  const lastId = params.int('LAST_ID');
+  const firstId = params.int('FIRST_ID');
+  const ids = chat.messageIds;
+  let picked: number[];
+  if (firstId !== undefined) {
+    picked = ids.filter((id) => id > firstId).slice(0, limit);
+  } else {
+    const below = lastId !== undefined ? ids.filter((id) => id < lastId) : ids;
+    picked = below.slice(-limit).reverse();
+  }
+  return picked.map((id) => portal.state.messages.get(id)).filter((m): m is Message => m !== undefined);
+}
+
+export const imMethods: MethodDef[] = [
+  {
+    // api-reference/chats/messages/im-message-add.md
+    name: 'im.message.add',
+    handler: (ctx) => {
+      const dialogId = ctx.params.str('DIALOG_ID') ?? '';
+      if (dialogId === '') throw methodError('USER_ID_EMPTY', 'Recipient identifier is not specified');
+      const chat = resolveDialog(ctx, dialogId, true) as Chat;
+      const text = ctx.params.str('MESSAGE') ?? '';
+      const attach = ctx.params.get('ATTACH');
+      if (text.trim() === '' && (attach === undefined || attach === '')) {
+        throw methodError('MESSAGE_EMPTY', 'Message text is not provided');
+      }
+      checkAttach(attach);
+      const params: Record<string, unknown> = {};
+      if (attach !== undefined && attach !== '') params.ATTACH = attach;
+      const m = ctx.portal.build.message(chat.id, ctx.caller.ID, text, {
+        system: toBool(ctx.params.get('SYSTEM') ?? 'N'),
+        replyId: ctx.params.int('REPLY_ID') ?? null,
+        params,
+      });
+      recordMessageEvent(ctx.portal, 'ONIMV2MESSAGEADD', m);
+      return ok(m.id);
+    },
+  },
+  {
+    // api-reference/chats/messages/im-message-update.md: author only; empty MESSAGE deletes.
+    name: 'im.message.update',
+    handler: (ctx) => {
+      const m = messageById(ctx);
+      if (m.authorId !== ctx.caller.ID || m.deleted) throw cantEdit();
+      const text = ctx.params.get('MESSAGE');
+      if (text !== undefined && (text === null || String(text) === '')) {
+        softDelete(ctx, m);
+        return ok(true);
+      }
+      const attach = ctx.params.get('ATTACH');
+      if (attach !== undefined) {
+        checkAttach(attach);
+        if (attach === 'N' || attach === '' || attach === null) delete m.params.ATTACH;
+        else m.params.ATTACH = attach;
+      }
+      if (text !== undefined) {
+        m.text = String(text);
+        m.edited = true;
+      } else if (attach !== undefined && toBool(ctx.params.get('IS_EDITED') ?? 'Y')) {
+        m.edited = true;
+      }
+      recordMessageEvent(ctx.portal, 'ONIMV2MESSAGEUPDATE', m);
+      return ok(true);
+    },
+  },
+  {
+    // api-reference/chats/messages/im-message-delete.md: the author, or an administrator in a
+    // group chat (BITRIX24.md). Deleting twice is refused (*unconfirmed*).
+    name: 'im.message.delete',
+    handler: (ctx) => {
+      const m = messageById(ctx);
+      const chat = ctx.portal.state.chats.get(m.chatId);
+      const mayDelete =
+        m.authorId === ctx.caller.ID || (ctx.caller.isAdmin && chat !== undefined && chat.type !== 'private');
+      if (!mayDelete || m.deleted) throw cantEdit();
+      softDelete(ctx, m);
+      return ok(true);
+    },
+  },
+  {
+    // api-reference/chats/messages/im-dialog-messages-get.md: participants only.
+    name: 'im.dialog.messages.get',
+    handler: (ctx) => {
+      const dialogId = ctx.params.str('DIALOG_ID') ?? '';
+      if (dialogId === '') throw methodError('DIALOG_ID_EMPTY', "Dialog ID can't be empty");
+      const chat = resolveDialog(ctx, dialogId, false);
+      if (!chat) return ok({ messages: [], users: [], files: [], chat_id: 0 });
+      const messages = selectMessages(chat, ctx);
+      const authorIds = [
+        ...new Set(messages.filter((m) => !m.system && m.authorId > 0).map((m) => m.authorId)),
+      ];
+      const users = authorIds
+        .map((id) => ctx.portal.state.user(id))
+        .filter((u) => u !== undefined)
+        .map(imUserView);
+      return ok({ messages: messages.map(dialogMessageView), users, files: [], chat_id: chat.id });
+    },
+  },
+  {
+    // The caller's chats, newest activity first. The docs give no page for im.recent.list here, so
+    // the item shape is *unconfirmed* (modelled on the messenger's recent list).
+    name: 'im.recent.list',
+    handler: (ctx) => {
+      const { params, portal, caller } = ctx;
+      const skipChat = toBool(params.get('SKIP_CHAT') ?? 'N');
+      const skipDialog = toBool(params.get('SKIP_DIALOG') ?? 'N');
+      const offset = Math.max(params.int('OFFSET') ?? 0, 0);
+      const limit = Math.min(Math.max(params.int('LIMIT') ?? 50, 1), 200);
+      const chats = [...portal.state.chats.values()].filter(
+        (c) =>
+          c.memberIds.includes(caller.ID) &&
+          !(skipChat && c.type !== 'private') &&
+          !(skipDialog && c.type === 'private'),
+      );
+      const lastOf = (c: Chat) => {
+        for (let i = c.messageIds.length - 1; i >= 0; i--) {
+          const m = portal.state.messages.get(c.messageIds[i] as number);
+          if (m) return m;
+        }
+        return undefined;
+      };
+      const rows = chats
+        .map((c) => ({ c, last: lastOf(c) }))
+        .sort((a, b) => (b.last?.date ?? b.c.dateCreate).localeCompare(a.last?.date ?? a.c.dateCreate));
+      const items = rows.slice(offset, offset + limit).map(({ c, last }) => {
+        const otherId = c.memberIds.find((id) => id !== caller.ID) ?? caller.ID;
+        const other = portal.state.user(otherId);
+        return {
+          id: c.type === 'private' ? String(otherId) : `chat${c.id}`,
+          chat_id: c.id,
+          type: c.type === 'private' ? 'user' : 'chat',
+          title: c.type === 'private' ? (other ? fullName(other) : '') : c.title,
+          message: last
+            ? { id: last.id, text: last.text, author_id: last.authorId, date: formatDateTime(last.date) }
+            : null,
+          counter: 0,
+          pinned: false,
+          unread: false,
+          date_update: formatDateTime(last?.date ?? c.dateCreate),
+        };
+      });
+      return ok({ items, hasMore: offset + limit < rows.length });
+    },
+  },
+];
