@@ -1,0 +1,140 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SandboxPortal } from '../src/index.ts';
+import { call, startPortal } from './helpers.ts';
+
+let portal: SandboxPortal;
+let admin: string;
+let alice: string;
+let bob: string;
+
+// Users in the empty dataset: 1 = admin; 2 = alice, 3 = bob, 4 = carol (employees).
+beforeAll(async () => {
+  portal = await startPortal({ dataset: 'empty' });
+  portal.seed.users(3);
+  admin = portal.webhookUrl(1);
+  alice = portal.webhookUrl(2);
+  bob = portal.webhookUrl(3);
+});
+afterAll(() => portal.close());
+
+describe('user.update', () => {
+  it('refuses a non-administrator with 400 ERROR_CORE access_denied (user-update.md)', async () => {
+    const r = await call(alice, 'user.update', { ID: 3, NAME: 'Mallory' });
+    expect(r.status).toBe(400);
+    expect(r.body).toEqual({ error: 'ERROR_CORE', error_description: 'access_denied' });
+    expect(portal.state.users.get(3)?.NAME).not.toBe('Mallory');
+  });
+
+  it('lets an administrator change personal fields and dismiss with ACTIVE N or false', async () => {
+    expect(
+      (await call(admin, 'user.update', { ID: 3, NAME: 'Anon', PERSONAL_BIRTHDAY: '', ACTIVE: 'N' })).body
+        .result,
+    ).toBe(true);
+    const u = portal.state.users.get(3);
+    expect(u?.NAME).toBe('Anon');
+    expect(u?.ACTIVE).toBe(false);
+    await call(admin, 'user.update', { ID: 3, ACTIVE: true });
+    expect(portal.state.users.get(3)?.ACTIVE).toBe(true);
+    const listed = await call(admin, 'user.get', { ID: 3 });
+    expect((listed.body.result as { ACTIVE: boolean }[])[0]?.ACTIVE).toBe(true);
+  });
+
+  it('refuses an unknown ID', async () => {
+    expect((await call(admin, 'user.update', { ID: 9999, NAME: 'x' })).body.error).toBe('ERROR_CORE');
+  });
+
+  it('stops a dismissed employee’s webhook', async () => {
+    await call(admin, 'user.update', { ID: 4, ACTIVE: 'N' });
+    const r = await call(portal.webhookUrl(4), 'user.current');
+    expect(r.status).toBe(401);
+    await call(admin, 'user.update', { ID: 4, ACTIVE: 'Y' });
+    expect((await call(portal.webhookUrl(4), 'user.current')).status).toBe(200);
+  });
+});
+
+describe('Live Feed', () => {
+  it('lets only the author or an administrator edit and delete a post', async () => {
+    const postId = (await call(alice, 'log.blogpost.add', { POST_MESSAGE: 'Hello', POST_TITLE: 'Hi' })).body
+      .result as number;
+    const denied = await call(bob, 'log.blogpost.update', { POST_ID: postId, POST_MESSAGE: 'hacked' });
+    expect(denied.status).toBe(400);
+    expect(denied.body).toEqual({ error: '', error_description: 'No permissions' });
+    expect((await call(bob, 'log.blogpost.delete', { POST_ID: postId })).body.error_description).toBe(
+      'No permissions',
+    );
+    expect(
+      (await call(alice, 'log.blogpost.update', { POST_ID: postId, POST_MESSAGE: 'Edited' })).status,
+    ).toBe(200);
+    expect(portal.state.posts.get(postId)?.text).toBe('Edited');
+    expect((await call(admin, 'log.blogpost.delete', { POST_ID: postId })).body.result).toBe(true);
+    expect(portal.state.posts.has(postId)).toBe(false);
+  });
+
+  it('hides posts addressed to others', async () => {
+    const postId = (await call(alice, 'log.blogpost.add', { POST_MESSAGE: 'Only for me', DEST: ['U2'] })).body
+      .result as number;
+    const forBob = await call(bob, 'log.blogpost.get', { POST_ID: postId });
+    expect(forBob.body.result).toEqual([]);
+    const forAlice = await call(alice, 'log.blogpost.get', { POST_ID: postId });
+    expect((forAlice.body.result as { DETAIL_TEXT: string }[])[0]?.DETAIL_TEXT).toBe('Only for me');
+    expect(
+      (await call(bob, 'log.blogcomment.add', { POST_ID: postId, TEXT: 'hi' })).body.error_description,
+    ).toBe('No post found');
+  });
+});
+
+describe('chats', () => {
+  it('lets only participants read a dialog (ACCESS_ERROR)', async () => {
+    const chat = portal.seed.chat([2, 3], { title: 'Project', type: 'chat' });
+    portal.seed.messages(chat.id, 3);
+    const outsider = await call(portal.webhookUrl(4), 'im.dialog.messages.get', {
+      DIALOG_ID: `chat${chat.id}`,
+    });
+    expect(outsider.status).toBe(403);
+    expect(outsider.body.error).toBe('ACCESS_ERROR');
+    const member = await call(alice, 'im.dialog.messages.get', { DIALOG_ID: `chat${chat.id}` });
+    expect((member.body.result as { messages: unknown[] }).messages).toHaveLength(3);
+  });
+
+  it('keeps private chats invisible to administrators', async () => {
+    const chat = portal.seed.privateChat(2, 3);
+    portal.seed.message(chat.id, 2, 'secret');
+    const r = await call(admin, 'im.dialog.messages.get', { DIALOG_ID: `chat${chat.id}` });
+    expect(r.body.error).toBe('ACCESS_ERROR');
+    const recent = await call(admin, 'im.recent.list');
+    expect(
+      (recent.body.result as { items: { chat_id: number }[] }).items.map((i) => i.chat_id),
+    ).not.toContain(chat.id);
+    const mine = await call(alice, 'im.dialog.messages.get', { DIALOG_ID: '3' });
+    expect((mine.body.result as { messages: { text: string }[] }).messages[0]?.text).toBe('secret');
+  });
+
+  it('lets only the author edit a message (CANT_EDIT_MESSAGE)', async () => {
+    const id = (await call(alice, 'im.message.add', { DIALOG_ID: '3', MESSAGE: 'hi bob' })).body
+      .result as number;
+    const r = await call(bob, 'im.message.update', { MESSAGE_ID: id, MESSAGE: 'changed' });
+    expect(r.body.error).toBe('CANT_EDIT_MESSAGE');
+    expect((await call(admin, 'im.message.delete', { MESSAGE_ID: id })).body.error).toBe('CANT_EDIT_MESSAGE');
+    expect((await call(alice, 'im.message.update', { MESSAGE_ID: id, MESSAGE: 'hi Bob!' })).body.result).toBe(
+      true,
+    );
+    const m = portal.state.messages.get(id);
+    expect(m?.text).toBe('hi Bob!');
+    expect(m?.edited).toBe(true);
+  });
+
+  it('lets an administrator delete in a group chat', async () => {
+    const chat = portal.seed.chat([1, 2, 3], { title: 'Team', type: 'chat' });
+    const m = portal.seed.message(chat.id, 2, 'to be removed');
+    expect((await call(bob, 'im.message.delete', { MESSAGE_ID: m.id })).body.error).toBe('CANT_EDIT_MESSAGE');
+    expect((await call(admin, 'im.message.delete', { MESSAGE_ID: m.id })).body.result).toBe(true);
+    expect(portal.state.messages.get(m.id)?.deleted).toBe(true);
+    expect(portal.state.messages.get(m.id)?.text).toBe('');
+    const listed = await call(alice, 'im.dialog.messages.get', { DIALOG_ID: `chat${chat.id}` });
+    const [stub] = (listed.body.result as { messages: { id: number; params: unknown }[] }).messages;
+    expect(stub?.params).toEqual({ IS_DELETED: 'Y' });
+    expect((await call(admin, 'im.message.delete', { MESSAGE_ID: 999_999 })).body.error).toBe(
+      'MESSAGE_ID_ERROR',
+    );
+  });
+});

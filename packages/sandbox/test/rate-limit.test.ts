@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { call, startPortal } from './helpers.ts';
+
+describe('rate limit (leaky bucket, limits.md)', () => {
+  it('answers 503 QUERY_LIMIT_EXCEEDED past the burst and recovers as the bucket drains', async () => {
+    const portal = await startPortal({ dataset: 'empty', rateLimit: { burst: 5, drainPerSecond: 20 } });
+    try {
+      const hook = portal.webhookUrl(1);
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i++) statuses.push((await call(hook, 'user.admin')).status);
+      expect(statuses.slice(0, 5).every((s) => s === 200)).toBe(true);
+      const refused = await call(hook, 'user.admin');
+      expect(refused.status).toBe(503);
+      expect(refused.body).toEqual({ error: 'QUERY_LIMIT_EXCEEDED', error_description: 'Too many requests' });
+      await new Promise((r) => setTimeout(r, 300));
+      expect((await call(hook, 'user.admin')).status).toBe(200);
+    } finally {
+      await portal.close();
+    }
+  });
+
+  it('counts a batch as one request', async () => {
+    const portal = await startPortal({ dataset: 'empty', rateLimit: { burst: 2, drainPerSecond: 0.01 } });
+    try {
+      const hook = portal.webhookUrl(1);
+      const cmd = Array.from({ length: 50 }, () => 'user.admin');
+      expect((await call(hook, 'batch', { cmd })).status).toBe(200);
+      expect((await call(hook, 'batch', { cmd })).status).toBe(200);
+      expect((await call(hook, 'batch', { cmd })).status).toBe(503);
+      expect(portal.counters.calls('user.admin')).toBe(100);
+    } finally {
+      await portal.close();
+    }
+  });
+
+  it('uses the standard plan by default and can be switched off at run time', async () => {
+    const portal = await createDefault();
+    try {
+      const hook = portal.webhookUrl(1);
+      let first503 = -1;
+      for (let i = 0; i < 60 && first503 < 0; i++)
+        if ((await call(hook, 'user.admin')).status === 503) first503 = i;
+      expect(first503).toBeGreaterThanOrEqual(50);
+      expect(first503).toBeLessThanOrEqual(55);
+      portal.rateLimit.configure(false);
+      expect((await call(hook, 'user.admin')).status).toBe(200);
+    } finally {
+      await portal.close();
+    }
+  });
+});
+
+async function createDefault() {
+  const { createSandboxPortal } = await import('../src/index.ts');
+  return createSandboxPortal({ dataset: 'empty' });
+}
