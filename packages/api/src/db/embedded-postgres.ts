@@ -1,0 +1,52 @@
+import { PGlite } from '@electric-sql/pglite';
+import { lockDataDir } from './data-dir-lock.ts';
+import { startPgliteServer } from './pglite-server.ts';
+
+export interface EmbeddedPostgresOptions {
+  /** Data folder of the database files, or `memory://` for a throw-away database. */
+  dataDir: string;
+  maxConnections?: number;
+  port?: number;
+}
+
+export interface EmbeddedPostgres {
+  url: string;
+  close(): Promise<void>;
+}
+
+export const MEMORY = 'memory://';
+
+/** Starts PGlite and serves it on a loopback port (see pglite-server.ts for why and how). */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
+  const inMemory = options.dataDir === MEMORY;
+  const unlock = inMemory ? async () => {} : await lockDataDir(options.dataDir);
+  let db: PGlite | undefined;
+  try {
+    db = await PGlite.create(options.dataDir);
+    const server = await startPgliteServer({
+      db,
+      ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
+      ...(options.port === undefined ? {} : { port: options.port }),
+    });
+    let closing: Promise<void> | undefined;
+    const pglite = db;
+    return {
+      url: server.url,
+      close: () => {
+        closing ??= (async () => {
+          try {
+            await server.close();
+            await pglite.close();
+          } finally {
+            await unlock();
+          }
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    await db?.close().catch(() => {});
+    await unlock();
+    throw error;
+  }
+}

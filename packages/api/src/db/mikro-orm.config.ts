@@ -1,0 +1,52 @@
+import path from 'node:path';
+import { Migrator } from '@mikro-orm/migrations';
+import { defineConfig, type Options } from '@mikro-orm/postgresql';
+import type { Logger } from 'pino';
+import type { DatabaseKind } from './database.ts';
+import { entities } from './entities.ts';
+import { FormattedMigrationGenerator } from './migration-generator.ts';
+import { ormLogging } from './orm-logger.ts';
+
+/** Committed migrations and the schema snapshot they were generated against. */
+export const MIGRATIONS_DIR = path.resolve(import.meta.dirname, '../migrations');
+
+export interface OrmConfigOptions {
+  url: string;
+  kind: DatabaseKind;
+  logger?: Logger | undefined;
+}
+
+/**
+ * Pool size. PostgreSQL: pg's usual 10. PGlite: our server runs one transaction at a time, so extra
+ * connections add no throughput; they only decide where a request waits. A few (4) let ORM requests wait in
+ * the server's single FIFO alongside pg-boss and worker processes (fair turns for everybody), instead of
+ * one at a time inside pg-pool, while staying well under the server's connection limit.
+ */
+const POOL = { postgres: { min: 0, max: 10 }, pglite: { min: 0, max: 4 } } as const;
+
+export function createOrmConfig({ url, kind, logger }: OrmConfigOptions): Options {
+  return defineConfig({
+    clientUrl: url,
+    entities,
+    extensions: [Migrator],
+    // Every request and job works in its own `orm.em.fork()`; the global EntityManager refuses queries.
+    allowGlobalContext: false,
+    pool: POOL[kind],
+    migrations: {
+      path: MIGRATIONS_DIR,
+      pathTs: MIGRATIONS_DIR,
+      glob: 'Migration*.ts',
+      emit: 'ts',
+      generator: FormattedMigrationGenerator,
+      // One name whatever the database is called (tests use random ones).
+      snapshotName: '.snapshot',
+      // The snapshot is written by `createMigration` only; start-up must never touch the source tree.
+      snapshotOnMigrate: false,
+      // A batch of pending migrations applies entirely or not at all.
+      transactional: true,
+      allOrNothing: true,
+      silent: !logger,
+    },
+    ...ormLogging(logger),
+  });
+}
