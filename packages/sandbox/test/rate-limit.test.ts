@@ -54,3 +54,35 @@ async function createDefault() {
   const { createSandboxPortal } = await import('../src/index.ts');
   return createSandboxPortal({ dataset: 'empty' });
 }
+
+describe('operating limit (limits.md), off by default', () => {
+  it('blocks a method with 429 OPERATION_TIME_LIMIT once its simulated time is spent, others go on', async () => {
+    const portal = await startPortal({
+      dataset: 'empty',
+      operatingLimit: {
+        limitSeconds: 1,
+        windowSeconds: 1,
+        basketSeconds: 0.25,
+        costSeconds: { 'user.admin': 0.4 },
+      },
+    });
+    try {
+      const hook = portal.webhookUrl(1);
+      const times: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const r = await call(hook, 'user.admin');
+        expect(r.status).toBe(200);
+        times.push((r.body.time as { operating: number }).operating);
+      }
+      expect(times[2]).toBeCloseTo(1.2);
+      const blocked = await call(hook, 'user.admin');
+      expect(blocked.status).toBe(429);
+      expect(blocked.body.error).toBe('OPERATION_TIME_LIMIT');
+      expect((await call(hook, 'user.current')).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 1_300));
+      expect((await call(hook, 'user.admin')).status).toBe(200);
+    } finally {
+      await portal.close();
+    }
+  });
+});
