@@ -30,6 +30,8 @@ export interface SharedSession {
   password: string | null;
   /** PGlite's own answer to a StartupMessage (AuthenticationOk, ParameterStatus...), replayed to each client. */
   greeting: Buffer;
+  /** Disconnect an owner that sends nothing for this long mid-transaction (0: never). */
+  idleOwnerTimeoutMs: number;
 }
 
 type Phase = 'startup' | 'password' | 'ready' | 'closed';
@@ -55,6 +57,7 @@ export class PgliteConnection {
   private inbox: Buffer = Buffer.alloc(0);
   private pumping = false;
   private cleanedUp = false;
+  private idleTimer: NodeJS.Timeout | undefined;
   private resolveClosed: () => void = () => {};
 
   constructor(socket: Socket, session: SharedSession, rejected: boolean) {
@@ -79,6 +82,7 @@ export class PgliteConnection {
   }
 
   private onClose(): void {
+    clearTimeout(this.idleTimer);
     if (this.phase === 'closed') return;
     this.phase = 'closed';
     this.session.lock.cancel(this);
@@ -177,6 +181,7 @@ export class PgliteConnection {
 
   private async run(bytes: Uint8Array, awaitsReady: boolean): Promise<void> {
     const { db, lock } = this.session;
+    clearTimeout(this.idleTimer);
     this.replies.reset();
     await db.runExclusive(() =>
       db.execProtocolRawStream(bytes, {
@@ -188,6 +193,25 @@ export class PgliteConnection {
       }),
     );
     if (awaitsReady && this.replies.endedIdle) lock.release(this);
+    else this.armIdleTimer();
+  }
+
+  /**
+   * Everybody else waits while an owner sits idle mid-transaction. PostgreSQL's
+   * idle_in_transaction_session_timeout, applied here: it also turns the one-session deadlock (a
+   * transaction awaiting a second connection) into an error instead of a hang.
+   */
+  private armIdleTimer(): void {
+    const { idleOwnerTimeoutMs } = this.session;
+    if (idleOwnerTimeoutMs <= 0) return;
+    this.idleTimer = setTimeout(() => {
+      if (this.session.lock.owner !== this || this.phase !== 'ready') return;
+      const text =
+        'terminating connection due to idle-in-transaction timeout (the embedded database is shared)';
+      this.socket.write(errorResponse('FATAL', '25P03', text));
+      this.socket.destroy();
+    }, idleOwnerTimeoutMs);
+    this.idleTimer.unref();
   }
 
   /** Leaves the session as an idle one for the next owner: ends any extended-protocol cycle and transaction. */

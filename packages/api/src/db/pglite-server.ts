@@ -14,10 +14,13 @@
  *
  * Known limits, all due to there being exactly one PostgreSQL session behind every connection:
  * - A transaction that waits for work on a second connection deadlocks: that connection queues behind
- *   the transaction forever. Never await another connection (another `em` fork, pg-boss, a raw pool)
- *   inside a transaction.
- * - Session state is shared: named prepared statements, `SET` (use `SET LOCAL`), temp tables, LISTEN.
- *   Clients must not use named prepared statements (`pg` only does when a query is given a `name`).
+ *   the transaction. Never await another connection (another `em` fork, pg-boss, a raw pool) inside a
+ *   transaction. The idle-owner timeout (60 s by default) ends such a deadlock by disconnecting the
+ *   transaction's client, as PostgreSQL's idle_in_transaction_session_timeout would.
+ * - Session state is shared: named prepared statements, `SET` (use `SET LOCAL`), temp tables, and LISTEN
+ *   (a notification reaches whichever client runs at the time). Clients must not use named prepared
+ *   statements (`pg` only does when a query is given a `name`).
+ *   Startup parameters are not applied (the session is UTF8, UTC); CancelRequest does nothing.
  * - Concurrency is nominal: statements run one at a time. PostgreSQL itself is for real load.
  */
 import { randomBytes } from 'node:crypto';
@@ -39,6 +42,8 @@ export interface PgliteServerOptions {
   maxConnections?: number;
   /** Password clients must present; a random one by default, `null` for none. */
   password?: string | null;
+  /** A client idle for this long while owning the session (mid-transaction) is disconnected; 0 disables. */
+  idleOwnerTimeoutMs?: number;
 }
 
 export interface PgliteServer {
@@ -51,6 +56,7 @@ export interface PgliteServer {
 }
 
 export const DEFAULT_MAX_CONNECTIONS = 16;
+export const DEFAULT_IDLE_OWNER_TIMEOUT_MS = 60_000;
 
 export async function startPgliteServer(options: PgliteServerOptions): Promise<PgliteServer> {
   const host = options.host ?? '127.0.0.1';
@@ -61,6 +67,7 @@ export async function startPgliteServer(options: PgliteServerOptions): Promise<P
     lock: new SessionLock(),
     password,
     greeting: await captureGreeting(options.db),
+    idleOwnerTimeoutMs: options.idleOwnerTimeoutMs ?? DEFAULT_IDLE_OWNER_TIMEOUT_MS,
   };
   const connections = new Set<PgliteConnection>();
 

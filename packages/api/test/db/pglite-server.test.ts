@@ -33,7 +33,7 @@ async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boo
 
 beforeAll(async () => {
   db = await PGlite.create('memory://');
-  server = await startPgliteServer({ db, maxConnections: 12 });
+  server = await startPgliteServer({ db, maxConnections: 12, idleOwnerTimeoutMs: 1000 });
   const setup = await connect();
   await setup.query('create table item (id int primary key, owner text not null)');
   await setup.end();
@@ -136,6 +136,17 @@ describe('PGlite server', () => {
       expect((await bRead).rows).toEqual([{ n: 0 }]);
       expect((await b.query('select 1 as ok')).rows).toEqual([{ ok: 1 }]);
     }
+  });
+
+  it('disconnects a client idle mid-transaction past the timeout, rolling it back, so others go on', async () => {
+    const a = await connect();
+    await a.query('begin');
+    await a.query('insert into item values (1, $1)', ['idle']);
+    const b = await connect();
+    const started = Date.now();
+    expect((await b.query('select count(*)::int as n from item')).rows).toEqual([{ n: 0 }]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    await expect(a.query('select 1')).rejects.toThrow();
   });
 
   it('asks for the password and refuses a wrong one', async () => {
