@@ -7,10 +7,14 @@ export interface EmbeddedPostgresOptions {
   dataDir: string;
   maxConnections?: number;
   port?: number;
+  /** Start from this `dumpDataDir()` tarball instead of an empty cluster (tests: a migrated template). */
+  loadDataDir?: Blob;
 }
 
 export interface EmbeddedPostgres {
   url: string;
+  /** A tarball of the data folder, loadable with `loadDataDir`. Take it with no client mid-transaction. */
+  dump(): Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -22,7 +26,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const unlock = inMemory ? async () => {} : await lockDataDir(options.dataDir);
   let db: PGlite | undefined;
   try {
-    db = await PGlite.create(options.dataDir);
+    db = await PGlite.create(
+      options.dataDir,
+      options.loadDataDir ? { loadDataDir: options.loadDataDir } : {},
+    );
     const server = await startPgliteServer({
       db,
       ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
@@ -32,6 +39,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     const pglite = db;
     return {
       url: server.url,
+      dump: () => pglite.dumpDataDir('none'),
       close: () => {
         closing ??= (async () => {
           try {
