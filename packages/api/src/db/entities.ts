@@ -5,7 +5,8 @@ import { SignInRequest } from '../modules/identity/sign-in-request.entity.ts';
 import { SystemSetting } from './system-setting.entity.ts';
 
 /**
- * Every entity MikroORM knows. Append new entities here, then generate a migration
- * (`pnpm --filter @b24-gdpr/api migration:create <name>`).
+ * Every entity MikroORM knows. To add one: define it with `defineEntity` + `p` (`extends: BaseEntity` for the
+ * shared id and timestamps), append it here, run `pnpm --filter @b24-gdpr/api migration:create <name>`, and
+ * commit the new src/migrations/Migration<timestamp>_<name>.ts together with the updated .snapshot.json.
  */
 export const entities = [SystemSetting, ApiToken, SignInCode, SignInRequest, AuditorGrant];

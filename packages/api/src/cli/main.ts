@@ -1,0 +1,14 @@
+import { Command } from 'commander';
+import { registerDatabaseCommands } from './commands/database.ts';
+import { registerTokenCommands } from './commands/token.ts';
+
+const program = new Command('b24-gdpr').description('b24-gdpr operator commands').showHelpAfterError();
+registerDatabaseCommands(program);
+registerTokenCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+}

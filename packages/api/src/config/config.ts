@@ -1,0 +1,72 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Repository root: the default data folder lives here so `pnpm start` from any package finds the same data. */
+const repoRoot = path.resolve(import.meta.dirname, '../../../..');
+
+const optionalUrl = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .transform((v) => (v === '' ? undefined : v))
+    .optional()
+    .refine((v) => v === undefined || protocols.some((p) => v.startsWith(`${p}:`)), {
+      message: `must be a URL starting with ${protocols.map((p) => `${p}://`).join(' or ')}`,
+    });
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+/** Every setting the API reads, with its environment variable as the key. */
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: port.default(4000),
+  PUBLIC_URL: optionalUrl(['http', 'https']),
+  DATABASE_URL: optionalUrl(['postgres', 'postgresql']),
+  DATA_DIR: z.string().default(path.join(repoRoot, '.data')),
+  BITRIX24_WEBHOOK_URL: optionalUrl(['http', 'https']),
+  BITRIX24_ADMIN_WEBHOOK_URLS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .refine((urls) => urls.every((u) => /^https?:\/\//.test(u)), {
+      message: 'must be comma-separated http(s) URLs',
+    }),
+  BITRIX24_PLAN: z.enum(['standard', 'enterprise']).default('standard'),
+  BITRIX24_APPLICATION_TOKEN: z.string().optional(),
+  SANDBOX_PORT: port.default(0),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SMTP_URL: optionalUrl(['smtp', 'smtps']),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses the environment; the first bad variable becomes one line that names it. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const variable = String(issue.path[0] ?? 'configuration');
+  const raw = env[variable];
+  throw new ConfigError(
+    `Invalid ${variable}: ${issue.message}${raw === undefined ? '' : ` (got ${JSON.stringify(redactUrl(raw))})`}`,
+  );
+}
+
+/** Webhook codes and database passwords are secrets: never echo them back. */
+export function redactUrl(value: string): string {
+  return value.replace(/(\/rest\/\d+\/)[^/]+/g, '$1***').replace(/(\/\/[^:/@]+:)[^@]+@/g, '$1***@');
+}
+
+export function publicUrl(config: Config, boundPort: number): string {
+  return config.PUBLIC_URL ?? `http://${config.HOST}:${boundPort}`;
+}

@@ -1,0 +1,22 @@
+import pino, { type Logger } from 'pino';
+
+export type { Logger };
+
+/** Pretty lines on a terminal, JSON everywhere else (log shippers want JSON). */
+export function createLogger(level: string, pretty = Boolean(process.stdout.isTTY)): Logger {
+  return pino({
+    level,
+    redact: {
+      paths: ['token', '*.token', 'authorization', '*.authorization', 'code', '*.code'],
+      censor: '***',
+    },
+    ...(pretty
+      ? {
+          transport: {
+            target: 'pino-pretty',
+            options: { translateTime: 'HH:MM:ss', ignore: 'pid,hostname' },
+          },
+        }
+      : {}),
+  });
+}

@@ -1,0 +1,35 @@
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { Hono } from 'hono';
+import type { AppServices } from '../app-services.ts';
+import type { GraphQLServer } from '../yoga.ts';
+
+/** Every HTTP route: GraphQL plus the few that are not (health, and later downloads and portal events). */
+export function createHttpApp(services: AppServices, graphql: GraphQLServer): Hono {
+  const app = new Hono();
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+
+  app.get('/readyz', async (c) => {
+    try {
+      await services.orm.em.fork().getConnection().execute('select 1');
+      return c.json({ status: 'ready' });
+    } catch {
+      return c.json({ status: 'not ready' }, 503);
+    }
+  });
+
+  app.on(['GET', 'POST', 'OPTIONS'], '/graphql', (c) =>
+    graphql.fetch(c.req.raw, { services, ip: clientIp(c) }),
+  );
+
+  return app;
+}
+
+/** The socket's peer address; when called in-process (tests use app.fetch) there is no socket. */
+function clientIp(c: Parameters<typeof getConnInfo>[0]): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'local';
+  }
+}

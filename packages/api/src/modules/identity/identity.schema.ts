@@ -1,0 +1,210 @@
+import { builder } from '../../builder.ts';
+import { InvalidInputError, InvalidSignInCodeError, NotFoundError, RateLimitedError } from '../../errors.ts';
+import { afterFilter, pageSize, toPage } from '../../schema/keyset.ts';
+import { ApiToken } from './api-token.entity.ts';
+import { AuditorGrant } from './auditor-grant.entity.ts';
+import { INTEGRATOR_SCOPES, ROLES } from './roles.ts';
+
+export const RoleEnum = builder.enumType('Role', { values: ROLES });
+export const IntegratorScopeEnum = builder.enumType('IntegratorScope', {
+  values: Object.fromEntries(INTEGRATOR_SCOPES.map((s) => [s.replace(':', '_').toUpperCase(), { value: s }])),
+});
+
+export const ApiTokenRef = builder.objectType(ApiToken, {
+  name: 'ApiToken',
+  description: 'A bearer token. Its secret is shown once, when it is issued, and never stored.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    kind: t.exposeString('kind'),
+    label: t.exposeString('label'),
+    userId: t.exposeInt('userId', { nullable: true }),
+    scopes: t.field({ type: [IntegratorScopeEnum], resolve: (token) => token.scopes }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    lastUsedAt: t.expose('lastUsedAt', { type: 'DateTime', nullable: true }),
+    revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true }),
+  }),
+});
+
+const IssuedTokenRef = builder
+  .objectRef<{ token: string; record: ApiToken; userId: number | null }>('IssuedToken')
+  .implement({
+    fields: (t) => ({
+      token: t.exposeString('token', { description: 'The secret. Store it now: it cannot be shown again.' }),
+      apiToken: t.field({ type: ApiTokenRef, resolve: (issued) => issued.record }),
+    }),
+  });
+
+const MeRef = builder.objectRef<{ userId: number | null; roles: string[]; tokenId: string }>('Me').implement({
+  fields: (t) => ({
+    userId: t.exposeInt('userId', {
+      nullable: true,
+      description: 'Portal user id; null for integrator tokens.',
+    }),
+    roles: t.field({ type: [RoleEnum], resolve: (me) => me.roles as (typeof ROLES)[number][] }),
+    tokenId: t.exposeID('tokenId'),
+  }),
+});
+
+const CodeRequestedRef = builder.objectRef<{ expiresInSeconds: number }>('SignInCodeRequested').implement({
+  fields: (t) => ({
+    message: t.string({
+      resolve: () =>
+        'If the login belongs to an active employee, a code was sent as a Bitrix24 notification.',
+    }),
+    expiresInSeconds: t.exposeInt('expiresInSeconds'),
+  }),
+});
+
+builder.queryField('me', (t) =>
+  t.field({
+    type: MeRef,
+    authScopes: { authenticated: true },
+    resolve: (_root, _args, { principal }) => {
+      if (principal.kind === 'anonymous')
+        throw new Error('unreachable: scope-auth admits only authenticated callers');
+      return {
+        userId: principal.kind === 'user' ? principal.userId : null,
+        roles: [...principal.roles],
+        tokenId: principal.tokenId,
+      };
+    },
+  }),
+);
+
+builder.queryField('apiTokens', (t) =>
+  t.connection({
+    type: ApiTokenRef,
+    description: 'Your own tokens, newest first; administrators also see integrator tokens.',
+    authScopes: { employee: true },
+    resolve: async (_root, args, { em, principal }) => {
+      if (principal.kind !== 'user') return toPage([], 1, () => ({ at: new Date(0), id: '' }), false);
+      const limit = pageSize(args.first);
+      const owner = principal.roles.has('ADMIN')
+        ? { $or: [{ userId: principal.userId }, { kind: 'INTEGRATOR' as const }] }
+        : { userId: principal.userId };
+      const rows = await em.find(
+        ApiToken,
+        { $and: [owner, afterFilter(args.after)] },
+        { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], limit: limit + 1 },
+      );
+      return toPage(rows, limit, (r) => ({ at: r.createdAt, id: r.id }), Boolean(args.after));
+    },
+  }),
+);
+
+builder.mutationField('requestSignInCode', (t) =>
+  t.field({
+    type: CodeRequestedRef,
+    description:
+      'Sends a one-time code to the user as a Bitrix24 notification. The answer is the same for unknown logins.',
+    errors: { types: [InvalidInputError, RateLimitedError] },
+    args: { login: t.arg.string({ required: true, description: 'Portal user id or work e-mail.' }) },
+    resolve: (_root, { login }, { em, services, request }) =>
+      services.signIn.requestCode(em, login, request.ip),
+  }),
+);
+
+builder.mutationField('signIn', (t) =>
+  t.field({
+    type: IssuedTokenRef,
+    errors: { types: [InvalidInputError, InvalidSignInCodeError] },
+    args: { login: t.arg.string({ required: true }), code: t.arg.string({ required: true }) },
+    resolve: (_root, { login, code }, { em, services }) => services.signIn.signIn(em, login, code),
+  }),
+);
+
+builder.mutationField('signOut', (t) =>
+  t.field({
+    type: ApiTokenRef,
+    description: 'Revokes the token used for this request.',
+    authScopes: { authenticated: true },
+    resolve: async (_root, _args, { em, services, principal }) => {
+      if (principal.kind === 'anonymous') throw new Error('unreachable');
+      return services.tokens.revoke(em, principal.tokenId);
+    },
+  }),
+);
+
+builder.mutationField('revokeApiToken', (t) =>
+  t.field({
+    type: ApiTokenRef,
+    description: 'Revokes one of your tokens; administrators may revoke any token.',
+    errors: { types: [NotFoundError] },
+    authScopes: { employee: true },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, { id }, { em, services, principal }) => {
+      const token = await em.findOne(ApiToken, { id: String(id) });
+      const mine = principal.kind === 'user' && token?.userId === principal.userId;
+      const admin = principal.kind === 'user' && principal.roles.has('ADMIN');
+      // A token you may not see is reported exactly like one that does not exist.
+      if (!token || !(mine || admin)) throw new NotFoundError('ApiToken', String(id));
+      return services.tokens.revoke(em, token.id);
+    },
+  }),
+);
+
+builder.mutationField('createIntegratorToken', (t) =>
+  t.field({
+    type: IssuedTokenRef,
+    errors: { types: [InvalidInputError] },
+    authScopes: { admin: true },
+    args: {
+      label: t.arg.string({ required: true }),
+      scopes: t.arg({ type: [IntegratorScopeEnum], required: true }),
+    },
+    resolve: async (_root, { label, scopes }, { em, services, principal }) => {
+      const by = principal.kind === 'user' ? principal.userId : null;
+      const issued = await services.tokens.issueIntegratorToken(em, scopes, label, by);
+      return { ...issued, userId: null };
+    },
+  }),
+);
+
+const AuditorGrantRef = builder.objectType(AuditorGrant, {
+  name: 'AuditorGrant',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    userId: t.exposeInt('userId'),
+    grantedBy: t.exposeInt('grantedBy'),
+    grantedAt: t.expose('createdAt', { type: 'DateTime' }),
+    revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true }),
+  }),
+});
+
+builder.mutationField('grantAuditor', (t) =>
+  t.field({
+    type: AuditorGrantRef,
+    errors: { types: [NotFoundError] },
+    authScopes: { admin: true },
+    args: { userId: t.arg.int({ required: true }) },
+    resolve: async (_root, { userId }, { em, services, principal }) => {
+      const user = await services.directory.getUser(userId);
+      if (!user?.active) throw new NotFoundError('User', String(userId));
+      const existing = await em.findOne(AuditorGrant, { userId, revokedAt: null });
+      if (existing) return existing;
+      const grant = em.create(AuditorGrant, {
+        userId,
+        grantedBy: principal.kind === 'user' ? principal.userId : 0,
+      });
+      await em.flush();
+      return grant;
+    },
+  }),
+);
+
+builder.mutationField('revokeAuditor', (t) =>
+  t.field({
+    type: AuditorGrantRef,
+    errors: { types: [NotFoundError] },
+    authScopes: { admin: true },
+    args: { userId: t.arg.int({ required: true }) },
+    resolve: async (_root, { userId }, { em, principal }) => {
+      const grant = await em.findOne(AuditorGrant, { userId, revokedAt: null });
+      if (!grant) throw new NotFoundError('AuditorGrant', String(userId));
+      grant.revokedAt = new Date();
+      grant.revokedBy = principal.kind === 'user' ? principal.userId : null;
+      await em.flush();
+      return grant;
+    },
+  }),
+);

@@ -1,0 +1,77 @@
+import { createSandboxPortal, type SandboxPortal } from '@b24-gdpr/sandbox';
+import { Bitrix24Client, ENTERPRISE_PLAN, parseWebhookUrl, STANDARD_PLAN } from '../../bitrix24/index.ts';
+import type { Config } from '../../config/config.ts';
+import type { Logger } from '../../config/logger.ts';
+import { type AdminCredentials, AdminVerifier } from './admin-verifier.ts';
+import { RestPortalDirectory } from './rest-portal-directory.ts';
+
+export interface PortalConnection {
+  kind: 'bitrix24' | 'sandbox';
+  /** Host of the portal, as users know it. */
+  domain: string;
+  /** Acts with the rights of the webhook's owner, an administrator. */
+  client: Bitrix24Client;
+  directory: RestPortalDirectory;
+  /** Owner of the main webhook. */
+  adminUserId: number;
+  /** The emulator, when no real portal is configured. */
+  sandbox: SandboxPortal | null;
+  close(): Promise<void>;
+}
+
+/**
+ * The real portal of BITRIX24_WEBHOOK_URL, or (when unset) a sandbox portal started in this process.
+ * Tests pass their own sandbox so they can inspect it.
+ */
+export async function connectPortal(
+  config: Config,
+  logger: Logger,
+  options: { sandbox?: SandboxPortal } = {},
+): Promise<PortalConnection> {
+  const limiter = config.BITRIX24_PLAN === 'enterprise' ? ENTERPRISE_PLAN : STANDARD_PLAN;
+  const clientFor = (webhookUrl: string) =>
+    new Bitrix24Client({ webhookUrl, limiter, logger: logger.child({ component: 'bitrix24' }) });
+
+  if (config.BITRIX24_WEBHOOK_URL && !options.sandbox) {
+    const client = clientFor(config.BITRIX24_WEBHOOK_URL);
+    const adminClients = new Map<number, Bitrix24Client>([[client.endpoint.userId, client]]);
+    for (const url of config.BITRIX24_ADMIN_WEBHOOK_URLS)
+      adminClients.set(parseWebhookUrl(url).userId, clientFor(url));
+    const directory = new RestPortalDirectory(client, new AdminVerifier((id) => adminClients.get(id)));
+    return {
+      kind: 'bitrix24',
+      domain: new URL(client.endpoint.origin).host,
+      client,
+      directory,
+      adminUserId: client.endpoint.userId,
+      sandbox: null,
+      close: async () => {},
+    };
+  }
+
+  const owned = !options.sandbox;
+  const sandbox = options.sandbox ?? (await createSandboxPortal({ port: config.SANDBOX_PORT }));
+  const adminUserId = 1;
+  const client = clientFor(sandbox.webhookUrl(adminUserId));
+  // On the sandbox every user has a webhook of their own, as any portal user can create one.
+  const perUser = new Map<number, Bitrix24Client>();
+  const credentials: AdminCredentials = (id) => {
+    if (!sandbox.state.users.has(id)) return undefined;
+    const known = perUser.get(id);
+    if (known) return known;
+    const created = clientFor(sandbox.webhookUrl(id));
+    perUser.set(id, created);
+    return created;
+  };
+  return {
+    kind: 'sandbox',
+    domain: sandbox.domain,
+    client,
+    directory: new RestPortalDirectory(client, new AdminVerifier(credentials)),
+    adminUserId,
+    sandbox,
+    close: async () => {
+      if (owned) await sandbox.close();
+    },
+  };
+}

@@ -1,0 +1,21 @@
+/** The few facts about portal users that identity and policy need, whatever portal is behind them. */
+export interface PortalUserSummary {
+  id: number;
+  name: string;
+  lastName: string;
+  email: string | null;
+  active: boolean;
+  userType: string;
+}
+
+export interface PortalDirectory {
+  /** `login` is a portal user id or a work e-mail; null when no active employee matches. */
+  findUserByLogin(login: string): Promise<PortalUserSummary | null>;
+  getUser(userId: number): Promise<PortalUserSummary | null>;
+  /** Asked of the portal (cached briefly), never trusted from a token. */
+  isAdmin(userId: number): Promise<boolean>;
+  /** Sends a system notification to one user. */
+  notify(userId: number, message: string): Promise<void>;
+  /** Drops cached answers about a user (all users when omitted), e.g. after this system changed them. */
+  forget(userId?: number): void;
+}

@@ -1,0 +1,72 @@
+import { InvalidInputError } from '../errors.ts';
+
+/** Relay cursors are opaque to clients but are plain keyset positions to us: (timestamp, id). */
+export interface KeysetPosition {
+  at: Date;
+  id: string;
+}
+
+export function encodeCursor(position: KeysetPosition): string {
+  return Buffer.from(JSON.stringify([position.at.toISOString(), position.id])).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): KeysetPosition {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
+    if (typeof at !== 'string' || typeof id !== 'string' || Number.isNaN(Date.parse(at)))
+      throw new Error('shape');
+    return { at: new Date(at), id };
+  } catch {
+    throw new InvalidInputError('after', 'The cursor is not one this API issued.');
+  }
+}
+
+export const MAX_PAGE_SIZE = 200;
+
+export function pageSize(first: number | null | undefined, fallback = 50): number {
+  const size = first ?? fallback;
+  if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
+    throw new InvalidInputError('first', `first must be between 1 and ${MAX_PAGE_SIZE}.`);
+  }
+  return size;
+}
+
+/**
+ * Newest first: rows strictly after the cursor in (at desc, id desc) order.
+ * Returns a MikroORM filter fragment for entities with `createdAt` and `id`.
+ */
+export function afterFilter(after: string | null | undefined, atField = 'createdAt') {
+  if (!after) return {};
+  const { at, id } = decodeCursor(after);
+  return { $or: [{ [atField]: { $lt: at } }, { [atField]: at, id: { $lt: id } }] };
+}
+
+export interface Page<T> {
+  edges: { node: T; cursor: string }[];
+  pageInfo: {
+    hasNextPage: boolean;
+    hasPreviousPage: boolean;
+    startCursor: string | null;
+    endCursor: string | null;
+  };
+}
+
+/** Builds a forward-only page from rows fetched with limit + 1 (the extra row tells whether more exist). */
+export function toPage<T>(
+  rows: T[],
+  limit: number,
+  position: (row: T) => KeysetPosition,
+  hasPrevious: boolean,
+): Page<T> {
+  const nodes = rows.slice(0, limit);
+  const edges = nodes.map((node) => ({ node, cursor: encodeCursor(position(node)) }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: rows.length > limit,
+      hasPreviousPage: hasPrevious,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+  };
+}

@@ -1,0 +1,70 @@
+import { type ServerType, serve } from '@hono/node-server';
+import { type AppServices, createAppServices } from './app-services.ts';
+import { type Config, publicUrl, redactUrl } from './config/config.ts';
+import type { Logger } from './config/logger.ts';
+import { openDatabase } from './db/index.ts';
+import { createHttpApp } from './http/app.ts';
+import { ApiToken } from './modules/identity/api-token.entity.ts';
+import { connectPortal } from './modules/portal/connect.ts';
+import { createGraphQLServer } from './yoga.ts';
+
+export interface RunningApi {
+  url: string;
+  services: AppServices;
+  /** Present only when no real portal is configured. */
+  sandboxAdminToken: string | null;
+  close(): Promise<void>;
+}
+
+const SANDBOX_TOKEN_LABEL = 'sandbox administrator (pnpm start)';
+
+/** Opens storage, connects the portal, and listens. Every resource opened is closed by close(), in reverse. */
+export async function startApi(config: Config, logger: Logger): Promise<RunningApi> {
+  const closers: (() => Promise<unknown>)[] = [];
+  const closeAll = async () => {
+    for (const close of closers.reverse())
+      await close().catch((err: unknown) => logger.error({ err }, 'close failed'));
+  };
+  try {
+    const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, logger });
+    closers.push(() => db.close());
+    logger.info(
+      db.kind === 'pglite'
+        ? `database: embedded PostgreSQL (PGlite) in ${config.DATA_DIR}/pglite`
+        : `database: PostgreSQL at ${redactUrl(config.DATABASE_URL ?? '')}`,
+    );
+
+    const portal = await connectPortal(config, logger);
+    closers.push(() => portal.close());
+
+    const services = createAppServices({ config, logger, orm: db.orm, portal });
+    const app = createHttpApp(services, createGraphQLServer(logger));
+    const server = await listen(app.fetch, config.HOST, config.PORT);
+    closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const address = server.address();
+    const url = publicUrl(config, typeof address === 'object' && address ? address.port : config.PORT);
+
+    const sandboxAdminToken = portal.sandbox
+      ? await issueSandboxAdminToken(services, portal.adminUserId)
+      : null;
+    return { url, services, sandboxAdminToken, close: closeAll };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+function listen(fetch: (request: Request) => Response | Promise<Response>, hostname: string, port: number) {
+  return new Promise<ServerType>((resolve, reject) => {
+    const server = serve({ fetch, hostname, port }, () => resolve(server));
+    server.once('error', reject);
+  });
+}
+
+/** The sandbox is for trying things out: hand its administrator a fresh token, revoking the previous one. */
+async function issueSandboxAdminToken(services: AppServices, adminUserId: number): Promise<string> {
+  const em = services.orm.em.fork();
+  await em.nativeUpdate(ApiToken, { label: SANDBOX_TOKEN_LABEL, revokedAt: null }, { revokedAt: new Date() });
+  const { token } = await services.tokens.issueUserToken(em, adminUserId, SANDBOX_TOKEN_LABEL, null);
+  return token;
+}

@@ -1,0 +1,75 @@
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { GraphQLError } from 'graphql';
+import { createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
+import { NotAuthorizedError } from './builder.ts';
+import type { Logger } from './config/logger.ts';
+import { createContext, type GraphQLContext, type ServerContext } from './context.ts';
+import { schema } from './schema/index.ts';
+
+/**
+ * Limits sized for our heaviest legitimate documents. Depth counts introspection too, so a nested
+ * introspection query cannot be used to exhaust the server; GraphiQL's own introspection query is the
+ * deepest legitimate document, at 21 as graphql-armor counts (fragments count as levels).
+ */
+export const QUERY_LIMITS = {
+  maxDepth: 21,
+  maxAliases: 15,
+  maxTokens: 2_000,
+  maxDirectives: 20,
+  maxCost: 5_000,
+} as const;
+
+export type GraphQLServer = YogaServerInstance<ServerContext, GraphQLContext>;
+
+/** The GraphQL server as an object with `fetch`; it opens no port (server.ts does), so tests call it directly. */
+export function createGraphQLServer(logger: Logger, options: { graphiql?: boolean } = {}): GraphQLServer {
+  const log = logger.child({ component: 'graphql' });
+  return createYoga<ServerContext, GraphQLContext>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    logging: {
+      debug: (...args) => log.debug(args.map(String).join(' ')),
+      info: (...args) => log.info(args.map(String).join(' ')),
+      warn: (...args) => log.warn(args.map(String).join(' ')),
+      error: (...args) =>
+        log.error({ err: args.find((a) => a instanceof Error) }, args.map(String).join(' ')),
+    },
+    context: ({ request, ...server }) => createContext(request, server),
+    graphiql: options.graphiql === false ? false : { title: 'b24-gdpr API' },
+    // Unexpected errors become "Unexpected error."; typed failures travel as union members instead.
+    // Authorisation refusals are the one thrown error a client must see as it is.
+    maskedErrors: {
+      maskError: (error, message, isDev) =>
+        // Duck-typed: graphql may be loaded twice (ESM and CJS), so `instanceof GraphQLError` is unreliable here.
+        isRefusal(error)
+          ? new GraphQLError(error.originalError.message, {
+              nodes: error.nodes,
+              path: error.path,
+              extensions: { code: 'FORBIDDEN' },
+            })
+          : maskError(error, message, isDev),
+    },
+    landingPage: false,
+    plugins: [
+      // Browsers may send "simple" requests cross-site without preflight; those must carry this header.
+      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
+      EnvelopArmorPlugin({
+        maxDepth: { n: QUERY_LIMITS.maxDepth, ignoreIntrospection: false },
+        maxAliases: { n: QUERY_LIMITS.maxAliases },
+        maxTokens: { n: QUERY_LIMITS.maxTokens },
+        maxDirectives: { n: QUERY_LIMITS.maxDirectives },
+        costLimit: { maxCost: QUERY_LIMITS.maxCost },
+        blockFieldSuggestion: { enabled: true },
+      }),
+    ],
+  });
+}
+
+function isRefusal(error: unknown): error is GraphQLError & { originalError: NotAuthorizedError } {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as GraphQLError).originalError instanceof NotAuthorizedError
+  );
+}

@@ -1,0 +1,91 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { getIntrospectionQuery, printSchema } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { schema } from '../../src/schema/index.ts';
+import { QUERY_LIMITS } from '../../src/yoga.ts';
+import { startTestApi, type TestApi } from '../support/api.ts';
+
+let api: TestApi;
+beforeAll(async () => {
+  api = await startTestApi();
+});
+afterAll(() => api.close());
+
+describe('query limits', () => {
+  it("answers GraphiQL's introspection query, which sits at the depth limit", async () => {
+    const response = await api.gql(getIntrospectionQuery());
+    expect(response.errors).toBeUndefined();
+    expect(response.data?.__schema.queryType.name).toBe('Query');
+  });
+
+  it('rejects a query deeper than the limit', async () => {
+    let selection = 'name';
+    for (let i = 0; i < QUERY_LIMITS.maxDepth; i++) selection = `ofType { ${selection} }`;
+    const response = await api.gql(`{ __schema { types { fields { type { ${selection} } } } } }`);
+    expect(response.data).toBeUndefined();
+    expect(response.errors?.[0]?.message).toMatch(/depth/i);
+  });
+
+  it('rejects too many aliases', async () => {
+    const aliases = Array.from({ length: QUERY_LIMITS.maxAliases + 1 }, (_, i) => `a${i}: me { roles }`).join(
+      ' ',
+    );
+    const response = await api.gql(`{ ${aliases} }`);
+    expect(response.errors?.[0]?.message).toMatch(/alias/i);
+  });
+
+  it('rejects a document with too many tokens', async () => {
+    const fields = Array.from({ length: QUERY_LIMITS.maxTokens }, () => '__typename').join(' ');
+    const response = await api.gql(`{ ${fields} }`);
+    expect(response.errors?.[0]?.message).toMatch(/token/i);
+  });
+
+  it('answers a normal query', async () => {
+    expect((await api.gql('{ __typename }')).data).toEqual({ __typename: 'Query' });
+  });
+});
+
+describe('CSRF prevention', () => {
+  it('refuses a simple cross-site GET without the preflight header', async () => {
+    const response = await api.fetch('/graphql?query=%7B__typename%7D');
+    expect(response.status).toBe(403);
+  });
+
+  it('refuses a form-encoded POST a foreign page could send', async () => {
+    const response = await api.fetch('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'query=%7B__typename%7D',
+    });
+    expect(response.status).toBe(403);
+  });
+
+  it('accepts the same GET with the header', async () => {
+    const response = await api.fetch('/graphql?query=%7B__typename%7D', {
+      headers: { 'x-graphql-yoga-csrf': '1' },
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ data: { __typename: 'Query' } });
+  });
+});
+
+describe('HTTP endpoints', () => {
+  it('serves GraphiQL to a browser', async () => {
+    const response = await api.fetch('/graphql', { headers: { accept: 'text/html' } });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toMatch(/graphiql/i);
+  });
+
+  it('reports health and readiness', async () => {
+    expect(await (await api.fetch('/healthz')).json()).toEqual({ status: 'ok' });
+    expect(await (await api.fetch('/readyz')).json()).toEqual({ status: 'ready' });
+  });
+});
+
+describe('the committed contract', () => {
+  it('schema.graphql matches the code (run `pnpm --filter @b24-gdpr/api schema:print` after changing the schema)', async () => {
+    const committed = await readFile(path.resolve(import.meta.dirname, '../../schema.graphql'), 'utf8');
+    expect(committed).toBe(`${printSchema(schema)}\n`);
+  });
+});
