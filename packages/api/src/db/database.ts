@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { Logger } from 'pino';
 import { MEMORY, startEmbeddedPostgres } from './embedded-postgres.ts';
 
 export type DatabaseKind = 'postgres' | 'pglite';
@@ -10,6 +11,7 @@ export interface DatabaseConfig {
   dataDir: string;
   /** Connection limit of the embedded server. */
   maxConnections?: number | undefined;
+  logger?: Logger | undefined;
 }
 
 export interface ResolvedDatabase {
@@ -32,6 +34,7 @@ export async function resolveDatabase(config: DatabaseConfig): Promise<ResolvedD
   const embedded = await startEmbeddedPostgres({
     dataDir: inMemory ? MEMORY : path.join(path.resolve(dataDir), 'pglite'),
     ...(config.maxConnections === undefined ? {} : { maxConnections: config.maxConnections }),
+    logger: config.logger,
   });
   return { url: embedded.url, kind: 'pglite', close: embedded.close };
 }

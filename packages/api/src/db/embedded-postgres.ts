@@ -1,4 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
+import type { Logger } from 'pino';
 import { lockDataDir } from './data-dir-lock.ts';
 import { startPgliteServer } from './pglite-server.ts';
 
@@ -9,6 +10,7 @@ export interface EmbeddedPostgresOptions {
   port?: number;
   /** Start from this `dumpDataDir()` tarball instead of an empty cluster (tests: a migrated template). */
   loadDataDir?: Blob;
+  logger?: Logger | undefined;
 }
 
 export interface EmbeddedPostgres {
@@ -34,6 +36,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       db,
       ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
       ...(options.port === undefined ? {} : { port: options.port }),
+      logger: options.logger,
     });
     let closing: Promise<void> | undefined;
     const pglite = db;

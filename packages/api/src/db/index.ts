@@ -1,4 +1,3 @@
-import type { Logger } from 'pino';
 import { type DatabaseConfig, type DatabaseKind, resolveDatabase } from './database.ts';
 import { runMigrations } from './migrations.ts';
 import { initOrm, type Orm } from './orm.ts';
@@ -11,7 +10,6 @@ export { initOrm, type Orm } from './orm.ts';
 export { uuidv7 } from './uuid.ts';
 
 export interface OpenDatabaseConfig extends DatabaseConfig {
-  logger?: Logger | undefined;
   /** Apply pending migrations before returning (default true). */
   migrate?: boolean;
 }

@@ -32,6 +32,7 @@ export interface SharedSession {
   greeting: Buffer;
   /** Disconnect an owner that sends nothing for this long mid-transaction (0: never). */
   idleOwnerTimeoutMs: number;
+  warn(message: string): void;
 }
 
 type Phase = 'startup' | 'password' | 'ready' | 'closed';
@@ -210,6 +211,10 @@ export class PgliteConnection {
         'terminating connection due to idle-in-transaction timeout (the embedded database is shared)';
       this.socket.write(errorResponse('FATAL', '25P03', text));
       this.socket.destroy();
+      this.session.warn(
+        `embedded database: disconnected a client idle in a transaction for ${idleOwnerTimeoutMs} ms while ` +
+          `${this.session.lock.waiting} waited; is a transaction awaiting a second connection?`,
+      );
     }, idleOwnerTimeoutMs);
     this.idleTimer.unref();
   }

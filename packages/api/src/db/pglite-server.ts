@@ -44,6 +44,7 @@ export interface PgliteServerOptions {
   password?: string | null;
   /** A client idle for this long while owning the session (mid-transaction) is disconnected; 0 disables. */
   idleOwnerTimeoutMs?: number;
+  logger?: { warn(message: string): void } | undefined;
 }
 
 export interface PgliteServer {
@@ -68,6 +69,7 @@ export async function startPgliteServer(options: PgliteServerOptions): Promise<P
     password,
     greeting: await captureGreeting(options.db),
     idleOwnerTimeoutMs: options.idleOwnerTimeoutMs ?? DEFAULT_IDLE_OWNER_TIMEOUT_MS,
+    warn: (message) => options.logger?.warn(message),
   };
   const connections = new Set<PgliteConnection>();
 

@@ -7,6 +7,7 @@ import { bind, execute, firstColumn, flush, parse, RawClient, sync } from './raw
 let db: PGlite;
 let server: PgliteServer;
 const clients: pg.Client[] = [];
+const warnings: string[] = [];
 
 async function connect(url = server.url): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: url });
@@ -33,7 +34,12 @@ async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boo
 
 beforeAll(async () => {
   db = await PGlite.create('memory://');
-  server = await startPgliteServer({ db, maxConnections: 12, idleOwnerTimeoutMs: 1000 });
+  server = await startPgliteServer({
+    db,
+    maxConnections: 12,
+    idleOwnerTimeoutMs: 1000,
+    logger: { warn: (message) => warnings.push(message) },
+  });
   const setup = await connect();
   await setup.query('create table item (id int primary key, owner text not null)');
   await setup.end();
@@ -147,6 +153,7 @@ describe('PGlite server', () => {
     expect((await b.query('select count(*)::int as n from item')).rows).toEqual([{ n: 0 }]);
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
     await expect(a.query('select 1')).rejects.toThrow();
+    expect(warnings).toEqual([expect.stringMatching(/idle in a transaction for 1000 ms while 1 waited/)]);
   });
 
   it('asks for the password and refuses a wrong one', async () => {
