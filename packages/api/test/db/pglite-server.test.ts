@@ -17,8 +17,8 @@ async function connect(url = server.url): Promise<pg.Client> {
   return client;
 }
 
-async function allDisconnected(): Promise<void> {
-  while (server.stats().connections > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+async function connectionsDownTo(count: number): Promise<void> {
+  while (server.stats().connections > count) await new Promise((resolve) => setTimeout(resolve, 10));
 }
 
 /** Settles within `ms`? Used to show a query is held back, not just slow. */
@@ -148,8 +148,8 @@ describe('PGlite server', () => {
     const a = await connect();
     await a.query('begin');
     await a.query('insert into item values (1, $1)', ['idle']);
-    const b = await connect();
     const started = Date.now();
+    const b = await connect();
     expect((await b.query('select count(*)::int as n from item')).rows).toEqual([{ n: 0 }]);
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
     await expect(a.query('select 1')).rejects.toThrow();
@@ -166,11 +166,11 @@ describe('PGlite server', () => {
   });
 
   it('refuses connections over the limit with a PostgreSQL error, and accepts again once below it', async () => {
-    await allDisconnected();
+    await connectionsDownTo(0);
     const open = await Promise.all(Array.from({ length: 12 }, () => connect()));
     await expect(connect()).rejects.toThrow(/too many clients/);
     await open[0]!.end();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await connectionsDownTo(11);
     const again = await connect();
     expect((await again.query('select 1 as ok')).rows).toEqual([{ ok: 1 }]);
   });
