@@ -2,6 +2,9 @@ import { ApiToken } from '../modules/identity/api-token.entity.ts';
 import { AuditorGrant } from '../modules/identity/auditor-grant.entity.ts';
 import { SignInCode } from '../modules/identity/sign-in-code.entity.ts';
 import { SignInRequest } from '../modules/identity/sign-in-request.entity.ts';
+import { DataSubjectRequest } from '../modules/dsr/data-subject-request.entity.ts';
+import { ErasureItem } from '../modules/dsr/erasure-item.entity.ts';
+import { UserRights } from '../modules/rights/user-rights.entity.ts';
 import { SystemSetting } from './system-setting.entity.ts';
 
 /**
@@ -9,4 +12,13 @@ import { SystemSetting } from './system-setting.entity.ts';
  * shared id and timestamps), append it here, run `pnpm --filter @b24-gdpr/api migration:create <name>`, and
  * commit the new src/migrations/Migration<timestamp>_<name>.ts together with the updated .snapshot.json.
  */
-export const entities = [SystemSetting, ApiToken, SignInCode, SignInRequest, AuditorGrant];
+export const entities = [
+  SystemSetting,
+  ApiToken,
+  SignInCode,
+  SignInRequest,
+  AuditorGrant,
+  UserRights,
+  DataSubjectRequest,
+  ErasureItem,
+];

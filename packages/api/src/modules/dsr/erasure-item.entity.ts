@@ -1,0 +1,31 @@
+import { defineEntity, p } from '@mikro-orm/core';
+import { BaseSchema } from '../../db/base.entity.ts';
+
+export const ERASURE_ITEM_STATES = ['PENDING', 'IN_FLIGHT', 'DONE', 'KEPT'] as const;
+export type ErasureItemState = (typeof ERASURE_ITEM_STATES)[number];
+
+/**
+ * The erasure ledger: one row per portal item an erasure will delete (or keeps, with the reason).
+ * IN_FLIGHT is written before the portal is asked to delete, so a crash between the call and its
+ * acknowledgement is resolved by checking the portal, never by deleting twice.
+ */
+export const ErasureItemSchema = defineEntity({
+  name: 'ErasureItem',
+  tableName: 'erasure_item',
+  extends: BaseSchema,
+  properties: {
+    requestId: p.uuid(),
+    category: p.string().length(40),
+    portalId: p.string().length(100),
+    state: p.enum(ERASURE_ITEM_STATES),
+    /** For KEPT items: why (shown to the administrator and in the result). */
+    reason: p.text().nullable(),
+    /** What the item is, in words a person understands (chat name, post title). */
+    label: p.text().nullable(),
+  },
+  uniques: [{ properties: ['requestId', 'category', 'portalId'] }],
+  indexes: [{ properties: ['requestId', 'state'] }],
+});
+
+export class ErasureItem extends ErasureItemSchema.class {}
+ErasureItemSchema.setClass(ErasureItem);

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+/**
+ * Everything an administrator configures, validated as one document. Both master switches are off after
+ * install: nothing can be anonymised or erased until an administrator decides it may.
+ */
+export const appSettingsSchema = z.object({
+  anonymisationEnabled: z.boolean().default(false),
+  erasureEnabled: z.boolean().default(false),
+  /** Rights a user has until an administrator sets theirs. */
+  defaultRights: z
+    .object({ canAnonymise: z.boolean().default(false), canErase: z.boolean().default(false) })
+    .default({ canAnonymise: false, canErase: false }),
+  /** How long an export's download link works; the archive is deleted when it expires. */
+  exportLinkTtlDays: z.number().int().min(1).max(30).default(7),
+  /** Anonymise dismissed employees automatically, each as an ordinary request. */
+  dismissedAutoAnonymise: z
+    .object({ enabled: z.boolean().default(false), afterDays: z.number().int().min(1).max(3650).default(30) })
+    .default({ enabled: false, afterDays: 30 }),
+});
+
+export type AppSettings = z.infer<typeof appSettingsSchema>;
+
+/** A partial update: nested objects may be given in part too. */
+export const appSettingsPatchSchema = z
+  .object({
+    anonymisationEnabled: z.boolean(),
+    erasureEnabled: z.boolean(),
+    defaultRights: z.object({ canAnonymise: z.boolean(), canErase: z.boolean() }).partial(),
+    exportLinkTtlDays: z.number().int().min(1).max(30),
+    dismissedAutoAnonymise: z
+      .object({ enabled: z.boolean(), afterDays: z.number().int().min(1).max(3650) })
+      .partial(),
+  })
+  .partial()
+  .strict();
+
+export type AppSettingsPatch = z.infer<typeof appSettingsPatchSchema>;
+
+export const DEFAULT_SETTINGS: AppSettings = appSettingsSchema.parse({});
+
+export function applyPatch(current: AppSettings, patch: AppSettingsPatch): AppSettings {
+  return appSettingsSchema.parse({
+    ...current,
+    ...patch,
+    defaultRights: { ...current.defaultRights, ...patch.defaultRights },
+    dismissedAutoAnonymise: { ...current.dismissedAutoAnonymise, ...patch.dismissedAutoAnonymise },
+  });
+}
