@@ -95,10 +95,8 @@ export class PgliteConnection {
     this.pumping = true;
     try {
       while (this.phase !== 'closed') {
-        if (
-          this.phase === 'startup' ? !this.readStartup() : this.phase === 'password' && !this.readPassword()
-        )
-          break;
+        if (this.phase === 'startup' && !this.readStartup()) break;
+        if (this.phase === 'password' && !this.readPassword()) break;
         if (this.phase !== 'ready') continue;
         const work = this.nextWork();
         if (!work) break;

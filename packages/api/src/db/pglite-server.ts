@@ -19,7 +19,8 @@
  *   transaction's client, as PostgreSQL's idle_in_transaction_session_timeout would.
  * - Session state is shared: named prepared statements, `SET` (use `SET LOCAL`), temp tables, and LISTEN
  *   (a notification reaches whichever client runs at the time). Clients must not use named prepared
- *   statements (`pg` only does when a query is given a `name`).
+ *   statements (`pg` only does when a query is given a `name`), nor Bind the unnamed statement of an
+ *   earlier cycle after its Sync (`pg` sends Parse with every query).
  *   Startup parameters are not applied (the session is UTF8, UTC); CancelRequest does nothing.
  * - Concurrency is nominal: statements run one at a time. PostgreSQL itself is for real load.
  */
