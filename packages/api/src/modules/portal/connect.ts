@@ -14,6 +14,11 @@ export interface PortalConnection {
   directory: RestPortalDirectory;
   /** Owner of the main webhook. */
   adminUserId: number;
+  /**
+   * A client acting as this user, where we hold their credentials (administrators' webhooks on a real
+   * portal; every user on the sandbox). Chats can only be read and messages only deleted this way.
+   */
+  asUser(userId: number): Bitrix24Client | undefined;
   /** The emulator, when no real portal is configured. */
   sandbox: SandboxPortal | null;
   close(): Promise<void>;
@@ -37,8 +42,10 @@ export async function connectPortal(
     const adminClients = new Map<number, Bitrix24Client>([[client.endpoint.userId, client]]);
     for (const url of config.BITRIX24_ADMIN_WEBHOOK_URLS)
       adminClients.set(parseWebhookUrl(url).userId, clientFor(url));
-    const directory = new RestPortalDirectory(client, new AdminVerifier((id) => adminClients.get(id)));
+    const asUser = (id: number) => adminClients.get(id);
+    const directory = new RestPortalDirectory(client, new AdminVerifier(asUser));
     return {
+      asUser,
       kind: 'bitrix24',
       domain: new URL(client.endpoint.origin).host,
       client,
@@ -55,7 +62,7 @@ export async function connectPortal(
   const client = clientFor(sandbox.webhookUrl(adminUserId));
   // On the sandbox every user has a webhook of their own, as any portal user can create one.
   const perUser = new Map<number, Bitrix24Client>();
-  const credentials: AdminCredentials = (id) => {
+  const asUser: AdminCredentials = (id) => {
     if (!sandbox.state.users.has(id)) return undefined;
     const known = perUser.get(id);
     if (known) return known;
@@ -67,7 +74,8 @@ export async function connectPortal(
     kind: 'sandbox',
     domain: sandbox.domain,
     client,
-    directory: new RestPortalDirectory(client, new AdminVerifier(credentials)),
+    directory: new RestPortalDirectory(client, new AdminVerifier(asUser)),
+    asUser,
     adminUserId,
     sandbox,
     close: async () => {
