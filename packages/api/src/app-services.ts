@@ -1,11 +1,23 @@
+import { hostname } from 'node:os';
 import type { MikroORM } from '@mikro-orm/core';
+import type { PgBoss } from 'pg-boss';
 import type { Config } from './config/config.ts';
 import type { Logger } from './config/logger.ts';
+import { BossRequestQueue } from './jobs/request-queue.ts';
+import { DismissedService } from './modules/dsr/dismissed.service.ts';
+import { ExportFiles } from './modules/dsr/export-files.ts';
+import { createRequestHandlers } from './modules/dsr/handlers/index.ts';
+import { type RequestQueue, RequestService } from './modules/dsr/request.service.ts';
+import { RequestRunner } from './modules/dsr/runner/request-runner.ts';
 import { PrincipalService } from './modules/identity/principal.service.ts';
 import { SignInService } from './modules/identity/sign-in.service.ts';
 import { TokenService } from './modules/identity/token.service.ts';
 import type { PortalConnection } from './modules/portal/connect.ts';
 import type { PortalDirectory } from './modules/portal/portal-directory.ts';
+import { Decisions } from './modules/rights/decisions.ts';
+import { RightsService } from './modules/rights/rights.service.ts';
+import type { AppSecret } from './modules/settings/app-secret.ts';
+import { SettingsService } from './modules/settings/settings.service.ts';
 
 /** The composition root's product: one instance per process, shared by HTTP handlers, jobs and the CLI. */
 export interface AppServices {
@@ -14,24 +26,67 @@ export interface AppServices {
   orm: MikroORM;
   portal: PortalConnection;
   directory: PortalDirectory;
+  secret: AppSecret;
+  boss: PgBoss;
+  queue: RequestQueue;
+  /** Where users reach this API; known once the server listens. */
+  urls: { public: string };
   tokens: TokenService;
   signIn: SignInService;
   principals: PrincipalService;
+  settings: SettingsService;
+  rights: RightsService;
+  decisions: Decisions;
+  requests: RequestService;
+  dismissed: DismissedService;
+  exports: ExportFiles;
+  runner: RequestRunner;
 }
 
-export function createAppServices(deps: {
+export interface AppDependencies {
   config: Config;
   logger: Logger;
   orm: MikroORM;
   portal: PortalConnection;
-}): AppServices {
+  secret: AppSecret;
+  boss: PgBoss;
+}
+
+export function createAppServices(deps: AppDependencies): AppServices {
   const tokens = new TokenService();
   const directory = deps.portal.directory;
-  return {
+  const settings = new SettingsService();
+  const rights = new RightsService();
+  const decisions = new Decisions(directory, settings, rights);
+  const queue = new BossRequestQueue(deps.boss);
+  const urls = { public: deps.config.PUBLIC_URL ?? `http://${deps.config.HOST}:${deps.config.PORT}` };
+  const requests = new RequestService(decisions, queue, () => deps.secret);
+  const services = {
     ...deps,
     directory,
+    queue,
+    urls,
     tokens,
     signIn: new SignInService(directory, tokens, deps.logger),
     principals: new PrincipalService(tokens, directory),
-  };
+    settings,
+    rights,
+    decisions,
+    requests,
+    dismissed: new DismissedService(directory, settings, requests),
+    exports: new ExportFiles(
+      deps.config.DATA_DIR,
+      () => deps.secret,
+      () => urls.public,
+    ),
+  } as Omit<AppServices, 'runner'> as AppServices;
+  services.runner = new RequestRunner({
+    orm: deps.orm,
+    handlers: createRequestHandlers(services),
+    owner: `${hostname()}:${process.pid}`,
+    leaseMs: deps.config.DSR_LEASE_SECONDS * 1000,
+    maxAttempts: deps.config.DSR_MAX_ATTEMPTS,
+    logger: deps.logger.child({ component: 'requests' }),
+  });
+  return services;
 }

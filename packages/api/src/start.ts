@@ -4,8 +4,12 @@ import { type Config, publicUrl, redactUrl } from './config/config.ts';
 import type { Logger } from './config/logger.ts';
 import { openDatabase } from './db/index.ts';
 import { createHttpApp } from './http/app.ts';
+import { startBoss } from './jobs/boss.ts';
+import { startJobWorkers } from './jobs/job-workers.ts';
 import { ApiToken } from './modules/identity/api-token.entity.ts';
 import { connectPortal } from './modules/portal/connect.ts';
+import { AppSecret } from './modules/settings/app-secret.ts';
+import { advertise } from './runtime-files.ts';
 import { createGraphQLServer } from './yoga.ts';
 
 export interface RunningApi {
@@ -37,12 +41,23 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
     const portal = await connectPortal(config, logger);
     closers.push(() => portal.close());
 
-    const services = createAppServices({ config, logger, orm: db.orm, portal });
+    const secret = await AppSecret.load(db.orm.em.fork());
+    const boss = await startBoss(db.url, db.kind, logger);
+    closers.push(() => boss.stop({ graceful: true, timeout: 5_000 }));
+    const services = createAppServices({ config, logger, orm: db.orm, portal, secret, boss });
     const app = createHttpApp(services, createGraphQLServer(logger));
     const server = await listen(app.fetch, config.HOST, config.PORT);
     closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
     const address = server.address();
     const url = publicUrl(config, typeof address === 'object' && address ? address.port : config.PORT);
+    services.urls.public = url;
+    await services.exports.ensureDir();
+    closers.push(await advertise(config, db.kind === 'pglite' ? db.url : null, portal.sandbox?.url ?? null));
+
+    if (config.JOBS_IN_PROCESS) {
+      const workers = await startJobWorkers(services, boss);
+      closers.push(() => workers.stop());
+    }
 
     const sandboxAdminToken = portal.sandbox
       ? await issueSandboxAdminToken(services, portal.adminUserId)

@@ -40,8 +40,21 @@ export const configSchema = z.object({
   BITRIX24_PLAN: z.enum(['standard', 'enterprise']).default('standard'),
   BITRIX24_APPLICATION_TOKEN: z.string().optional(),
   SANDBOX_PORT: port.default(0),
+  /** A running sandbox portal to use instead of starting one (separate worker processes attach to the API's). */
+  SANDBOX_URL: optionalUrl(['http']),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SMTP_URL: optionalUrl(['smtp', 'smtps']),
+  /** false: this process serves HTTP only and separate `worker` processes run the jobs. */
+  JOBS_IN_PROCESS: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  /** How long a runner holds a request between checkpoints before another worker may take it over. */
+  DSR_LEASE_SECONDS: z.coerce.number().min(1).max(3600).default(30),
+  /** How often workers look for requests nobody is running. */
+  DSR_SWEEP_SECONDS: z.coerce.number().min(0.2).max(3600).default(30),
+  /** Runs ending in a transient failure before a request is marked FAILED. */
+  DSR_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
 });
 
 export type Config = z.infer<typeof configSchema>;

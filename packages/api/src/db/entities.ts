@@ -1,9 +1,10 @@
+import { DataSubjectRequest } from '../modules/dsr/data-subject-request.entity.ts';
+import { Dismissal } from '../modules/dsr/dismissal.entity.ts';
+import { ErasureItem } from '../modules/dsr/erasure-item.entity.ts';
 import { ApiToken } from '../modules/identity/api-token.entity.ts';
 import { AuditorGrant } from '../modules/identity/auditor-grant.entity.ts';
 import { SignInCode } from '../modules/identity/sign-in-code.entity.ts';
 import { SignInRequest } from '../modules/identity/sign-in-request.entity.ts';
-import { DataSubjectRequest } from '../modules/dsr/data-subject-request.entity.ts';
-import { ErasureItem } from '../modules/dsr/erasure-item.entity.ts';
 import { UserRights } from '../modules/rights/user-rights.entity.ts';
 import { SystemSetting } from './system-setting.entity.ts';
 
@@ -21,4 +22,5 @@ export const entities = [
   UserRights,
   DataSubjectRequest,
   ErasureItem,
+  Dismissal,
 ];

@@ -2,6 +2,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono } from 'hono';
 import type { AppServices } from '../app-services.ts';
 import type { GraphQLServer } from '../yoga.ts';
+import { downloadExport } from './export-download.ts';
 
 /** Every HTTP route: GraphQL plus the few that are not (health, and later downloads and portal events). */
 export function createHttpApp(services: AppServices, graphql: GraphQLServer): Hono {
@@ -17,6 +18,8 @@ export function createHttpApp(services: AppServices, graphql: GraphQLServer): Ho
       return c.json({ status: 'not ready' }, 503);
     }
   });
+
+  app.get('/exports/:id/download', (c) => downloadExport(c, services));
 
   app.on(['GET', 'POST', 'OPTIONS'], '/graphql', (c) =>
     graphql.fetch(c.req.raw, { services, ip: clientIp(c) }),

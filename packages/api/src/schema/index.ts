@@ -2,8 +2,12 @@ import { builder } from '../builder.ts';
 import './scalars.schema.ts';
 import './errors.schema.ts';
 import '../modules/identity/identity.schema.ts';
+import '../modules/settings/settings.schema.ts';
+import '../modules/rights/rights.schema.ts';
+import '../modules/dsr/dsr.schema.ts';
 
 builder.queryType({});
 builder.mutationType({});
+builder.subscriptionType({});
 
 export const schema = builder.toSchema({ sortSchema: true });

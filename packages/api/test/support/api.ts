@@ -1,9 +1,15 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createSandboxPortal, type SandboxOptions, type SandboxPortal } from '@b24-gdpr/sandbox';
 import { type AppServices, createAppServices } from '../../src/app-services.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { createLogger } from '../../src/config/logger.ts';
 import { createHttpApp } from '../../src/http/app.ts';
+import { startBoss } from '../../src/jobs/boss.ts';
+import { startJobWorkers } from '../../src/jobs/job-workers.ts';
 import { connectPortal } from '../../src/modules/portal/connect.ts';
+import { AppSecret } from '../../src/modules/settings/app-secret.ts';
 import { createGraphQLServer } from '../../src/yoga.ts';
 import { createTestDatabase } from './database.ts';
 
@@ -30,14 +36,27 @@ export interface TestApi {
 
 /** The API wired as in production, on a fresh database and a sandbox portal the test can inspect. */
 export async function startTestApi(
-  options: { sandbox?: SandboxOptions; env?: Record<string, string> } = {},
+  options: { sandbox?: SandboxOptions; env?: Record<string, string>; jobs?: boolean } = {},
 ): Promise<TestApi> {
   const portal = await createSandboxPortal({ rateLimit: false, ...options.sandbox });
   const db = await createTestDatabase();
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...options.env });
-  const logger = createLogger('silent', false);
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'b24-api-test-'));
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATA_DIR: dataDir,
+    DSR_SWEEP_SECONDS: '1',
+    ...options.env,
+  });
+  const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', false);
   const connection = await connectPortal(config, logger, { sandbox: portal });
-  const services = createAppServices({ config, logger, orm: db.orm, portal: connection });
+  const secret = await AppSecret.load(db.orm.em.fork());
+  const boss = await startBoss(db.url, db.kind, logger);
+  const services = createAppServices({ config, logger, orm: db.orm, portal: connection, secret, boss });
+  services.urls.public = 'http://api.test';
+  await services.exports.ensureDir();
+  // Jobs run in this process, as they do under `pnpm start`, unless a test drives workers itself.
+  const workers = options.jobs === false ? null : await startJobWorkers(services, boss);
   const app = createHttpApp(services, createGraphQLServer(logger));
 
   const fetch = async (path: string, init?: RequestInit) =>
@@ -64,8 +83,11 @@ export async function startTestApi(
       return token;
     },
     async close() {
+      await workers?.stop();
+      await boss.stop({ graceful: false, timeout: 2_000 });
       await db.close();
       await portal.close();
+      await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

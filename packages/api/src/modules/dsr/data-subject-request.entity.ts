@@ -36,7 +36,9 @@ export const DataSubjectRequestSchema = defineEntity({
     type: p.enum(REQUEST_TYPES),
     status: p.enum(REQUEST_STATUSES).index(),
     source: p.enum(REQUEST_SOURCES),
-    subjectUserId: p.integer().index(),
+    /** Null once the subject is erased or anonymised: subjectPseudonym (a keyed hash) then stands in. */
+    subjectUserId: p.integer().nullable().index(),
+    subjectPseudonym: p.string().length(40).nullable(),
     /** Portal user who asked; null for integrator tokens (requesterTokenId says which). */
     requesterUserId: p.integer().nullable(),
     requesterTokenId: p.uuid().nullable(),
@@ -63,7 +65,14 @@ export const DataSubjectRequestSchema = defineEntity({
     archivePath: p.text().nullable(),
     archiveExpiresAt: p.datetime().nullable(),
   },
-  indexes: [{ properties: ['subjectUserId', 'type', 'status'] }, { properties: ['createdAt', 'id'] }],
+  indexes: [
+    { properties: ['subjectUserId', 'type', 'status'] },
+    { properties: ['createdAt', 'id'] },
+    {
+      name: 'data_subject_request_one_open',
+      expression: `create unique index "data_subject_request_one_open" on "data_subject_request" ("subject_user_id", "type") where "status" in ('PENDING', 'AWAITING_CONFIRMATION', 'RUNNING')`,
+    },
+  ],
 });
 
 export class DataSubjectRequest extends DataSubjectRequestSchema.class {}

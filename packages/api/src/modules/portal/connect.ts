@@ -42,19 +42,18 @@ export async function connectPortal(
     const adminClients = new Map<number, Bitrix24Client>([[client.endpoint.userId, client]]);
     for (const url of config.BITRIX24_ADMIN_WEBHOOK_URLS)
       adminClients.set(parseWebhookUrl(url).userId, clientFor(url));
-    const asUser = (id: number) => adminClients.get(id);
-    const directory = new RestPortalDirectory(client, new AdminVerifier(asUser));
-    return {
-      asUser,
+    return assemble({
       kind: 'bitrix24',
       domain: new URL(client.endpoint.origin).host,
       client,
-      directory,
+      asUser: (id) => adminClients.get(id),
       adminUserId: client.endpoint.userId,
       sandbox: null,
       close: async () => {},
-    };
+    });
   }
+
+  if (config.SANDBOX_URL && !options.sandbox) return attachToSandbox(config.SANDBOX_URL, clientFor);
 
   const owned = !options.sandbox;
   const sandbox = options.sandbox ?? (await createSandboxPortal({ port: config.SANDBOX_PORT }));
@@ -70,16 +69,58 @@ export async function connectPortal(
     perUser.set(id, created);
     return created;
   };
-  return {
+  return assemble({
     kind: 'sandbox',
     domain: sandbox.domain,
     client,
-    directory: new RestPortalDirectory(client, new AdminVerifier(asUser)),
     asUser,
     adminUserId,
     sandbox,
     close: async () => {
       if (owned) await sandbox.close();
     },
+  });
+}
+
+/** Every connection verifies administrators the same way: through each one's own credentials. */
+function assemble(parts: Omit<PortalConnection, 'directory'>): PortalConnection {
+  return {
+    ...parts,
+    directory: new RestPortalDirectory(parts.client, new AdminVerifier((id) => parts.asUser(id))),
   };
+}
+
+/**
+ * Another process's sandbox (the API's, seen from a worker): its webhooks are fetched once through the
+ * sandbox's inspection API, so every user has their own client as in the in-process case.
+ */
+async function attachToSandbox(
+  url: string,
+  clientFor: (webhookUrl: string) => Bitrix24Client,
+): Promise<PortalConnection> {
+  const base = url.replace(/\/+$/, '');
+  const info = (await (await fetch(`${base}/_sandbox/info`)).json()) as { domain: string };
+  const users = (await (await fetch(`${base}/_sandbox/state/users`)).json()) as { ID: number | string }[];
+  const clients = new Map<number, Bitrix24Client>();
+  for (const user of users) {
+    const id = Number(user.ID);
+    const response = await fetch(`${base}/_sandbox/webhooks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ userId: id }),
+    });
+    if (response.ok) clients.set(id, clientFor(((await response.json()) as { url: string }).url));
+  }
+  const adminUserId = 1;
+  const client = clients.get(adminUserId);
+  if (!client) throw new Error(`the sandbox at ${base} has no user ${adminUserId}`);
+  return assemble({
+    kind: 'sandbox',
+    domain: info.domain,
+    client,
+    asUser: (id) => clients.get(id),
+    adminUserId,
+    sandbox: null,
+    close: async () => {},
+  });
 }

@@ -8,10 +8,24 @@ export interface PortalUserSummary {
   userType: string;
 }
 
+export interface UserListQuery {
+  /** Matches names and e-mail (the portal's NAME_SEARCH). */
+  search?: string | null;
+  active?: boolean | null;
+  /** Keyset position: users with a larger id. */
+  afterId?: number | null;
+  /** At most 50: one portal page. */
+  limit: number;
+}
+
 export interface PortalDirectory {
+  /** Employees in id order, one portal request per page. */
+  listUsers(query: UserListQuery): Promise<{ users: PortalUserSummary[]; hasMore: boolean }>;
   /** `login` is a portal user id or a work e-mail; null when no active employee matches. */
   findUserByLogin(login: string): Promise<PortalUserSummary | null>;
   getUser(userId: number): Promise<PortalUserSummary | null>;
+  /** Many users at once (unknown ids are simply absent from the map). */
+  getUsers(userIds: readonly number[]): Promise<Map<number, PortalUserSummary>>;
   /** Asked of the portal (cached briefly), never trusted from a token. */
   isAdmin(userId: number): Promise<boolean>;
   /** Sends a system notification to one user. */

@@ -1,7 +1,7 @@
 import { type B24User, type Bitrix24Client, type Filter, isUserActive } from '../../bitrix24/index.ts';
 import { parseLogin } from '../identity/login.ts';
 import type { AdminVerifier } from './admin-verifier.ts';
-import type { PortalDirectory, PortalUserSummary } from './portal-directory.ts';
+import type { PortalDirectory, PortalUserSummary, UserListQuery } from './portal-directory.ts';
 
 const USER_TTL_MS = 60_000;
 
@@ -31,6 +31,23 @@ export class RestPortalDirectory implements PortalDirectory {
     return user?.active ? user : null;
   }
 
+  async listUsers(query: UserListQuery): Promise<{ users: PortalUserSummary[]; hasMore: boolean }> {
+    const FILTER: Filter = { USER_TYPE: 'employee', '>ID': query.afterId ?? 0 };
+    if (query.active != null) FILTER.ACTIVE = query.active;
+    if (query.search?.trim()) FILTER.NAME_SEARCH = query.search.trim();
+    // start=-1: no count, the fast path for keyset reading (huge-data.md); the portal answers 50 rows.
+    const page = await this.#client.call('user.get', {
+      FILTER,
+      ADMIN_MODE: true,
+      sort: 'ID',
+      order: 'ASC',
+      start: -1,
+    });
+    const users = page.map(toSummary).sort((a, b) => a.id - b.id);
+    const limit = Math.min(query.limit, 50);
+    return { users: users.slice(0, limit), hasMore: users.length > limit || page.length >= 50 };
+  }
+
   async getUser(userId: number, now = Date.now()): Promise<PortalUserSummary | null> {
     const cached = this.#users.get(userId);
     if (cached && cached.until > now) return cached.user;
@@ -38,6 +55,29 @@ export class RestPortalDirectory implements PortalDirectory {
     const user = match ? toSummary(match) : null;
     this.#users.set(userId, { user, until: now + USER_TTL_MS });
     return user;
+  }
+
+  async getUsers(userIds: readonly number[], now = Date.now()): Promise<Map<number, PortalUserSummary>> {
+    const found = new Map<number, PortalUserSummary>();
+    const missing: number[] = [];
+    for (const id of new Set(userIds)) {
+      const cached = this.#users.get(id);
+      if (cached && cached.until > now) {
+        if (cached.user) found.set(id, cached.user);
+      } else missing.push(id);
+    }
+    // 50 ids per call: one portal page each.
+    for (let i = 0; i < missing.length; i += 50) {
+      const chunk = missing.slice(i, i + 50);
+      const page = await this.#client.call('user.get', { FILTER: { '@ID': chunk }, ADMIN_MODE: true });
+      const byId = new Map(page.map((u) => [Number(u.ID), toSummary(u)]));
+      for (const id of chunk) {
+        const user = byId.get(id) ?? null;
+        this.#users.set(id, { user, until: now + USER_TTL_MS });
+        if (user) found.set(id, user);
+      }
+    }
+    return found;
   }
 
   isAdmin(userId: number): Promise<boolean> {

@@ -1,0 +1,18 @@
+/** Every queue and its payload: the one place job names are spelled. */
+export const JOBS = {
+  /** Run (or resume) one data-subject request. */
+  runRequest: 'dsr.run',
+  /** Re-dispatch requests whose runner vanished (lease expired) or whose dispatch was lost. */
+  sweepRequests: 'dsr.sweep',
+  /** Delete export archives whose links expired. */
+  expireExports: 'dsr.expire-exports',
+  /** Anonymise dismissed employees after the configured number of days (when switched on). */
+  dismissedPolicy: 'dsr.dismissed-policy',
+} as const;
+
+export interface JobPayloads {
+  [JOBS.runRequest]: { requestId: string };
+  [JOBS.sweepRequests]: Record<string, never>;
+  [JOBS.expireExports]: Record<string, never>;
+  [JOBS.dismissedPolicy]: Record<string, never>;
+}

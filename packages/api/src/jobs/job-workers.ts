@@ -1,0 +1,50 @@
+import type { PgBoss } from 'pg-boss';
+import type { AppServices } from '../app-services.ts';
+import { JOBS } from './job-names.ts';
+import { sweepRequests } from './sweep-requests.ts';
+
+export interface JobWorkers {
+  stop(): Promise<void>;
+}
+
+/**
+ * Makes this process work jobs: the API does by default, separate `worker` processes when scaled out.
+ * Any number of processes may run this against one database.
+ */
+export async function startJobWorkers(services: AppServices, boss: PgBoss): Promise<JobWorkers> {
+  const { logger, config } = services;
+  await boss.work<{ requestId: string }>(
+    JOBS.runRequest,
+    { batchSize: 1, pollingIntervalSeconds: 0.5 },
+    async ([job]) => {
+      if (!job) return;
+      const outcome = await services.runner.run(job.data.requestId);
+      // A throw hands the job back to pg-boss, which retries it with backoff.
+      if (outcome === 'retry-later') throw new Error('transient failure; the request resumes on retry');
+    },
+  );
+  await boss.work(JOBS.dismissedPolicy, async () => {
+    const started = await services.dismissed.runPolicy(services.orm.em.fork());
+    logger.info({ started }, 'dismissed-employee policy ran');
+  });
+  await boss.work(JOBS.expireExports, async () => {
+    await services.exports.expire(services.orm.em.fork());
+  });
+  await boss.schedule(JOBS.dismissedPolicy, '30 2 * * *', {}, { tz: 'UTC' });
+  await boss.schedule(JOBS.expireExports, '*/15 * * * *', {}, { tz: 'UTC' });
+
+  const sweep = () =>
+    sweepRequests(services.orm.em.fork(), services.queue).catch((err: unknown) =>
+      logger.warn({ err }, 'request sweep failed'),
+    );
+  await sweep();
+  const timer = setInterval(sweep, config.DSR_SWEEP_SECONDS * 1000);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await boss.offWork(JOBS.runRequest).catch(() => {});
+      await boss.offWork(JOBS.dismissedPolicy).catch(() => {});
+      await boss.offWork(JOBS.expireExports).catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,221 @@
+import { builder } from '../../builder.ts';
+import type { GraphQLContext } from '../../context.ts';
+import { InvalidInputError, NotFoundError, PolicyRefusedError } from '../../errors.ts';
+import { afterFilter, pageSize, toPage } from '../../schema/keyset.ts';
+import { PortalUserRef } from '../rights/rights.schema.ts';
+import {
+  DataSubjectRequest,
+  OPEN_STATUSES,
+  REQUEST_SOURCES,
+  REQUEST_STATUSES,
+  REQUEST_TYPES,
+  type RequestProgress,
+} from './data-subject-request.entity.ts';
+import { canSee } from './request.service.ts';
+
+const RequestTypeEnum = builder.enumType('RequestType', { values: REQUEST_TYPES });
+const RequestStatusEnum = builder.enumType('RequestStatus', { values: REQUEST_STATUSES });
+const RequestSourceEnum = builder.enumType('RequestSource', { values: REQUEST_SOURCES });
+
+const ProgressRef = builder.objectRef<RequestProgress>('RequestProgress').implement({
+  fields: (t) => ({
+    step: t.exposeString('step'),
+    done: t.exposeInt('done'),
+    total: t.exposeInt('total', { nullable: true }),
+  }),
+});
+
+const DownloadRef = builder.objectRef<{ url: string; expiresAt: Date }>('ExportDownload').implement({
+  description: 'The archive, for the subject or the requester: send your bearer token with the request.',
+  fields: (t) => ({ url: t.exposeString('url'), expiresAt: t.expose('expiresAt', { type: 'DateTime' }) }),
+});
+
+export const DataSubjectRequestRef = builder.objectType(DataSubjectRequest, {
+  name: 'DataSubjectRequest',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    type: t.field({ type: RequestTypeEnum, resolve: (r) => r.type }),
+    status: t.field({ type: RequestStatusEnum, resolve: (r) => r.status }),
+    source: t.field({ type: RequestSourceEnum, resolve: (r) => r.source }),
+    subjectUserId: t.exposeInt('subjectUserId', {
+      nullable: true,
+      description: 'Null once the subject was erased or anonymised.',
+    }),
+    subjectPseudonym: t.exposeString('subjectPseudonym', { nullable: true }),
+    requesterUserId: t.exposeInt('requesterUserId', { nullable: true }),
+    receivedAt: t.expose('createdAt', { type: 'DateTime' }),
+    dueAt: t.expose('dueAt', { type: 'DateTime', description: 'Received plus one month (GDPR Art. 12(3)).' }),
+    daysLeft: t.int({
+      description: 'Whole days until the deadline (negative when overdue).',
+      resolve: (r) => Math.floor((r.dueAt.getTime() - Date.now()) / 86_400_000),
+    }),
+    progress: t.field({ type: ProgressRef, resolve: (r) => r.progress }),
+    error: t.exposeString('error', { nullable: true }),
+    result: t.expose('result', { type: 'JSON', nullable: true }),
+    acceptedUnder: t.expose('acceptedUnder', {
+      type: 'JSON',
+      description: 'The settings and policy decision it was accepted under.',
+    }),
+    startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
+    finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
+    download: t.field({
+      type: DownloadRef,
+      nullable: true,
+      resolve: (r, _args, ctx) => {
+        const mine =
+          ctx.principal.kind === 'user' &&
+          [r.subjectUserId, r.requesterUserId].includes(ctx.principal.userId);
+        return mine ? ctx.services.exports.download(r) : null;
+      },
+    }),
+  }),
+});
+
+builder.objectField(PortalUserRef, 'lastRequest', (t) =>
+  t.field({
+    type: DataSubjectRequestRef,
+    nullable: true,
+    authScopes: { admin: true, auditor: true, integrator: 'requests:read' },
+    resolve: (user, _args, { em }) =>
+      em.findOne(DataSubjectRequest, { subjectUserId: user.id }, { orderBy: { createdAt: 'desc' } }),
+  }),
+);
+
+builder.mutationField('requestDataExport', (t) =>
+  t.field({
+    type: DataSubjectRequestRef,
+    description:
+      'Starts an export (Art. 15 and 20). A second request while one is open returns the open one.',
+    errors: { types: [PolicyRefusedError, NotFoundError, InvalidInputError] },
+    authScopes: { authenticated: true },
+    args: { userId: t.arg.int({ required: true }) },
+    resolve: (_root, { userId }, { em, services, principal }) =>
+      services.requests.request(em, principal, 'EXPORT', userId),
+  }),
+);
+
+builder.mutationField('requestAnonymisation', (t) =>
+  t.field({
+    type: DataSubjectRequestRef,
+    errors: { types: [PolicyRefusedError, NotFoundError, InvalidInputError] },
+    authScopes: { authenticated: true },
+    args: { userId: t.arg.int({ required: true }) },
+    resolve: (_root, { userId }, { em, services, principal }) =>
+      services.requests.request(em, principal, 'ANONYMISE', userId),
+  }),
+);
+
+builder.mutationField('cancelRequest', (t) =>
+  t.field({
+    type: DataSubjectRequestRef,
+    errors: { types: [NotFoundError, InvalidInputError] },
+    authScopes: { employee: true, integrator: 'requests:write' },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, { id }, { em, services, principal }) =>
+      services.requests.cancel(em, principal, String(id)),
+  }),
+);
+
+builder.mutationField('retryRequest', (t) =>
+  t.field({
+    type: DataSubjectRequestRef,
+    description: 'Runs a failed request again from where it stopped.',
+    errors: { types: [NotFoundError, InvalidInputError] },
+    authScopes: { admin: true, integrator: 'requests:write' },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, { id }, { em, services, principal }) =>
+      services.requests.retry(em, principal, String(id)),
+  }),
+);
+
+async function findVisible(ctx: GraphQLContext, id: string): Promise<DataSubjectRequest> {
+  const request = /^[0-9a-f-]{36}$/i.test(id) ? await ctx.em.findOne(DataSubjectRequest, { id }) : null;
+  if (!request || !canSee(ctx.principal, request)) throw new NotFoundError('DataSubjectRequest', id);
+  return request;
+}
+
+builder.queryField('dataSubjectRequest', (t) =>
+  t.field({
+    type: DataSubjectRequestRef,
+    errors: { types: [NotFoundError] },
+    authScopes: { authenticated: true },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, { id }, ctx) => findVisible(ctx, String(id)),
+  }),
+);
+
+const RequestFilter = builder.inputType('RequestFilter', {
+  fields: (t) => ({
+    status: t.field({ type: [RequestStatusEnum] }),
+    type: t.field({ type: [RequestTypeEnum] }),
+    subjectUserId: t.int(),
+    open: t.boolean({ description: 'Only requests still pending, awaiting confirmation or running.' }),
+  }),
+});
+
+builder.queryField('dataSubjectRequests', (t) =>
+  t.connection({
+    type: DataSubjectRequestRef,
+    description:
+      'Newest first. Employees see requests about them or made by them; administrators and auditors see all.',
+    authScopes: { authenticated: true },
+    args: { filter: t.arg({ type: RequestFilter }) },
+    resolve: async (_root, args, ctx) => {
+      const limit = pageSize(args.first);
+      const { principal } = ctx;
+      const seesAll =
+        (principal.kind === 'user' && (principal.roles.has('ADMIN') || principal.roles.has('AUDITOR'))) ||
+        (principal.kind === 'integrator' &&
+          (principal.scopes.has('requests:read') || principal.scopes.has('requests:write')));
+      const scope = seesAll
+        ? {}
+        : principal.kind === 'user'
+          ? { $or: [{ subjectUserId: principal.userId }, { requesterUserId: principal.userId }] }
+          : { id: null };
+      const f = args.filter;
+      const where = {
+        $and: [
+          scope,
+          f?.status?.length ? { status: { $in: f.status } } : {},
+          f?.open ? { status: { $in: [...OPEN_STATUSES] } } : {},
+          f?.type?.length ? { type: { $in: f.type } } : {},
+          f?.subjectUserId ? { subjectUserId: f.subjectUserId } : {},
+          afterFilter(args.after),
+        ],
+      };
+      const rows = await ctx.em.find(DataSubjectRequest, where as never, {
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        limit: limit + 1,
+      });
+      return toPage(rows, limit, (r) => ({ at: r.createdAt, id: r.id }), Boolean(args.after));
+    },
+  }),
+);
+
+const FINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
+
+builder.subscriptionField('requestProgress', (t) =>
+  t.field({
+    type: DataSubjectRequestRef,
+    description:
+      'The request each time its status or progress changes, until it is finished (server-sent events).',
+    authScopes: { authenticated: true },
+    args: { id: t.arg.id({ required: true }) },
+    subscribe: async function* (_root, { id }, ctx) {
+      // Polling the row works whichever process runs the request, on PostgreSQL and PGlite alike.
+      const seen = { at: 0 };
+      const deadline = Date.now() + 6 * 3600_000;
+      while (Date.now() < deadline) {
+        const request = await findVisible({ ...ctx, em: ctx.em.fork() }, String(id));
+        const stamp = request.updatedAt.getTime();
+        if (stamp !== seen.at) {
+          seen.at = stamp;
+          yield request;
+        }
+        if (FINAL.has(request.status)) return;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    },
+    resolve: (request) => request,
+  }),
+);

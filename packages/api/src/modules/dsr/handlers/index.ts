@@ -1,0 +1,15 @@
+import type { AppServices } from '../../../app-services.ts';
+import type { RequestType } from '../data-subject-request.entity.ts';
+import type { RequestHandler } from '../runner/request-runner.ts';
+
+/** One handler per request type. */
+export function createRequestHandlers(
+  _services: Omit<AppServices, 'runner'>,
+): Record<RequestType, RequestHandler> {
+  const pending =
+    (type: string): RequestHandler =>
+    async () => {
+      throw new Error(`${type} engine not wired yet`);
+    };
+  return { EXPORT: pending('EXPORT'), ANONYMISE: pending('ANONYMISE'), ERASE: pending('ERASE') };
+}

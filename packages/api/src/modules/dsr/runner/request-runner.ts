@@ -1,0 +1,111 @@
+import type { MikroORM } from '@mikro-orm/core';
+import { Bitrix24Error } from '../../../bitrix24/index.ts';
+import type { Logger } from '../../../config/logger.ts';
+import { DataSubjectRequest, type RequestType } from '../data-subject-request.entity.ts';
+import { Lease, LeaseLostError } from './lease.ts';
+import { createRunContext, type RunContext } from './run-context.ts';
+
+/** Does one type of request, resuming from `ctx.request.checkpoint`; returns the result to store. */
+export type RequestHandler = (ctx: RunContext) => Promise<Record<string, unknown>>;
+
+export type RunOutcome = 'completed' | 'failed' | 'busy' | 'stopped' | 'retry-later';
+
+export interface RunnerOptions {
+  orm: MikroORM;
+  handlers: Record<RequestType, RequestHandler>;
+  /** Identifies this process in leases (host:pid). */
+  owner: string;
+  leaseMs: number;
+  /** Runs that ended in a transient failure before the request is marked FAILED. */
+  maxAttempts: number;
+  logger: Logger;
+  /** Called after a request reaches a final state (notifications, follow-up work). */
+  onFinished?: (request: DataSubjectRequest) => Promise<void>;
+}
+
+/** Runs one request under a lease: claim, work with checkpoints, finish or hand back. */
+export class RequestRunner {
+  readonly #o: RunnerOptions;
+
+  constructor(options: RunnerOptions) {
+    this.#o = options;
+  }
+
+  async run(requestId: string): Promise<RunOutcome> {
+    const { orm, owner, leaseMs, logger } = this.#o;
+    const em = orm.em.fork();
+    const lease = new Lease(requestId, owner, leaseMs);
+    if (!(await lease.claim(em))) return 'busy';
+    const request = await em.findOneOrFail(DataSubjectRequest, requestId);
+    const attempts = request.attempts + 1;
+    await lease.renew(em, { attempts });
+    if (attempts > this.#o.maxAttempts) {
+      await lease.release(em, {
+        status: 'FAILED',
+        finishedAt: new Date(),
+        error: `Gave up after ${attempts - 1} attempts: ${request.error ?? 'unknown error'}`,
+      });
+      return 'failed';
+    }
+
+    const controller = new AbortController();
+    // Long steps between checkpoints still keep the lease; a failed renewal means cancelled or taken over.
+    const heartbeat = setInterval(
+      () => {
+        lease.renew(orm.em.fork()).catch((error: unknown) => controller.abort(error));
+      },
+      Math.max(200, leaseMs / 3),
+    );
+    const log = logger.child({ requestId, type: request.type });
+    try {
+      const result = await this.#o.handlers[request.type](
+        createRunContext(request, em, lease, controller.signal),
+      );
+      const finishedAt = new Date();
+      const done = await lease.release(em, {
+        status: 'COMPLETED',
+        result,
+        error: null,
+        finishedAt,
+        progress: { ...request.progress, step: 'completed' },
+      });
+      if (!done) return 'stopped';
+      log.info('request completed');
+      await this.#finished(requestId);
+      return 'completed';
+    } catch (error) {
+      if (
+        error instanceof LeaseLostError ||
+        (controller.signal.aborted && controller.signal.reason instanceof LeaseLostError)
+      ) {
+        log.info('request stopped: cancelled or taken over');
+        return 'stopped';
+      }
+      const message = error instanceof Error ? error.message : String(error);
+      if (isTransient(error)) {
+        log.warn({ err: error }, 'request interrupted by a transient failure; it will resume');
+        await lease.release(em, { error: message });
+        return 'retry-later';
+      }
+      log.error({ err: error }, 'request failed');
+      await lease.release(em, { status: 'FAILED', error: message, finishedAt: new Date() });
+      await this.#finished(requestId);
+      return 'failed';
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  async #finished(requestId: string): Promise<void> {
+    if (!this.#o.onFinished) return;
+    const request = await this.#o.orm.em.fork().findOneOrFail(DataSubjectRequest, requestId);
+    await this.#o
+      .onFinished(request)
+      .catch((err: unknown) => this.#o.logger.warn({ err, requestId }, 'after-run hook failed'));
+  }
+}
+
+/** Worth another attempt later: the portal was unreachable or throttling after the client's own retries. */
+function isTransient(error: unknown): boolean {
+  return error instanceof Bitrix24Error && error.retryable;
+}

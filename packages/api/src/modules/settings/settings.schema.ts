@@ -1,0 +1,80 @@
+import { builder } from '../../builder.ts';
+import { InvalidInputError } from '../../errors.ts';
+import type { StoredSettings } from './settings.service.ts';
+
+const RightsPairRef = builder
+  .objectRef<{ canAnonymise: boolean; canErase: boolean }>('RightsPair')
+  .implement({
+    fields: (t) => ({ canAnonymise: t.exposeBoolean('canAnonymise'), canErase: t.exposeBoolean('canErase') }),
+  });
+
+const DismissedPolicyRef = builder
+  .objectRef<{ enabled: boolean; afterDays: number }>('DismissedPolicy')
+  .implement({
+    description: 'Automatic anonymisation of dismissed employees, each as an ordinary request.',
+    fields: (t) => ({ enabled: t.exposeBoolean('enabled'), afterDays: t.exposeInt('afterDays') }),
+  });
+
+export const SettingsRef = builder.objectRef<StoredSettings>('Settings').implement({
+  fields: (t) => ({
+    anonymisationEnabled: t.boolean({ resolve: (s) => s.settings.anonymisationEnabled }),
+    erasureEnabled: t.boolean({ resolve: (s) => s.settings.erasureEnabled }),
+    defaultRights: t.field({ type: RightsPairRef, resolve: (s) => s.settings.defaultRights }),
+    exportLinkTtlDays: t.int({ resolve: (s) => s.settings.exportLinkTtlDays }),
+    dismissedAutoAnonymise: t.field({
+      type: DismissedPolicyRef,
+      resolve: (s) => s.settings.dismissedAutoAnonymise,
+    }),
+    version: t.exposeInt('version'),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', nullable: true }),
+    updatedBy: t.exposeInt('updatedBy', { nullable: true }),
+  }),
+});
+
+const RightsPairInput = builder.inputType('RightsPairInput', {
+  fields: (t) => ({ canAnonymise: t.boolean(), canErase: t.boolean() }),
+});
+const DismissedPolicyInput = builder.inputType('DismissedPolicyInput', {
+  fields: (t) => ({ enabled: t.boolean(), afterDays: t.int() }),
+});
+const SettingsInput = builder.inputType('SettingsInput', {
+  description: 'Only the fields given change.',
+  fields: (t) => ({
+    anonymisationEnabled: t.boolean(),
+    erasureEnabled: t.boolean(),
+    defaultRights: t.field({ type: RightsPairInput }),
+    exportLinkTtlDays: t.int(),
+    dismissedAutoAnonymise: t.field({ type: DismissedPolicyInput }),
+  }),
+});
+
+builder.queryField('settings', (t) =>
+  t.field({
+    type: SettingsRef,
+    description:
+      'The application settings. Everyone signed in may read them: they decide what the GDPR buttons allow.',
+    authScopes: { authenticated: true },
+    resolve: (_root, _args, { em, services }) => services.settings.get(em),
+  }),
+);
+
+builder.mutationField('updateSettings', (t) =>
+  t.field({
+    type: SettingsRef,
+    errors: { types: [InvalidInputError] },
+    authScopes: { admin: true },
+    args: { input: t.arg({ type: SettingsInput, required: true }) },
+    resolve: (_root, { input }, { em, services, principal }) =>
+      services.settings.update(em, withoutNulls(input), principal.kind === 'user' ? principal.userId : null),
+  }),
+);
+
+/** GraphQL lets a client send null for "not given"; the settings patch knows only absent keys. */
+function withoutNulls(value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, v]) => v !== null && v !== undefined)
+      .map(([k, v]) => [k, withoutNulls(v)]),
+  );
+}
