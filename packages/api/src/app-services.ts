@@ -5,8 +5,9 @@ import type { Config } from './config/config.ts';
 import type { Logger } from './config/logger.ts';
 import { BossRequestQueue } from './jobs/request-queue.ts';
 import { DismissedService } from './modules/dsr/dismissed.service.ts';
+import { ErasureService } from './modules/dsr/erasure.service.ts';
 import { ExportFiles } from './modules/dsr/export-files.ts';
-import { createRequestHandlers } from './modules/dsr/handlers/index.ts';
+import { computeErasurePlan, createRequestHandlers } from './modules/dsr/handlers/index.ts';
 import { type RequestQueue, RequestService } from './modules/dsr/request.service.ts';
 import { RequestRunner } from './modules/dsr/runner/request-runner.ts';
 import { PrincipalService } from './modules/identity/principal.service.ts';
@@ -38,6 +39,7 @@ export interface AppServices {
   rights: RightsService;
   decisions: Decisions;
   requests: RequestService;
+  erasure: ErasureService;
   dismissed: DismissedService;
   exports: ExportFiles;
   runner: RequestRunner;
@@ -73,6 +75,7 @@ export function createAppServices(deps: AppDependencies): AppServices {
     rights,
     decisions,
     requests,
+    erasure: new ErasureService(requests, (subjectUserId) => computeErasurePlan(deps.portal, subjectUserId)),
     dismissed: new DismissedService(directory, settings, requests),
     exports: new ExportFiles(
       deps.config.DATA_DIR,

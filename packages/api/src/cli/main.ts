@@ -1,10 +1,12 @@
 import { Command } from 'commander';
 import { registerDatabaseCommands } from './commands/database.ts';
+import { registerRequestCommands } from './commands/requests.ts';
 import { registerTokenCommands } from './commands/token.ts';
 
 const program = new Command('b24-gdpr').description('b24-gdpr operator commands').showHelpAfterError();
 registerDatabaseCommands(program);
 registerTokenCommands(program);
+registerRequestCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -54,6 +54,11 @@ integrator          ERASE      admin          | ERASURE_DISABLED        ERASURE_
 integrator          ANONYMISE  dismissed      | ANONYMISATION_DISABLED  ok                      ANONYMISATION_DISABLED  ok
 integrator-noscope  EXPORT     employee       | INTEGRATOR_SCOPE        INTEGRATOR_SCOPE        INTEGRATOR_SCOPE        INTEGRATOR_SCOPE
 integrator-noscope  ERASE      employee       | INTEGRATOR_SCOPE        INTEGRATOR_SCOPE        INTEGRATOR_SCOPE        INTEGRATOR_SCOPE
+operator            EXPORT     employee       | ok                      ok                      ok                      ok
+operator            EXPORT     admin          | ok                      ok                      ok                      ok
+operator            ANONYMISE  employee       | ANONYMISATION_DISABLED  ok                      ANONYMISATION_DISABLED  ok
+operator            ERASE      dismissed      | ERASURE_DISABLED        ERASURE_DISABLED        ok                      ok
+operator            ERASE      admin          | ERASURE_DISABLED        ERASURE_DISABLED        SUBJECT_IS_ADMIN        SUBJECT_IS_ADMIN
 system              ANONYMISE  dismissed      | ANONYMISATION_DISABLED  ok                      ANONYMISATION_DISABLED  ok
 system              ANONYMISE  employee       | SYSTEM_ANONYMISE_ONLY   SYSTEM_ANONYMISE_ONLY   SYSTEM_ANONYMISE_ONLY   SYSTEM_ANONYMISE_ONLY
 system              ERASE      dismissed      | SYSTEM_ANONYMISE_ONLY   SYSTEM_ANONYMISE_ONLY   SYSTEM_ANONYMISE_ONLY   SYSTEM_ANONYMISE_ONLY
@@ -69,6 +74,7 @@ const actors: Record<string, PolicyActor> = {
   integrator: { kind: 'integrator', scopes: new Set(['requests:write']) },
   'integrator-noscope': { kind: 'integrator', scopes: new Set(['users:read', 'requests:read']) },
   system: { kind: 'system' },
+  operator: { kind: 'operator' },
 };
 const all = { canAnonymise: true, canErase: true };
 const none = { canAnonymise: false, canErase: false };

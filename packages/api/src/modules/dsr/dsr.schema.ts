@@ -11,6 +11,7 @@ import {
   REQUEST_TYPES,
   type RequestProgress,
 } from './data-subject-request.entity.ts';
+import type { publicPreview } from './erasure.service.ts';
 import { canSee } from './request.service.ts';
 
 const RequestTypeEnum = builder.enumType('RequestType', { values: REQUEST_TYPES });
@@ -102,6 +103,69 @@ builder.mutationField('requestAnonymisation', (t) =>
     args: { userId: t.arg.int({ required: true }) },
     resolve: (_root, { userId }, { em, services, principal }) =>
       services.requests.request(em, principal, 'ANONYMISE', userId),
+  }),
+);
+
+const ErasureCategoryRef = builder
+  .objectRef<{ category: string; toDelete: number }>('ErasureCategory')
+  .implement({
+    fields: (t) => ({ category: t.exposeString('category'), toDelete: t.exposeInt('toDelete') }),
+  });
+
+const KeptItemRef = builder
+  .objectRef<{ category: string; portalId: string | null; label: string; reason: string }>('KeptItem')
+  .implement({
+    description: 'Something the erasure will not delete, and why.',
+    fields: (t) => ({
+      category: t.exposeString('category'),
+      portalId: t.exposeString('portalId', { nullable: true }),
+      label: t.exposeString('label'),
+      reason: t.exposeString('reason'),
+    }),
+  });
+
+const ErasurePreviewRef = builder
+  .objectRef<{
+    request: DataSubjectRequest;
+    token: string | null;
+    preview: ReturnType<typeof publicPreview>;
+  }>('ErasurePreview')
+  .implement({
+    fields: (t) => ({
+      request: t.field({ type: DataSubjectRequestRef, resolve: (p) => p.request }),
+      token: t.exposeString('token', {
+        nullable: true,
+        description:
+          'Pass to eraseUser to confirm exactly this plan. Null when the erasure is already confirmed.',
+      }),
+      expiresAt: t.field({ type: 'DateTime', nullable: true, resolve: (p) => p.preview.expiresAt }),
+      categories: t.field({ type: [ErasureCategoryRef], resolve: (p) => p.preview.categories }),
+      kept: t.field({ type: [KeptItemRef], resolve: (p) => p.preview.kept }),
+      digest: t.string({ resolve: (p) => p.preview.digest }),
+    }),
+  });
+
+builder.mutationField('previewErasure', (t) =>
+  t.field({
+    type: ErasurePreviewRef,
+    description: 'What erasing this user would delete, and what it would keep and why. Nothing is changed.',
+    errors: { types: [PolicyRefusedError, NotFoundError, InvalidInputError] },
+    authScopes: { authenticated: true },
+    args: { userId: t.arg.int({ required: true }) },
+    resolve: (_root, { userId }, { em, services, principal }) =>
+      services.erasure.preview(em, principal, userId),
+  }),
+);
+
+builder.mutationField('eraseUser', (t) =>
+  t.field({
+    type: DataSubjectRequestRef,
+    description: 'Confirms the erasure shown by previewErasure; the token binds it to exactly that plan.',
+    errors: { types: [PolicyRefusedError, NotFoundError, InvalidInputError] },
+    authScopes: { authenticated: true },
+    args: { userId: t.arg.int({ required: true }), previewToken: t.arg.string({ required: true }) },
+    resolve: (_root, { userId, previewToken }, { em, services, principal }) =>
+      services.erasure.confirm(em, principal, userId, previewToken),
   }),
 );
 

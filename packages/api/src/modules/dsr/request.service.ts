@@ -19,6 +19,9 @@ export interface RequestQueue {
 
 export const PREVIEW_TTL_MS = 30 * 60_000;
 
+/** A signed-in caller, or the operator at the server's command line. */
+export type Requester = Principal | { kind: 'operator' };
+
 export class RequestService {
   readonly #decisions: Decisions;
   readonly #queue: RequestQueue;
@@ -33,7 +36,7 @@ export class RequestService {
   /** EXPORT or ANONYMISE. A second request while one is open is answered with the open one. */
   async request(
     em: EntityManager,
-    principal: Principal,
+    principal: Requester,
     type: 'EXPORT' | 'ANONYMISE',
     subjectUserId: number,
   ): Promise<DataSubjectRequest> {
@@ -60,7 +63,7 @@ export class RequestService {
    */
   async preview(
     em: EntityManager,
-    principal: Principal,
+    principal: Requester,
     subjectUserId: number,
     compute: () => Promise<{ digest: string; preview: Record<string, unknown> }>,
     now = new Date(),
@@ -85,7 +88,7 @@ export class RequestService {
   /** Confirms the erasure whose preview carried `token`; `writeLedger` records the plan's items. */
   async confirmErasure(
     em: EntityManager,
-    principal: Principal,
+    principal: Requester,
     subjectUserId: number,
     token: string,
     writeLedger: (tx: EntityManager, request: DataSubjectRequest) => Promise<void>,
@@ -120,7 +123,7 @@ export class RequestService {
     return em.findOneOrFail(DataSubjectRequest, request.id, { refresh: true });
   }
 
-  async cancel(em: EntityManager, principal: Principal, id: string): Promise<DataSubjectRequest> {
+  async cancel(em: EntityManager, principal: Requester, id: string): Promise<DataSubjectRequest> {
     const request = await this.#visible(em, principal, id);
     if (!OPEN_STATUSES.includes(request.status)) {
       throw new InvalidInputError(
@@ -140,7 +143,7 @@ export class RequestService {
   }
 
   /** Administrators retry a failed request; it resumes from its checkpoint. */
-  async retry(em: EntityManager, principal: Principal, id: string): Promise<DataSubjectRequest> {
+  async retry(em: EntityManager, principal: Requester, id: string): Promise<DataSubjectRequest> {
     const request = await this.#visible(em, principal, id);
     if (request.status !== 'FAILED')
       throw new InvalidInputError('id', 'Only a failed request can be retried.');
@@ -163,7 +166,7 @@ export class RequestService {
   }
 
   /** A request the caller may see: their own, any for administrators and auditors and request-reading integrators. */
-  async #visible(em: EntityManager, principal: Principal, id: string): Promise<DataSubjectRequest> {
+  async #visible(em: EntityManager, principal: Requester, id: string): Promise<DataSubjectRequest> {
     const request = /^[0-9a-f-]{36}$/i.test(id) ? await em.findOne(DataSubjectRequest, { id }) : null;
     if (!request || !canSee(principal, request)) throw new NotFoundError('DataSubjectRequest', id);
     return request;
@@ -185,7 +188,7 @@ export class RequestService {
 
   async #open(
     em: EntityManager,
-    principal: Principal | null,
+    principal: Requester | null,
     actor: PolicyActor,
     type: RequestType,
     context: DecisionContext,
@@ -205,7 +208,7 @@ export class RequestService {
       source: sourceOf(actor, subjectUserId),
       subjectUserId,
       requesterUserId: principal?.kind === 'user' ? principal.userId : null,
-      requesterTokenId: principal && principal.kind !== 'anonymous' ? principal.tokenId : null,
+      requesterTokenId: principal && 'tokenId' in principal ? principal.tokenId : null,
       dueAt: dueDate(now),
       progress: { step: status === 'PENDING' ? 'queued' : 'awaiting confirmation', done: 0, total: null },
       checkpoint: {},
@@ -245,7 +248,8 @@ export class RequestService {
   }
 }
 
-function requireActor(principal: Principal): PolicyActor {
+function requireActor(principal: Requester): PolicyActor {
+  if (principal.kind === 'operator') return { kind: 'operator' };
   const actor = actorOf(principal);
   if (!actor) throw new PolicyRefusedError('NOT_YOUR_DATA', 'Sign in first.');
   return actor;
@@ -254,10 +258,11 @@ function requireActor(principal: Principal): PolicyActor {
 function sourceOf(actor: PolicyActor, subjectUserId: number): RequestSource {
   if (actor.kind === 'system') return 'DISMISSAL_POLICY';
   if (actor.kind === 'integrator') return 'INTEGRATOR';
+  if (actor.kind === 'operator') return 'ADMIN';
   return actor.userId === subjectUserId ? 'SELF' : 'ADMIN';
 }
 
-export function canSee(principal: Principal, request: DataSubjectRequest): boolean {
+export function canSee(principal: Requester, request: DataSubjectRequest): boolean {
   if (principal.kind === 'integrator')
     return principal.scopes.has('requests:read') || principal.scopes.has('requests:write');
   if (principal.kind !== 'user') return false;

@@ -8,7 +8,9 @@ export type PolicyActor =
   | { kind: 'user'; userId: number; isAdmin: boolean; isAuditor: boolean }
   | { kind: 'integrator'; scopes: ReadonlySet<string> }
   /** The dismissed-employee policy, acting on the settings an administrator chose. */
-  | { kind: 'system' };
+  | { kind: 'system' }
+  /** Whoever runs the CLI on the server: trusted like the database's own administrator, yet bound by the switches. */
+  | { kind: 'operator' };
 
 export interface PolicySubject {
   userId: number;
@@ -63,8 +65,8 @@ export function decide(input: {
     return switchRule(action, switches) ?? (subject.isAdmin ? refuse('SUBJECT_IS_ADMIN') : allow);
   }
 
-  if (actor.kind === 'integrator') {
-    if (!actor.scopes.has('requests:write')) return refuse('INTEGRATOR_SCOPE');
+  if (actor.kind === 'integrator' || actor.kind === 'operator') {
+    if (actor.kind === 'integrator' && !actor.scopes.has('requests:write')) return refuse('INTEGRATOR_SCOPE');
     if (action === 'EXPORT') return allow;
     return switchRule(action, switches) ?? (subject.isAdmin ? refuse('SUBJECT_IS_ADMIN') : allow);
   }

@@ -1,0 +1,65 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { type AppServices, createAppServices } from './app-services.ts';
+import { loadConfig } from './config/config.ts';
+import { createLogger, type Logger } from './config/logger.ts';
+import { openDatabase } from './db/index.ts';
+import { startBoss } from './jobs/boss.ts';
+import { connectPortal } from './modules/portal/connect.ts';
+import { AppSecret } from './modules/settings/app-secret.ts';
+import { RUNTIME_FILES } from './runtime-files.ts';
+
+export interface HeadlessServices {
+  services: AppServices;
+  close(): Promise<void>;
+}
+
+/**
+ * The services of a process without HTTP (a worker, the CLI). Without DATABASE_URL it joins the embedded
+ * database and sandbox of the API running on the same DATA_DIR, through the files that API leaves there.
+ */
+export async function openHeadless(options: {
+  logger?: Logger;
+  component: string;
+}): Promise<HeadlessServices> {
+  const env = { ...process.env };
+  env.DATABASE_URL ??= await readRuntime(env.DATA_DIR, RUNTIME_FILES.database);
+  if (!env.BITRIX24_WEBHOOK_URL) env.SANDBOX_URL ??= await readRuntime(env.DATA_DIR, RUNTIME_FILES.sandbox);
+  const config = loadConfig(env);
+  const logger = (options.logger ?? createLogger(config.LOG_LEVEL)).child({ process: options.component });
+  if (!config.DATABASE_URL) {
+    throw new Error(
+      'No database: set DATABASE_URL, or start the API (pnpm start) on the same DATA_DIR first.',
+    );
+  }
+  const db = await openDatabase({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    logger,
+    migrate: false,
+  });
+  const closers: (() => Promise<unknown>)[] = [() => db.close()];
+  try {
+    const portal = await connectPortal(config, logger);
+    closers.push(() => portal.close());
+    const secret = await AppSecret.load(db.orm.em.fork());
+    const boss = await startBoss(db.url, db.kind, logger);
+    closers.push(() => boss.stop({ graceful: true, timeout: 5_000 }));
+    const services = createAppServices({ config, logger, orm: db.orm, portal, secret, boss });
+    await services.exports.ensureDir();
+    return {
+      services,
+      close: async () => {
+        for (const close of closers.reverse()) await close().catch(() => {});
+      },
+    };
+  } catch (error) {
+    for (const close of closers.reverse()) await close().catch(() => {});
+    throw error;
+  }
+}
+
+async function readRuntime(dataDir: string | undefined, name: string): Promise<string | undefined> {
+  const dir = dataDir ?? path.resolve(import.meta.dirname, '../../../.data');
+  return (await readFile(path.join(dir, name), 'utf8').catch(() => '')).trim() || undefined;
+}
