@@ -162,8 +162,8 @@ export class Bitrix24Client {
     options: CallOptions,
     attempt: number,
   ): Promise<Envelope<unknown>> {
-    const waited = await this.limiter.acquire(options.signal);
-    if (waited > 0) this.#counters.throttled(waited);
+    const ticket = await this.limiter.acquire(options.signal);
+    if (ticket.waitedMs > 0) this.#counters.throttled(ticket.waitedMs);
     this.#counters.http(method);
     const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
     const timeout = AbortSignal.timeout(timeoutMs);
@@ -172,7 +172,7 @@ export class Bitrix24Client {
     let status = 0;
     let text: string;
     try {
-      const response = await fetch(`${this.endpoint.base}${method}.json`, {
+      const response = await fetch(this.endpoint.methodUrl(method), {
         method: 'POST',
         headers: {
           'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
@@ -186,6 +186,8 @@ export class Bitrix24Client {
     } catch (error) {
       if (options.signal?.aborted) throw options.signal.reason;
       throw this.#transportFailure(error, method, timeout.aborted ? timeoutMs : 0, status || undefined);
+    } finally {
+      ticket.release();
     }
     this.#logger?.debug(
       {

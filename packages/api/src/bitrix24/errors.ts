@@ -135,10 +135,12 @@ const ARGUMENT = new Set([
 
 type ErrorClass = new (init: Bitrix24ErrorInit) => Bitrix24Error;
 
-function classFor(code: string, status: number | undefined): ErrorClass {
+function classFor(code: string, status: number | undefined, description: string): ErrorClass {
   if (RATE_LIMIT.has(code)) return Bitrix24RateLimitError;
   if (AUTH.has(code)) return Bitrix24AuthError;
   if (ACCESS.has(code)) return Bitrix24AccessError;
+  // `user.update` by a non-admin answers `ERROR_CORE: access_denied` (user-update.md).
+  if (/^access[_ ]denied/i.test(description)) return Bitrix24AccessError;
   if (SERVER.has(code)) return Bitrix24ServerError;
   if (ARGUMENT.has(code)) return Bitrix24ArgumentError;
   if (/NOT_FOUND$/i.test(code)) return Bitrix24NotFoundError;
@@ -154,7 +156,7 @@ function classFor(code: string, status: number | undefined): ErrorClass {
 
 /** Builds the right subclass for an `{ error, error_description }` answer. */
 export function toBitrix24Error(init: Bitrix24ErrorInit): Bitrix24Error {
-  const Class = classFor(init.code, init.status);
+  const Class = classFor(init.code, init.status, init.description ?? '');
   return new Class(init);
 }
 

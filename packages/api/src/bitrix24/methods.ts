@@ -31,7 +31,8 @@ import type {
   UserUpdateParams,
 } from './shapes.ts';
 
-type NoParams = Record<string, never>;
+// `{}`: nothing to pass, and `call(method)` may omit it.
+type NoParams = Record<never, never>;
 
 export interface Bitrix24Methods {
   'user.get': { params: UserGetParams; result: B24User[] };

@@ -4,16 +4,47 @@
  * that may end up in a log or an error message goes through `redact()`.
  */
 
-export interface WebhookEndpoint {
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+const MASK = '***';
+
+/**
+ * A parsed webhook. The code lives in private fields so that `util.inspect`, `JSON.stringify`
+ * and loggers that walk objects cannot reach it; only `methodUrl()` hands it out.
+ */
+export class WebhookEndpoint {
   /** `https://portal.example` — identifies the portal (and its rate-limit bucket). */
   readonly origin: string;
   readonly userId: number;
-  /** Base for method calls, ending in `/`. Contains the secret: never log it. */
-  readonly base: string;
-  /** The same URL with the code replaced by `***`, safe to print. */
+  /** The base URL with the code replaced by `***`, safe to print. */
   readonly safeBase: string;
+  readonly #secret: string;
+  readonly #base: string;
+
+  constructor(origin: string, userId: number, secret: string) {
+    this.origin = origin;
+    this.userId = userId;
+    this.#secret = secret;
+    this.#base = `${origin}/rest/${userId}/${encodeURIComponent(secret)}/`;
+    this.safeBase = `${origin}/rest/${userId}/${MASK}/`;
+  }
+
+  /** The URL to POST a method call to. Contains the secret: never log it. */
+  methodUrl(method: string): string {
+    return `${this.#base}${method}.json`;
+  }
+
   /** Replaces every occurrence of the webhook code in `text`. */
-  redact(text: string): string;
+  redact(text: string): string {
+    if (!this.#secret) return text;
+    let out = text.split(this.#secret).join(MASK);
+    const encoded = encodeURIComponent(this.#secret);
+    if (encoded !== this.#secret) out = out.split(encoded).join(MASK);
+    return out;
+  }
+
+  toJSON(): { origin: string; userId: number; base: string } {
+    return { origin: this.origin, userId: this.userId, base: this.safeBase };
+  }
 }
 
 export interface ParseWebhookOptions {
@@ -23,9 +54,6 @@ export interface ParseWebhookOptions {
    */
   allowInsecureHttp?: boolean;
 }
-
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
-const MASK = '***';
 
 export class WebhookUrlError extends Error {
   override readonly name = 'WebhookUrlError';
@@ -58,20 +86,5 @@ export function parseWebhookUrl(raw: string, options: ParseWebhookOptions = {}):
   if (!/^\d+$/.test(userIdText)) {
     throw new WebhookUrlError(`Webhook URL for ${url.host}: USER_ID must be numeric`);
   }
-  const origin = url.origin;
-  const secret = decodeURIComponent(code);
-  const encoded = encodeURIComponent(secret);
-  const redact = (text: string): string => {
-    if (!secret) return text;
-    let out = text.split(secret).join(MASK);
-    if (encoded !== secret) out = out.split(encoded).join(MASK);
-    return out;
-  };
-  return {
-    origin,
-    userId: Number(userIdText),
-    base: `${origin}/rest/${userIdText}/${encoded}/`,
-    safeBase: `${origin}/rest/${userIdText}/${MASK}/`,
-    redact,
-  };
+  return new WebhookEndpoint(url.origin, Number(userIdText), decodeURIComponent(code));
 }

@@ -54,6 +54,16 @@ describe('toBitrix24Error', () => {
     expect(error.method).toBe('user.get');
   });
 
+  it('reads ERROR_CORE "access_denied" as an access error', () => {
+    const error = toBitrix24Error({
+      code: 'ERROR_CORE',
+      status: 400,
+      method: 'user.update',
+      description: 'access_denied',
+    });
+    expect(error).toBeInstanceOf(Bitrix24AccessError);
+  });
+
   it('says what failed in its message', () => {
     const error = toBitrix24Error({
       code: 'ACCESS_DENIED',

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parseWebhookUrl, WebhookUrlError } from '../../src/bitrix24/index.ts';
 
@@ -8,12 +9,14 @@ describe('parseWebhookUrl', () => {
     const hook = parseWebhookUrl(`https://acme.bitrix24.de/rest/17/${SECRET}/`);
     expect(hook.origin).toBe('https://acme.bitrix24.de');
     expect(hook.userId).toBe(17);
-    expect(hook.base).toBe(`https://acme.bitrix24.de/rest/17/${SECRET}/`);
+    expect(hook.methodUrl('user.get')).toBe(`https://acme.bitrix24.de/rest/17/${SECRET}/user.get.json`);
     expect(hook.safeBase).toBe('https://acme.bitrix24.de/rest/17/***/');
   });
 
   it('accepts a URL without the trailing slash or with a method appended', () => {
-    expect(parseWebhookUrl(`https://acme.bitrix24.de/rest/1/${SECRET}`).base).toMatch(/\/rest\/1\/\w+\/$/);
+    expect(parseWebhookUrl(`https://acme.bitrix24.de/rest/1/${SECRET}`).methodUrl('x')).toMatch(
+      /\/rest\/1\/\w+\/x\.json$/,
+    );
     expect(parseWebhookUrl(`https://acme.bitrix24.de/rest/1/${SECRET}/user.get.json`).userId).toBe(1);
   });
 
@@ -41,6 +44,12 @@ describe('parseWebhookUrl', () => {
     }
     expect(error).toBeInstanceOf(WebhookUrlError);
     expect(String((error as Error).message)).not.toContain(SECRET);
+  });
+
+  it('keeps the code out of inspect and JSON', () => {
+    const hook = parseWebhookUrl(`https://acme.bitrix24.de/rest/1/${SECRET}/`);
+    expect(inspect(hook, { showHidden: true, depth: 5 })).not.toContain(SECRET);
+    expect(JSON.stringify(hook)).not.toContain(SECRET);
   });
 
   it('redacts the code wherever it appears', () => {
