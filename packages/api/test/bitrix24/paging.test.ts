@@ -62,6 +62,27 @@ describe('paging user.get over 1,000 rows', () => {
     expect(portal.counters.snapshot().httpByMethod).toEqual({ 'user.get': 1, batch: 2 });
   });
 
+  it.each([
+    ['readPages', readPages, {}, 20, 52],
+    ['readKeyset', readKeyset, {}, 21, 53],
+    ['readBatchedKeyset', readBatchedKeyset, {}, 2, 3],
+    ['readBatchedKeyset without count', readBatchedKeyset, { sizeFromTotal: false }, 1, 2],
+    ['readBatchedOffsets', readBatchedOffsets, {}, 2, 3],
+  ] as const)(
+    '%s: HTTP requests for 1,000 and 2,600 rows (README table)',
+    async (_name, read, options, small, large) => {
+      for (const [total, expected] of [
+        [1000, small],
+        [2600, large],
+      ] as const) {
+        const portal = await portalWithUsers(total);
+        const client = clientFor(portal);
+        expect(await ids(read(client, lists.users(), options))).toEqual(userIds(portal));
+        expect(portal.counters.snapshot().httpRequests).toBe(expected);
+      }
+    },
+  );
+
   it('reads every row with offsets in batches', async () => {
     const portal = await portalWithUsers(1234);
     const client = clientFor(portal);
