@@ -1,0 +1,32 @@
+import type { AnyCategory } from '../category.ts';
+import { apiTokens } from './api-tokens.ts';
+import { calendar } from './calendar.ts';
+import { chatMessages } from './chat-messages.ts';
+import { chats } from './chats.ts';
+import { comments } from './comments.ts';
+import { drive } from './drive.ts';
+import { posts } from './posts.ts';
+import { profile } from './profile.ts';
+import { requests } from './requests.ts';
+import { rights } from './rights.ts';
+import { signIns } from './sign-ins.ts';
+import { tasks } from './tasks.ts';
+
+/**
+ * Every file of the archive, in the order written. Adding a category is one file beside these and
+ * one line here; its name must be new (it is the file name).
+ */
+export const EXPORT_CATEGORIES: readonly AnyCategory[] = [
+  profile,
+  posts,
+  comments,
+  chats,
+  chatMessages,
+  tasks,
+  calendar,
+  drive,
+  rights,
+  requests,
+  signIns,
+  apiTokens,
+];

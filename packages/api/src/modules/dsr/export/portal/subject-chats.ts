@@ -1,0 +1,72 @@
+import { Bitrix24AuthError, type ImRecentItem } from '../../../../bitrix24/index.ts';
+import type { CategoryContext } from '../category.ts';
+
+export interface SubjectChat {
+  /** What `im.dialog.messages.get` takes: a user id for a private chat, `chatN` otherwise. */
+  dialogId: string;
+  chatId: number;
+  type: string;
+  title: string;
+}
+
+export type SubjectChats =
+  | { readable: true; chats: SubjectChat[] }
+  | { readable: false; code: string; reason: string };
+
+/** `im.recent.list` answers at most 200 items a page. */
+const RECENT_PAGE = 200;
+
+export const NO_CREDENTIALS_REASON =
+  'Bitrix24 shows chat messages only to the people in the chat, even to administrators, and this ' +
+  "system holds no credentials of yours to read them with. Ask the administrator to connect your account's " +
+  'webhook, or read your chats in the Bitrix24 messenger.';
+
+/**
+ * The subject's chats, read once per export as the subject (`im.recent.list` lists the caller's own
+ * chats). The list is held in memory: it is one row per chat, small beside the messages in them.
+ */
+export function subjectChats(ctx: CategoryContext): Promise<SubjectChats> {
+  return ctx.shared('subject-chats', async (): Promise<SubjectChats> => {
+    const client = ctx.sources.asSubject;
+    if (!client) return { readable: false, code: 'NO_SUBJECT_CREDENTIALS', reason: NO_CREDENTIALS_REASON };
+    const chats: SubjectChat[] = [];
+    const seen = new Set<number>();
+    try {
+      for (let offset = 0; ; offset += RECENT_PAGE) {
+        ctx.signal?.throwIfAborted();
+        const page = await client.call(
+          'im.recent.list',
+          { SKIP_OPENLINES: 'Y', OFFSET: offset, LIMIT: RECENT_PAGE },
+          { signal: ctx.signal },
+        );
+        for (const item of page.items) {
+          const chat = toChat(item);
+          if (chat && !seen.has(chat.chatId)) {
+            seen.add(chat.chatId);
+            chats.push(chat);
+          }
+        }
+        if (!page.hasMore || page.items.length === 0) break;
+      }
+    } catch (error) {
+      if (!(error instanceof Bitrix24AuthError)) throw error;
+      return {
+        readable: false,
+        code: error.code,
+        reason: `The portal refused the credentials we hold for you (${error.code}), so your chats could not be read.`,
+      };
+    }
+    return { readable: true, chats };
+  });
+}
+
+function toChat(item: ImRecentItem): SubjectChat | null {
+  const chatId = Number(item.chat_id);
+  if (!Number.isSafeInteger(chatId) || chatId <= 0) return null;
+  return {
+    dialogId: String(item.id),
+    chatId,
+    type: item.type === 'user' ? 'private' : String(item.type),
+    title: typeof item.title === 'string' ? item.title : '',
+  };
+}
