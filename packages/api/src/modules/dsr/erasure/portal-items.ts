@@ -1,0 +1,83 @@
+import type { Bitrix24Client, BlogComment, BlogPost, ImMessage, Params } from '../../../bitrix24/index.ts';
+import { type DeletableCategory, parseMessageRef, REASONS } from './categories.ts';
+import { isDeletedStub } from './collect-messages.ts';
+
+export interface ErasureClients {
+  /** An administrator's client. */
+  admin: Bitrix24Client;
+  /** The subject's own client, when we hold their credentials. */
+  asSubject?: Bitrix24Client | undefined;
+}
+
+interface Command {
+  method: string;
+  params: Params;
+}
+
+/** How to delete one kind of item, and how to read it back to learn whether it is still there. */
+export interface ItemKind {
+  category: DeletableCategory;
+  /** Who deletes (and reads back); undefined when nobody we hold credentials for may. */
+  client(clients: ErasureClients): Bitrix24Client | undefined;
+  /** Why items are kept when `client` gives nobody. */
+  noClientReason: string;
+  deleteCommand(portalId: string): Command;
+  existsCommand(portalId: string, subjectUserId: number): Command;
+  /** Reads the answer of `existsCommand`. */
+  stillThere(result: unknown, portalId: string): boolean;
+}
+
+const comment: ItemKind = {
+  category: 'live-feed-comment',
+  // Administrators may delete any comment (and read anyone's with log.blogcomment.user.get).
+  client: (c) => c.admin,
+  noClientReason: '',
+  deleteCommand: (id) => ({ method: 'log.blogcomment.delete', params: { COMMENT_ID: id } }),
+  // No method reads one comment by id: ask for the subject's first comment from this id on.
+  existsCommand: (id, subjectUserId) => ({
+    method: 'log.blogcomment.user.get',
+    params: { USER_ID: subjectUserId, FIRST_ID: Number(id) - 1, LIMIT: 1 },
+  }),
+  stillThere: (result, id) =>
+    ((result as { comments?: BlogComment[] } | null)?.comments ?? []).some((c) => String(c.id) === id),
+};
+
+const message: ItemKind = {
+  category: 'chat-message',
+  // im.message.delete: the author only (an administrator only in group chats, and not on every portal).
+  client: (c) => c.asSubject,
+  noClientReason: REASONS.noSubjectCredentials,
+  deleteCommand: (id) => ({
+    method: 'im.message.delete',
+    params: { MESSAGE_ID: parseMessageRef(id).messageId },
+  }),
+  // Newest first below LAST_ID, so LAST_ID = id + 1 with LIMIT 1 answers this message if it exists.
+  existsCommand: (id) => {
+    const { dialogId, messageId } = parseMessageRef(id);
+    return {
+      method: 'im.dialog.messages.get',
+      params: { DIALOG_ID: dialogId, LAST_ID: messageId + 1, LIMIT: 1 },
+    };
+  },
+  stillThere: (result, id) => {
+    const { messageId } = parseMessageRef(id);
+    const messages = (result as { messages?: ImMessage[] } | null)?.messages ?? [];
+    return messages.some((m) => Number(m.id) === messageId && !isDeletedStub(m));
+  },
+};
+
+const post: ItemKind = {
+  category: 'live-feed-post',
+  // The author always sees and may delete their post; an administrator only the posts visible to them.
+  client: (c) => c.asSubject ?? c.admin,
+  noClientReason: '',
+  deleteCommand: (id) => ({ method: 'log.blogpost.delete', params: { POST_ID: id } }),
+  existsCommand: (id) => ({ method: 'log.blogpost.get', params: { POST_ID: id } }),
+  stillThere: (result, id) => ((result as BlogPost[] | null) ?? []).some((p) => String(p.ID) === id),
+};
+
+export const ITEM_KINDS: Record<DeletableCategory, ItemKind> = {
+  'live-feed-comment': comment,
+  'chat-message': message,
+  'live-feed-post': post,
+};

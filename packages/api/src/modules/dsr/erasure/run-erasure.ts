@@ -1,0 +1,137 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { anonymiseProfile } from '../anonymise/anonymise-profile.ts';
+import {
+  CATEGORY_LABELS,
+  DELETABLE_CATEGORIES,
+  type DeletableCategory,
+  type ErasureCategory,
+} from './categories.ts';
+import type { ErasureCheckpoint } from './checkpoint.ts';
+import { deactivateAccount } from './deactivate.ts';
+import { ErasureNotConfirmedError, SubjectAlreadyErasedError } from './errors.ts';
+import { type ExecuteOptions, executeErasureLedger, summarise } from './executor.ts';
+import { keptRows, ledgerCounts } from './ledger.ts';
+import { looksErased, lookUpSubject } from './preview.ts';
+
+export interface RunErasureOptions extends ExecuteOptions {
+  /** "Anonymous 7F3A" for a user id (keyed hash; the lead's AppSecret.pseudonymFor). */
+  pseudonymFor(userId: number): string;
+  /** Where the request stands (`readErasureCheckpoint(request.checkpoint)`). */
+  checkpoint: ErasureCheckpoint;
+  /** Persists a step's end (the runner's `ctx.checkpoint`, which also renews the lease). */
+  saveCheckpoint(patch: Partial<ErasureCheckpoint>): Promise<void>;
+}
+
+/** Kept items of one category and reason; `items` lists at most RETAINED_LISTED, the ledger has all. */
+export interface RetainedGroup {
+  category: string;
+  reason: string;
+  count: number;
+  items: { portalId: string; label: string | null }[];
+}
+
+export interface ErasureResult {
+  removed: Record<DeletableCategory, number>;
+  retained: RetainedGroup[];
+  profile: { anonymised: boolean; changed: string[] };
+  account: { deactivated: boolean };
+  /** Sentences for the administrator. */
+  messages: string[];
+}
+
+export const RETAINED_LISTED = 100;
+
+function plural(n: number, what: string): string {
+  return `${n.toLocaleString('en')} ${n === 1 ? what.replace(/s$/, '') : what}`;
+}
+
+/**
+ * Runs (or resumes) an erasure whose ledger was written at confirmation: delete the items, anonymise
+ * the profile, deactivate the account. Each step is idempotent and recorded in the checkpoint.
+ */
+export async function runErasure(options: RunErasureOptions): Promise<ErasureResult> {
+  const { em, requestId, subjectUserId, clients, signal } = options;
+  const cp: ErasureCheckpoint = { ...options.checkpoint };
+  const save = async (patch: Partial<ErasureCheckpoint>) => {
+    Object.assign(cp, patch);
+    await options.saveCheckpoint(patch);
+  };
+
+  if (!cp.erasureStartedAt) {
+    // Only before anything was done: later, an erased-looking subject is just our own work.
+    const subject = await lookUpSubject(clients.admin, subjectUserId, signal);
+    if (looksErased(subject)) throw new SubjectAlreadyErasedError(subjectUserId);
+    if ((await ledgerCounts(em, requestId)).size === 0) throw new ErasureNotConfirmedError(requestId);
+    await save({ erasureStartedAt: new Date().toISOString() });
+  }
+  if (!cp.itemsCompletedAt) {
+    await executeErasureLedger(options);
+    await save({ itemsCompletedAt: new Date().toISOString() });
+  }
+  signal?.throwIfAborted();
+  if (!cp.profileAnonymisedAt) {
+    const outcome = await anonymiseProfile({
+      portal: clients.admin,
+      subjectUserId,
+      pseudonymFor: options.pseudonymFor,
+      clearDepartments: true,
+      ...(signal ? { signal } : {}),
+    });
+    await save({ profileAnonymisedAt: new Date().toISOString(), profileChanged: outcome.changed });
+  }
+  signal?.throwIfAborted();
+  // Last: the subject's own webhook stops working with the account, and the items needed it.
+  if (!cp.accountDeactivatedAt) {
+    await deactivateAccount(clients.admin, subjectUserId, signal);
+    await save({ accountDeactivatedAt: new Date().toISOString() });
+  }
+  return erasureResult(em, requestId, cp);
+}
+
+/** The result of a finished (or partly finished) erasure, from its ledger and checkpoint. */
+export async function erasureResult(
+  em: EntityManager,
+  requestId: string,
+  cp: ErasureCheckpoint,
+): Promise<ErasureResult> {
+  const { removed } = await summarise(em, requestId);
+  const groups = new Map<string, RetainedGroup>();
+  for (const row of await keptRows(em, requestId)) {
+    const key = `${row.category}\u0000${row.reason}`;
+    const group = groups.get(key) ?? { category: row.category, reason: row.reason, count: 0, items: [] };
+    group.count++;
+    if (group.items.length < RETAINED_LISTED) group.items.push({ portalId: row.portalId, label: row.label });
+    groups.set(key, group);
+  }
+  const retained = [...groups.values()];
+
+  const messages: string[] = [];
+  const deleted = DELETABLE_CATEGORIES.filter((c) => removed[c] > 0).map((c) =>
+    plural(removed[c], CATEGORY_LABELS[c]),
+  );
+  messages.push(
+    deleted.length > 0 ? `Deleted ${deleted.join(', ')}.` : 'Nothing the subject wrote needed deleting.',
+  );
+  if (removed['chat-message'] > 0) {
+    messages.push(
+      'Deleted chat messages remain in their chats as "message deleted" placeholders without text.',
+    );
+  }
+  for (const group of retained) {
+    const label = CATEGORY_LABELS[group.category as ErasureCategory] ?? group.category;
+    messages.push(`Kept ${plural(group.count, label)}: ${group.reason}`);
+  }
+  if (cp.profileAnonymisedAt) {
+    const n = cp.profileChanged?.length ?? 0;
+    messages.push(
+      `The profile was anonymised (${plural(n, 'fields')} replaced or cleared)${cp.accountDeactivatedAt ? ' and the account deactivated' : ''}.`,
+    );
+  }
+  return {
+    removed,
+    retained,
+    profile: { anonymised: Boolean(cp.profileAnonymisedAt), changed: cp.profileChanged ?? [] },
+    account: { deactivated: Boolean(cp.accountDeactivatedAt) },
+    messages,
+  };
+}
