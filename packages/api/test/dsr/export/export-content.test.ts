@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXPORT_CATEGORIES } from '../../../src/modules/dsr/export/index.ts';
-import { busiestDemoSubject, expectedFor, siteDateMs, sorted, toSecond } from './support/expected.ts';
+import { busiestDemoSubject, expectedFor, sorted } from './support/expected.ts';
 import {
   type ExportFixture,
   type ExportResult,
   runExport,
   startExportFixture,
 } from './support/export-fixture.ts';
+import { portalChecks } from './support/portal-checks.ts';
 import { type SeededRecords, seedSystemRecords } from './support/system-records.ts';
 import { readCsv, sha256 } from './support/unzip.ts';
 
@@ -63,72 +64,21 @@ describe('export of a demo employee, checked against the portal', () => {
   });
 
   it('has exactly the posts and comments the subject wrote, with their texts and dates', () => {
-    const e = expectedFor(fixture.portal.state, subject);
-    const posts = result.csv('posts').rows;
-    expect(sorted(posts.map((r) => Number(r.post_id)))).toEqual(sorted(e.posts.map((p) => p.id)));
-    for (const row of posts) {
-      const post = e.posts.find((p) => p.id === Number(row.post_id))!;
-      expect(row.text).toBe(post.text);
-      expect(row.title).toBe(post.title);
-      expect(siteDateMs(row.published_at!)).toBe(toSecond(post.datePublish));
-    }
-    const comments = result.csv('comments').rows;
-    expect(sorted(comments.map((r) => Number(r.comment_id)))).toEqual(sorted(e.comments.map((c) => c.id)));
-    for (const row of comments) {
-      const comment = e.comments.find((c) => c.id === Number(row.comment_id))!;
-      expect(row.text).toBe(comment.text);
-      expect(Date.parse(row.written_at!)).toBe(toSecond(comment.date));
-      expect(Number(row.feed_entry_id)).toBe(comment.logId);
-    }
+    portalChecks.posts(result, fixture.portal.state, subject);
+    portalChecks.comments(result, fixture.portal.state, subject);
   });
 
   it("has the subject's chats and exactly the messages they wrote in them", () => {
-    const e = expectedFor(fixture.portal.state, subject);
-    expect(sorted(result.csv('chats').rows.map((r) => Number(r.chat_id)))).toEqual(
-      sorted(e.chats.map((c) => c.id)),
-    );
-    const messages = result.csv('chat-messages').rows;
-    expect(messages.length).toBeGreaterThan(0);
-    expect(sorted(messages.map((r) => Number(r.message_id)))).toEqual(sorted(e.messages.map((m) => m.id)));
-    for (const row of messages) {
-      const message = e.messages.find((m) => m.id === Number(row.message_id))!;
-      expect(row.text).toBe(message.text);
-      expect(Number(row.chat_id)).toBe(message.chatId);
-      expect(Date.parse(row.sent_at!)).toBe(toSecond(message.date));
-      expect(row.deleted).toBe('no');
-    }
+    portalChecks.chats(result, fixture.portal.state, subject);
   });
 
   it('has each task the subject created or is responsible for once, with their role', () => {
-    const e = expectedFor(fixture.portal.state, subject);
-    const rows = result.csv('tasks').rows;
-    expect(sorted(rows.map((r) => Number(r.task_id)))).toEqual(sorted(e.tasks.map((t) => t.id)));
-    for (const row of rows) {
-      const task = e.tasks.find((t) => t.id === Number(row.task_id))!;
-      const roles = [
-        task.createdBy === subject && 'creator',
-        task.responsibleId === subject && 'responsible',
-      ];
-      expect(row.your_role).toBe(roles.filter(Boolean).join('; '));
-      expect(row.title).toBe(task.title);
-      expect(row.description).toBe(task.description);
-      expect(Date.parse(row.created_at!)).toBe(toSecond(task.createdDate));
-    }
+    portalChecks.tasks(result, fixture.portal.state, subject);
   });
 
   it('has the calendar events and the Drive storage of the subject', () => {
-    const e = expectedFor(fixture.portal.state, subject);
-    const events = result.csv('calendar').rows;
-    expect(sorted(events.map((r) => Number(r.event_id)))).toEqual(sorted(e.events.map((x) => x.id)));
-    for (const row of events) {
-      const event = e.events.find((x) => x.id === Number(row.event_id))!;
-      expect(row.name).toBe(event.name);
-      expect(Date.parse(row.starts_at!)).toBe(toSecond(event.dateFrom));
-      expect(Date.parse(row.ends_at!)).toBe(toSecond(event.dateTo));
-    }
-    const drive = result.csv('drive').rows;
-    expect(drive.map((r) => Number(r.storage_id))).toEqual(e.storages.map((s) => s.id));
-    expect(drive[0]?.link).toContain(`/company/personal/user/${subject}/disk/`);
+    portalChecks.calendar(result, fixture.portal.state, subject);
+    portalChecks.drive(result, fixture.portal.state, subject);
   });
 
   it("has this system's own records of the subject, and never a hash", () => {

@@ -27,8 +27,8 @@ function isRefusal(error: unknown): error is Bitrix24Error {
 }
 
 function reasonFor(error: Bitrix24Error): string {
-  const detail = error.description ? `: ${error.description}` : '';
-  return `The portal refused to give this data (${error.code}${detail}).`;
+  const said = [error.code, error.description].filter(Boolean).join(': ') || 'no reason given';
+  return `The portal refused to give this data (${said}).`;
 }
 
 async function writeCategory(
@@ -53,6 +53,8 @@ async function writeCategory(
     }
   } catch (error) {
     if (!isRefusal(error)) {
+      // The entry will never complete; the caller aborts the whole archive.
+      added.catch(() => {});
       file.destroy(error instanceof Error ? error : new Error(String(error)));
       throw error;
     }

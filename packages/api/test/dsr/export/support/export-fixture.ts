@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { createSandboxPortal, type SandboxOptions, type SandboxPortal } from '@b24-gdpr/sandbox';
-import { Bitrix24Client } from '../../../../src/bitrix24/index.ts';
+import { Bitrix24Client, type Bitrix24ClientOptions } from '../../../../src/bitrix24/index.ts';
 import {
   type ExportManifest,
   type ExportProgress,
@@ -19,9 +19,15 @@ export interface ExportFixture {
   close(): Promise<void>;
 }
 
+export interface FixtureOptions {
+  sandbox?: SandboxOptions;
+  /** For every client: a faster limiter or more retries than production's. */
+  client?: Partial<Pick<Bitrix24ClientOptions, 'limiter' | 'retry'>>;
+}
+
 /** A sandbox portal and a migrated database: the two things an export reads. */
-export async function startExportFixture(options: SandboxOptions = {}): Promise<ExportFixture> {
-  const portal = await createSandboxPortal(options);
+export async function startExportFixture(options: FixtureOptions = {}): Promise<ExportFixture> {
+  const portal = await createSandboxPortal(options.sandbox);
   const db = await createTestDatabase();
   const clients = new Map<number, Bitrix24Client>();
   const clientFor = (userId: number) => {
@@ -31,6 +37,7 @@ export async function startExportFixture(options: SandboxOptions = {}): Promise<
       client = new Bitrix24Client({
         webhookUrl: portal.webhookUrl(userId),
         retry: { baseDelayMs: 20, maxDelayMs: 200 },
+        ...options.client,
       });
       clients.set(userId, client);
     }
