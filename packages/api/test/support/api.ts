@@ -21,6 +21,8 @@ export interface GraphQLResponse<T = Record<string, any>> {
 
 export interface TestApi {
   portal: SandboxPortal;
+  /** The test database's URL, for worker processes the test starts. */
+  databaseUrl: string;
   services: AppServices;
   /** Sends a request through every HTTP layer (Hono, yoga, armor, CSRF) without opening a port. */
   fetch(path: string, init?: RequestInit): Promise<Response>;
@@ -63,6 +65,7 @@ export async function startTestApi(
     app.fetch(new Request(`http://api.test${path}`, init));
   return {
     portal,
+    databaseUrl: db.url,
     services,
     fetch,
     async gql(query, variables, opts = {}) {

@@ -141,6 +141,7 @@ const ErasurePreviewRef = builder
       expiresAt: t.field({ type: 'DateTime', nullable: true, resolve: (p) => p.preview.expiresAt }),
       categories: t.field({ type: [ErasureCategoryRef], resolve: (p) => p.preview.categories }),
       kept: t.field({ type: [KeptItemRef], resolve: (p) => p.preview.kept }),
+      notes: t.stringList({ resolve: (p) => p.preview.notes }),
       digest: t.string({ resolve: (p) => p.preview.digest }),
     }),
   });

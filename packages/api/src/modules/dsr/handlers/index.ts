@@ -1,24 +1,25 @@
 import type { AppServices } from '../../../app-services.ts';
 import type { PortalConnection } from '../../portal/connect.ts';
 import type { RequestType } from '../data-subject-request.entity.ts';
-import type { ErasurePlan } from '../erasure.service.ts';
+import type { ErasurePlan } from '../erasure/plan.ts';
+import { previewErasure } from '../erasure/preview.ts';
 import type { RequestHandler } from '../runner/request-runner.ts';
-
-export async function computeErasurePlan(
-  _portal: PortalConnection,
-  _subjectUserId: number,
-): Promise<ErasurePlan> {
-  throw new Error('erasure preview engine not wired yet');
-}
+import { anonymiseHandler } from './anonymise.handler.ts';
+import { eraseHandler } from './erase.handler.ts';
+import { exportHandler } from './export.handler.ts';
 
 /** One handler per request type. */
 export function createRequestHandlers(
-  _services: Omit<AppServices, 'runner'>,
+  services: Omit<AppServices, 'runner'>,
 ): Record<RequestType, RequestHandler> {
-  const pending =
-    (type: string): RequestHandler =>
-    async () => {
-      throw new Error(`${type} engine not wired yet`);
-    };
-  return { EXPORT: pending('EXPORT'), ANONYMISE: pending('ANONYMISE'), ERASE: pending('ERASE') };
+  return {
+    EXPORT: exportHandler(services),
+    ANONYMISE: anonymiseHandler(services),
+    ERASE: eraseHandler(services),
+  };
+}
+
+/** What erasing this subject would do, read from the portal now. */
+export function computeErasurePlan(portal: PortalConnection, subjectUserId: number): Promise<ErasurePlan> {
+  return previewErasure({ portal: portal.client, asSubject: portal.asUser(subjectUserId), subjectUserId });
 }

@@ -1,0 +1,27 @@
+import type { Bitrix24Client } from '../../../bitrix24/index.ts';
+import { loginHashesOf } from '../own-records.ts';
+import type { RunContext } from '../runner/run-context.ts';
+
+export interface SubjectCheckpoint {
+  /** Kept here because the request row itself loses the id once the subject's records are pseudonymised. */
+  subjectUserId?: number;
+  /** Hashes of the subject's logins, read while the profile still has the e-mail. */
+  loginHashes?: string[];
+  ownRecordsAt?: string;
+  ownRecords?: unknown;
+}
+
+/** Who the request is about, remembered in the checkpoint before anything about them changes. */
+export async function rememberSubject(
+  ctx: RunContext,
+  portal: Bitrix24Client,
+): Promise<{ subjectUserId: number; loginHashes: string[] }> {
+  const cp = ctx.request.checkpoint as SubjectCheckpoint;
+  if (cp.subjectUserId && cp.loginHashes)
+    return { subjectUserId: cp.subjectUserId, loginHashes: cp.loginHashes };
+  const subjectUserId = ctx.request.subjectUserId!;
+  const [user] = await portal.call('user.get', { FILTER: { ID: subjectUserId }, ADMIN_MODE: true });
+  const loginHashes = loginHashesOf(subjectUserId, user?.EMAIL);
+  await ctx.checkpoint({ subjectUserId, loginHashes });
+  return { subjectUserId, loginHashes };
+}
