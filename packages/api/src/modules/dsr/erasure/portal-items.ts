@@ -25,6 +25,11 @@ export interface ItemKind {
   existsCommand(portalId: string, subjectUserId: number): Command;
   /** Reads the answer of `existsCommand`. */
   stillThere(result: unknown, portalId: string): boolean;
+  /**
+   * Whether "not found" when read back by this client proves the item is gone, rather than merely
+   * invisible to it (an administrator does not see posts addressed only to others).
+   */
+  readBackProves(asSubject: boolean): boolean;
 }
 
 const comment: ItemKind = {
@@ -40,6 +45,7 @@ const comment: ItemKind = {
   }),
   stillThere: (result, id) =>
     ((result as { comments?: BlogComment[] } | null)?.comments ?? []).some((c) => String(c.id) === id),
+  readBackProves: () => true,
 };
 
 const message: ItemKind = {
@@ -64,6 +70,7 @@ const message: ItemKind = {
     const messages = (result as { messages?: ImMessage[] } | null)?.messages ?? [];
     return messages.some((m) => Number(m.id) === messageId && !isDeletedStub(m));
   },
+  readBackProves: () => true,
 };
 
 const post: ItemKind = {
@@ -74,6 +81,7 @@ const post: ItemKind = {
   deleteCommand: (id) => ({ method: 'log.blogpost.delete', params: { POST_ID: id } }),
   existsCommand: (id) => ({ method: 'log.blogpost.get', params: { POST_ID: id } }),
   stillThere: (result, id) => ((result as BlogPost[] | null) ?? []).some((p) => String(p.ID) === id),
+  readBackProves: (asSubject) => asSubject,
 };
 
 export const ITEM_KINDS: Record<DeletableCategory, ItemKind> = {

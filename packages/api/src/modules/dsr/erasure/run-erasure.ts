@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { anonymiseProfile } from '../anonymise/anonymise-profile.ts';
 import {
   CATEGORY_LABELS,
+  CATEGORY_ORDER,
   DELETABLE_CATEGORIES,
   type DeletableCategory,
   type ErasureCategory,
@@ -103,7 +104,8 @@ export async function erasureResult(
     if (group.items.length < RETAINED_LISTED) group.items.push({ portalId: row.portalId, label: row.label });
     groups.set(key, group);
   }
-  const retained = [...groups.values()];
+  const rank = (category: string) => CATEGORY_ORDER.indexOf(category as ErasureCategory);
+  const retained = [...groups.values()].sort((a, b) => rank(a.category) - rank(b.category));
 
   const messages: string[] = [];
   const deleted = DELETABLE_CATEGORIES.filter((c) => removed[c] > 0).map((c) =>

@@ -1,0 +1,151 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type ErasureResult,
+  REASONS,
+  runErasure,
+  verifyErasure,
+} from '../../../src/modules/dsr/erasure/index.ts';
+import { ErasureItem } from '../../../src/modules/dsr/erasure-item.entity.ts';
+import { liveMessagesBy, seedScenario } from './scenario.ts';
+import { checkpointOf, confirmErasure, createWorld, FAST_DELETE, pseudonymFor, type World } from './world.ts';
+
+let world: World;
+let s: ReturnType<typeof seedScenario>;
+let requestId: string;
+let result: ErasureResult;
+let subjectMessageIds: number[];
+let progress: [number, number][];
+beforeAll(async () => {
+  world = await createWorld();
+  s = seedScenario(world.portal);
+  subjectMessageIds = liveMessagesBy(world.portal, s.subject.ID).map((m) => m.id);
+  ({ requestId } = await confirmErasure(world, s.subject.ID));
+  world.portal.counters.reset();
+  progress = [];
+  const clients = { admin: world.admin, asSubject: world.clientOf(s.subject.ID) };
+  result = await runErasure({
+    em: world.db.orm.em.fork(),
+    requestId,
+    subjectUserId: s.subject.ID,
+    clients,
+    pseudonymFor,
+    policy: FAST_DELETE,
+    onProgress: (done, total) => {
+      progress.push([done, total]);
+    },
+    ...(await checkpointOf(world, requestId)),
+  });
+});
+afterAll(() => world.close());
+
+describe('erasure, as an administrator checks it in the portal', () => {
+  it('deletes the subject’s messages (stubs remain) and nobody else’s', () => {
+    const state = world.portal.state;
+    for (const id of subjectMessageIds)
+      expect(state.messages.get(id)).toMatchObject({ deleted: true, text: '' });
+    expect(liveMessagesBy(world.portal, s.subject.ID)).toEqual([]);
+    const others = [...state.messages.values()].filter((m) => m.authorId !== s.subject.ID);
+    expect(others.length).toBeGreaterThan(0);
+    expect(others.every((m) => !m.deleted && m.text !== '')).toBe(true);
+  });
+
+  it('deletes the subject’s posts and comments; the colleague’s stay (except under the subject’s posts)', () => {
+    const state = world.portal.state;
+    expect([...state.posts.values()].filter((p) => p.authorId === s.subject.ID)).toEqual([]);
+    expect(state.posts.get(s.posts.colleaguePost.id)).toBeDefined();
+    expect([...state.comments.values()].filter((c) => c.authorId === s.subject.ID)).toEqual([]);
+    expect(state.comments.get(s.colleagueComments.colleagueOnOwnPost.id)).toBeDefined();
+    // Went with the subject's post, as the preview said it would.
+    expect(state.comments.get(s.colleagueComments.colleagueOnSubjectPost.id)).toBeUndefined();
+  });
+
+  it('anonymises the profile and deactivates the account; other users are untouched', () => {
+    const user = world.portal.state.user(s.subject.ID)!;
+    expect(user).toMatchObject({
+      ACTIVE: false,
+      NAME: pseudonymFor(s.subject.ID),
+      LAST_NAME: '',
+      EMAIL: `anon-${s.subject.ID}@anonymised.invalid`,
+      PERSONAL_PHONE: '',
+      PERSONAL_PHOTO: '',
+      WORK_POSITION: '',
+      UF_DEPARTMENT: [],
+    });
+    expect(world.portal.state.user(s.colleague.ID)).toMatchObject({
+      NAME: 'Max',
+      ACTIVE: true,
+      PERSONAL_CITY: 'Berlin',
+    });
+  });
+
+  it('reports removed counts, what was kept and why, and messages for the admin', async () => {
+    expect(result.removed).toEqual({ 'live-feed-comment': 3, 'chat-message': 10, 'live-feed-post': 2 });
+    const kept = await world.db.orm.em.fork().find(ErasureItem, { requestId, state: 'KEPT' });
+    const fromResult = result.retained.flatMap((g) => g.items.map((i) => [g.category, i.portalId, g.reason]));
+    expect(fromResult.sort()).toEqual(kept.map((k) => [k.category, k.portalId, k.reason]).sort());
+    expect(result.retained.map((g) => [g.category, g.count])).toEqual([
+      ['account', 1],
+      ['task', 2],
+      ['calendar-event', 1],
+      ['audit-trail', 1],
+    ]);
+    expect(result.retained[0]?.reason).toBe(REASONS.account);
+    expect(result.profile.anonymised).toBe(true);
+    expect(result.account.deactivated).toBe(true);
+    expect(result.messages[0]).toBe('Deleted 3 Live Feed comments, 10 chat messages, 2 Live Feed posts.');
+    expect(result.messages.join('\n')).toMatch(/Kept 2 tasks: A task is a shared work record/);
+    expect(result.messages.join('\n')).toMatch(/anonymised .* and the account deactivated/);
+    expect(progress.at(-1)).toEqual([15, 15]);
+  });
+
+  it('deletes each item exactly once, in one batch request per category here', () => {
+    const c = world.portal.counters;
+    for (const id of subjectMessageIds) expect(c.calls('im.message.delete', id)).toBe(1);
+    expect(c.calls('im.message.delete')).toBe(subjectMessageIds.length);
+    expect(c.calls('log.blogpost.delete')).toBe(2);
+    expect(c.calls('log.blogcomment.delete')).toBe(3);
+    expect(c.calls('user.update', s.subject.ID)).toBe(2); // anonymise, then deactivate
+  });
+
+  it('records every step in the checkpoint; running again from it does nothing more', async () => {
+    const { checkpoint, saveCheckpoint } = await checkpointOf(world, requestId);
+    expect(Object.keys(checkpoint).sort()).toEqual([
+      'accountDeactivatedAt',
+      'erasureStartedAt',
+      'itemsCompletedAt',
+      'profileAnonymisedAt',
+      'profileChanged',
+    ]);
+    world.portal.counters.reset();
+    const again = await runErasure({
+      em: world.db.orm.em.fork(),
+      requestId,
+      subjectUserId: s.subject.ID,
+      clients: { admin: world.admin },
+      pseudonymFor,
+      checkpoint,
+      saveCheckpoint,
+    });
+    expect(world.portal.counters.httpRequests).toBe(0);
+    expect(again.removed).toEqual(result.removed);
+  });
+
+  it('verifies: every DONE item is gone, the profile anonymous, the account inactive', async () => {
+    const check = await verifyErasure({
+      em: world.db.orm.em.fork(),
+      requestId,
+      subjectUserId: s.subject.ID,
+      clients: { admin: world.admin, asSubject: world.clientOf(s.subject.ID) },
+      pseudonymFor,
+    });
+    // The subject's webhook died with the account: their messages cannot be read back any more.
+    expect(check).toMatchObject({
+      verified: true,
+      stillPresent: [],
+      unsettled: 0,
+      profileRemaining: [],
+      accountActive: false,
+      unverifiable: { 'chat-message': 10 },
+    });
+  });
+});

@@ -1,0 +1,111 @@
+import type { Fault } from '@b24-gdpr/sandbox';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Bitrix24TransportError } from '../../../src/bitrix24/index.ts';
+import { executeErasureLedger, ledgerCounts } from '../../../src/modules/dsr/erasure/index.ts';
+import { confirmErasure, createWorld, FAST_DELETE, fullProfile, type World } from './world.ts';
+
+let world: World | undefined;
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+async function subjectWith(messages: number) {
+  world = await createWorld();
+  const subject = world.portal.seed.user(fullProfile('Lena', 'Lost'));
+  const chat = world.portal.seed.chat([subject.ID, 1], { title: 'Ops' });
+  const ids = world.portal.seed.messages(chat.id, messages, { authorIds: [subject.ID] }).map((m) => m.id);
+  const { requestId } = await confirmErasure(world, subject.ID);
+  world.portal.counters.reset();
+  return { w: world, subject, ids, requestId };
+}
+
+/** The portal runs the batch, but its answer arrives after the client gave up. */
+const LOST_ANSWER: Fault = { kind: 'latency', methods: ['batch'], latencyMs: 300, count: 1 };
+
+describe('a delete batch whose answer is lost', () => {
+  it('resent blindly by the client, deletes twice: why delete batches opt out of client retries', async () => {
+    const { w, subject, ids } = await subjectWith(50);
+    w.portal.faults.inject(LOST_ANSWER);
+    const naive = w.clientOf(subject.ID, { timeoutMs: 100 });
+    const commands = Object.fromEntries(
+      ids.map((id, i) => [`d${i}`, { method: 'im.message.delete' as const, params: { MESSAGE_ID: id } }]),
+    );
+    await naive.batch(commands);
+    await new Promise((r) => setTimeout(r, 400));
+    // The retry deleted them; then the first request, still running on the portal, tried again.
+    expect(ids.every((id) => w.portal.counters.calls('im.message.delete', id) === 2)).toBe(true);
+  });
+
+  it('is read back after the portal had time to finish, and nothing is sent twice', async () => {
+    const { w, subject, ids, requestId } = await subjectWith(120);
+    w.portal.faults.inject(LOST_ANSWER);
+    const clients = { admin: w.clientOf(1), asSubject: w.clientOf(subject.ID, { timeoutMs: 100 }) };
+    await executeErasureLedger({
+      em: w.db.orm.em.fork(),
+      requestId,
+      subjectUserId: subject.ID,
+      clients,
+      policy: { ...FAST_DELETE, settleMs: 450 },
+    });
+    expect(ids.filter((id) => w.portal.counters.calls('im.message.delete', id) !== 1)).toEqual([]);
+    // Three delete batches, plus one read-back of the first.
+    expect(w.portal.counters.httpFor('batch')).toBe(4);
+    expect(w.portal.counters.calls('im.dialog.messages.get')).toBe(50);
+    expect((await ledgerCounts(w.db.orm.em.fork(), requestId)).get('chat-message')).toMatchObject({
+      DONE: 120,
+    });
+  });
+
+  it('reading back too early would race the portal: the run waits settleMs after sending', async () => {
+    const { w, subject, requestId } = await subjectWith(50);
+    w.portal.faults.inject({ ...LOST_ANSWER, latencyMs: 250 });
+    const started = Date.now();
+    await executeErasureLedger({
+      em: w.db.orm.em.fork(),
+      requestId,
+      subjectUserId: subject.ID,
+      clients: { admin: w.admin, asSubject: w.clientOf(subject.ID, { timeoutMs: 50 }) },
+      policy: { ...FAST_DELETE, settleMs: 400 },
+    });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+    expect(w.portal.counters.calls('im.message.delete')).toBe(50);
+  });
+
+  it('a dropped connection and a 500 are read back (nothing ran), then resent once', async () => {
+    const { w, subject, ids, requestId } = await subjectWith(100);
+    w.portal.faults.inject({ kind: 'drop-connection', methods: ['batch'], count: 1 });
+    w.portal.faults.inject({ kind: 'internal-error', methods: ['batch'], count: 1 });
+    await executeErasureLedger({
+      em: w.db.orm.em.fork(),
+      requestId,
+      subjectUserId: subject.ID,
+      clients: { admin: w.admin, asSubject: w.clientOf(subject.ID) },
+      policy: FAST_DELETE,
+    });
+    expect(ids.filter((id) => w.portal.counters.calls('im.message.delete', id) !== 1)).toEqual([]);
+    expect(w.portal.counters.snapshot().httpByStatus).toMatchObject({ '0': 1, '500': 1 });
+  });
+
+  it('gives up for now after too many failures, leaving the batch IN_FLIGHT for the next run', async () => {
+    const { w, subject, ids, requestId } = await subjectWith(60);
+    w.portal.faults.inject({ kind: 'drop-connection', methods: ['batch'], count: 3 });
+    const run = () =>
+      executeErasureLedger({
+        em: w.db.orm.em.fork(),
+        requestId,
+        subjectUserId: subject.ID,
+        clients: { admin: w.admin, asSubject: w.clientOf(subject.ID, { retry: { maxAttempts: 1 } }) },
+        policy: { ...FAST_DELETE, maxAttempts: 1 },
+      });
+    await expect(run()).rejects.toBeInstanceOf(Bitrix24TransportError);
+    expect((await ledgerCounts(w.db.orm.em.fork(), requestId)).get('chat-message')).toMatchObject({
+      IN_FLIGHT: 50,
+      PENDING: 10,
+    });
+    // The read-back of the IN_FLIGHT batch fails once more, then the next run gets through.
+    await expect(run()).rejects.toBeInstanceOf(Bitrix24TransportError);
+    await run();
+    expect(ids.filter((id) => w.portal.counters.calls('im.message.delete', id) !== 1)).toEqual([]);
+  });
+});
