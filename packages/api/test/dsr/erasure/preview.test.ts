@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { previewErasure, REASONS } from '../../../src/modules/dsr/erasure/index.ts';
+import { anonymiseProfile } from '../../../src/modules/dsr/anonymise/index.ts';
+import {
+  previewErasure,
+  REASONS,
+  SubjectAlreadyErasedError,
+} from '../../../src/modules/dsr/erasure/index.ts';
 import { liveMessagesBy, seedScenario } from './scenario.ts';
-import { createWorld, type World } from './world.ts';
+import { createWorld, fullProfile, pseudonymFor, type World } from './world.ts';
 
 let world: World;
 let s: ReturnType<typeof seedScenario>;
@@ -110,5 +115,32 @@ describe('erasure preview', () => {
     // lookup, recent list, messages, comments, posts, tasks (×2 reads), calendar
     expect(world.portal.counters.httpRequests).toBeLessThanOrEqual(10);
     expect(http['im.recent.list']).toBe(1);
+  });
+
+  it('a dismissed employee anonymised by policy still has content to erase; once it is gone, nothing is left', async () => {
+    const { seed } = world.portal;
+    const former = seed.user({ ...fullProfile('Fritz', 'Former'), ACTIVE: false });
+    const post = seed.post(former.ID, 'Farewell', { dest: ['UA'] });
+    const chat = seed.chat([1, former.ID], { title: 'Handover' });
+    seed.messages(chat.id, 3, { authorIds: [former.ID] });
+    await anonymiseProfile({ portal: world.admin, pseudonymFor, subjectUserId: former.ID });
+
+    const plan = await previewErasure({
+      portal: world.admin,
+      asSubject: world.clientOf(former.ID),
+      subjectUserId: former.ID,
+    });
+    expect(plan.items).toEqual([
+      expect.objectContaining({ category: 'live-feed-post', portalId: String(post.id) }),
+    ]);
+    // A dismissed employee's webhook no longer works, so their messages cannot be deleted.
+    const kept = plan.kept.filter((k) => k.category === 'chat-message' && k.portalId !== 'not-listed');
+    expect(kept).toHaveLength(3);
+    expect(kept.every((k) => k.reason === REASONS.subjectCredentialsRefused)).toBe(true);
+
+    world.portal.state.posts.delete(post.id);
+    await expect(
+      previewErasure({ portal: world.admin, asSubject: world.clientOf(former.ID), subjectUserId: former.ID }),
+    ).rejects.toBeInstanceOf(SubjectAlreadyErasedError);
   });
 });

@@ -34,6 +34,8 @@ export const REASONS = {
   noSubjectCredentials: 'No credentials of the subject: the portal lets only the author delete a message.',
   subjectCredentialsRefused:
     "The subject's credentials no longer work (a deactivated account's webhooks stop with it): the portal lets only the author delete a message.",
+  unconfirmed:
+    'An interrupted deletion could not be read back (no credentials of the subject any more): whether it went through cannot be confirmed.',
   notListed:
     'No credentials of the subject: the portal lists a chat only to its members and lets only the author delete a message, so these messages could not even be counted.',
   task:

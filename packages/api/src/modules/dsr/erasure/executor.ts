@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { MAX_BATCH_COMMANDS } from '../../../bitrix24/index.ts';
-import { DELETABLE_CATEGORIES, type DeletableCategory } from './categories.ts';
+import { DELETABLE_CATEGORIES, type DeletableCategory, REASONS } from './categories.ts';
 import { DEFAULT_DELETE_POLICY, type DeletePolicy, deleteItems } from './delete-batch.ts';
 import {
   claimPending,
@@ -68,7 +68,7 @@ export async function recoverInFlight(options: ExecuteOptions): Promise<number> 
         // Nobody may read these back or delete them now; whatever happened, they stay as they are.
         await markKept(
           em,
-          rows.map((row) => ({ id: row.id, reason: kind.noClientReason })),
+          rows.map((row) => ({ id: row.id, reason: REASONS.unconfirmed })),
         );
         continue;
       }

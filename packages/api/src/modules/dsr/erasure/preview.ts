@@ -22,7 +22,10 @@ export interface PreviewOptions {
   signal?: AbortSignal;
 }
 
-/** An erased subject: deactivated, with the anonymous e-mail only erasure or anonymisation writes. */
+/**
+ * Deactivated, with the anonymous e-mail that only our anonymisation writes: erased, or anonymised by
+ * the dismissed-employee policy. Which of the two depends on whether content is left.
+ */
 export function looksErased(user: B24User): boolean {
   return !isUserActive(user) && user.EMAIL === anonymousEmail(Number(user.ID));
 }
@@ -62,12 +65,12 @@ const NOTES = {
 
 /**
  * What an erasure of `subjectUserId` will delete and keep, item by item, with a digest of that list.
- * Reads only. Throws UnknownSubjectError, SubjectAlreadyErasedError or NotAdministratorError.
+ * Reads only. Throws UnknownSubjectError, NotAdministratorError, or SubjectAlreadyErasedError when
+ * the profile is anonymous, the account inactive and nothing is left to delete.
  */
 export async function previewErasure(options: PreviewOptions): Promise<ErasurePlan> {
   const { portal, subjectUserId, signal } = options;
   const subject = await lookUpSubject(portal, subjectUserId, signal);
-  if (looksErased(subject)) throw new SubjectAlreadyErasedError(subjectUserId);
 
   const notes: string[] = [];
   const items: PlanItem[] = [];
@@ -128,5 +131,8 @@ export async function previewErasure(options: PreviewOptions): Promise<ErasurePl
   const work = await collectWorkRecords(portal, subjectUserId, signal);
   kept.push(...work.kept);
   notes.push(...work.notes, NOTES.outOfScope);
+  // Anonymised and deactivated (by an erasure, or by the dismissed-employee policy) with content left
+  // to delete is still worth erasing; with nothing left, it is done.
+  if (looksErased(subject) && items.length === 0) throw new SubjectAlreadyErasedError(subjectUserId);
   return buildPlan(subjectUserId, items, kept, notes);
 }

@@ -61,8 +61,10 @@ export async function runErasure(options: RunErasureOptions): Promise<ErasureRes
   if (!cp.erasureStartedAt) {
     // Only before anything was done: later, an erased-looking subject is just our own work.
     const subject = await lookUpSubject(clients.admin, subjectUserId, signal);
-    if (looksErased(subject)) throw new SubjectAlreadyErasedError(subjectUserId);
-    if ((await ledgerCounts(em, requestId)).size === 0) throw new ErasureNotConfirmedError(requestId);
+    const counts = await ledgerCounts(em, requestId);
+    const toDo = [...counts.values()].reduce((sum, c) => sum + c.PENDING + c.IN_FLIGHT, 0);
+    if (looksErased(subject) && toDo === 0) throw new SubjectAlreadyErasedError(subjectUserId);
+    if (counts.size === 0) throw new ErasureNotConfirmedError(requestId);
     await save({ erasureStartedAt: new Date().toISOString() });
   }
   if (!cp.itemsCompletedAt) {
