@@ -94,6 +94,7 @@ describe('erasure, as an administrator checks it in the portal', () => {
     expect(result.account.deactivated).toBe(true);
     expect(result.messages[0]).toBe('Deleted 3 Live Feed comments, 10 chat messages, 2 Live Feed posts.');
     expect(result.messages.join('\n')).toMatch(/Kept 2 tasks: A task is a shared work record/);
+    expect(result.messages).toContain(`Kept user account #${s.subject.ID}: ${REASONS.account}`);
     expect(result.messages.join('\n')).toMatch(/anonymised .* and the account deactivated/);
     expect(progress.at(-1)).toEqual([15, 15]);
   });

@@ -113,7 +113,11 @@ export async function deleteItems(args: DeleteArgs): Promise<DeleteOutcome> {
         remaining = checked.present;
       }
       if (remaining.length === 0) break;
-      if (attempt >= policy.maxAttempts) return { ...outcome, inFlight: remaining, failure: error };
+      if (attempt >= policy.maxAttempts) {
+        // Refused outright: nothing ran, so they can simply wait as PENDING; otherwise read back next run.
+        const left = refusedBeforeRunning(error) ? { pending: remaining } : { inFlight: remaining };
+        return { ...outcome, ...left, failure: error };
+      }
       await wait(attempt);
       continue;
     }

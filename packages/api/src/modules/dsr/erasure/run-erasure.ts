@@ -122,8 +122,11 @@ export async function erasureResult(
     );
   }
   for (const group of retained) {
-    const label = CATEGORY_LABELS[group.category as ErasureCategory] ?? group.category;
-    messages.push(`Kept ${plural(group.count, label)}: ${group.reason}`);
+    const only = group.count === 1 ? group.items[0]?.label : undefined;
+    const what = only
+      ? only.charAt(0).toLowerCase() + only.slice(1)
+      : plural(group.count, CATEGORY_LABELS[group.category as ErasureCategory] ?? group.category);
+    messages.push(`Kept ${what}: ${group.reason}`);
   }
   if (cp.profileAnonymisedAt) {
     const n = cp.profileChanged?.length ?? 0;
