@@ -23,6 +23,8 @@ interface Row {
   previewMs: number;
   ledgerMs: number;
   runHttp: number;
+  /** Requests the portal's bucket turned away (503), resent by the run: they count in runHttp. */
+  refused: number;
   overFloor: number;
   runMs: number;
   itemsPerSecond: number;
@@ -35,15 +37,13 @@ async function one(n: number, rateLimited: boolean): Promise<Row> {
   });
   const db = await createTestDatabase();
   try {
+    // One bucket per portal, shared by every webhook, as `sharedLimiter` does in production: the
+    // portal's documented plan when it enforces one, otherwise no client-side throttle either.
+    const limiter = new LeakyBucketLimiter(
+      rateLimited ? STANDARD_PLAN : { burst: 100_000, drainPerSecond: 100_000 },
+    );
     const client = (userId: number) =>
-      new Bitrix24Client({
-        webhookUrl: portal.webhookUrl(userId),
-        allowInsecureHttp: true,
-        // The portal's documented plan when it enforces one; otherwise no client-side throttle either.
-        limiter: new LeakyBucketLimiter(
-          rateLimited ? STANDARD_PLAN : { burst: 100_000, drainPerSecond: 100_000 },
-        ),
-      });
+      new Bitrix24Client({ webhookUrl: portal.webhookUrl(userId), allowInsecureHttp: true, limiter });
     const subject = portal.seed.user({ NAME: 'Bench', LAST_NAME: 'Subject', EMAIL: 'bench@example.test' });
     const colleague = portal.seed.user({ NAME: 'Other', LAST_NAME: 'Person', EMAIL: 'other@example.test' });
     // Most messages in one busy chat, the rest spread over 20 small ones, as a real inbox looks.
@@ -95,6 +95,7 @@ async function one(n: number, rateLimited: boolean): Promise<Row> {
     });
     const runMs = performance.now() - t;
     const runHttp = portal.counters.httpRequests;
+    const refused = portal.counters.snapshot().httpByStatus['503'] ?? 0;
     if (result.removed['chat-message'] !== n)
       throw new Error(`deleted ${result.removed['chat-message']} of ${n}`);
     const floor = Math.ceil(n / 50);
@@ -106,6 +107,7 @@ async function one(n: number, rateLimited: boolean): Promise<Row> {
       previewMs: Math.round(previewMs),
       ledgerMs: Math.round(ledgerMs),
       runHttp,
+      refused,
       overFloor: runHttp - floor,
       runMs: Math.round(runMs),
       itemsPerSecond: Math.round((n / runMs) * 1000),
