@@ -7,7 +7,8 @@ export function createLogger(level: string, pretty = Boolean(process.stdout.isTT
   return pino({
     level,
     redact: {
-      paths: ['token', '*.token', 'authorization', '*.authorization', 'code', '*.code'],
+      // Secrets that could reach a log object; portal error codes (`code`) are kept: they are diagnostics.
+      paths: ['token', '*.token', 'authorization', '*.authorization', 'headers.authorization'],
       censor: '***',
     },
     ...(pretty

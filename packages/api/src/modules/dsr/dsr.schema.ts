@@ -107,9 +107,13 @@ builder.mutationField('requestAnonymisation', (t) =>
 );
 
 const ErasureCategoryRef = builder
-  .objectRef<{ category: string; toDelete: number }>('ErasureCategory')
+  .objectRef<{ category: string; toDelete: number; kept: number }>('ErasureCategory')
   .implement({
-    fields: (t) => ({ category: t.exposeString('category'), toDelete: t.exposeInt('toDelete') }),
+    fields: (t) => ({
+      category: t.exposeString('category'),
+      toDelete: t.exposeInt('toDelete'),
+      kept: t.exposeInt('kept'),
+    }),
   });
 
 const KeptItemRef = builder
