@@ -130,11 +130,42 @@ describe('requests', () => {
     });
   });
 
+  it('anonymises many dismissed employees at once, reporting each one', async () => {
+    await api.gql(
+      'mutation { updateSettings(input: { anonymisationEnabled: true }) { __typename } }',
+      {},
+      { token: admin },
+    );
+    const BULK = `mutation ($ids: [Int!]!) { requestAnonymisations(userIds: $ids) { __typename
+      ... on MutationRequestAnonymisationsSuccess { data { userId request { type status source } refusal { kind message rule } } }
+      ... on InvalidInputError { message } } }`;
+    const result = (await api.gql(BULK, { ids: [22, 33, 2, 424242] }, { token: admin })).data
+      ?.requestAnonymisations;
+    const byUser = Object.fromEntries(result.data.map((o: any) => [o.userId, o]));
+    expect(byUser[22].request).toMatchObject({ type: 'ANONYMISE', status: 'PENDING', source: 'ADMIN' });
+    expect(byUser[33].request).toMatchObject({ type: 'ANONYMISE' });
+    expect(byUser[2].refusal).toMatchObject({ kind: 'PolicyRefusedError', rule: 'SUBJECT_IS_ADMIN' });
+    expect(byUser[424242].refusal).toMatchObject({ kind: 'NotFoundError', rule: null });
+    const tooMany = (
+      await api.gql(BULK, { ids: Array.from({ length: 201 }, (_, i) => i + 1) }, { token: admin })
+    ).data;
+    expect(tooMany?.requestAnonymisations.__typename).toBe('InvalidInputError');
+    const employee = await api.tokenFor(5);
+    expect((await api.gql(BULK, { ids: [22] }, { token: employee })).errors?.[0]?.extensions?.code).toBe(
+      'FORBIDDEN',
+    );
+    await api.gql(
+      'mutation { updateSettings(input: { anonymisationEnabled: false }) { __typename } }',
+      {},
+      { token: admin },
+    );
+  });
+
   it('lists requests: employees see their own, administrators see all', async () => {
     const LIST = '{ dataSubjectRequests(first: 50) { edges { node { subjectUserId } } } }';
     const mine = (await api.gql(LIST, {}, { token: await api.tokenFor(5) })).data?.dataSubjectRequests.edges;
     expect(new Set(mine.map((e: any) => e.node.subjectUserId))).toEqual(new Set([5]));
     const all = (await api.gql(LIST, {}, { token: admin })).data?.dataSubjectRequests.edges;
-    expect(new Set(all.map((e: any) => e.node.subjectUserId))).toEqual(new Set([5, 6, 7, 12, 13]));
+    expect(new Set(all.map((e: any) => e.node.subjectUserId))).toEqual(new Set([5, 6, 7, 12, 13, 22, 33]));
   });
 });

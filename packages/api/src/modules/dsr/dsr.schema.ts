@@ -1,6 +1,6 @@
 import { builder } from '../../builder.ts';
 import type { GraphQLContext } from '../../context.ts';
-import { InvalidInputError, NotFoundError, PolicyRefusedError } from '../../errors.ts';
+import { DomainError, InvalidInputError, NotFoundError, PolicyRefusedError } from '../../errors.ts';
 import { afterFilter, pageSize, toPage } from '../../schema/keyset.ts';
 import { PortalUserRef } from '../rights/rights.schema.ts';
 import {
@@ -171,6 +171,71 @@ builder.mutationField('eraseUser', (t) =>
     args: { userId: t.arg.int({ required: true }), previewToken: t.arg.string({ required: true }) },
     resolve: (_root, { userId, previewToken }, { em, services, principal }) =>
       services.erasure.confirm(em, principal, userId, previewToken),
+  }),
+);
+
+/** Plain data: graphql-js treats an Error instance returned as a value as a thrown error. */
+const RefusalRef = builder
+  .objectRef<{ kind: string; message: string; rule: string | null }>('Refusal')
+  .implement({
+    description: 'Why one item of a bulk action was not done.',
+    fields: (t) => ({
+      kind: t.exposeString('kind', {
+        description: 'The error type, as in single actions (PolicyRefusedError, NotFoundError, …).',
+      }),
+      message: t.exposeString('message'),
+      rule: t.exposeString('rule', { nullable: true }),
+    }),
+  });
+
+const BulkOutcomeRef = builder
+  .objectRef<{ userId: number; request: DataSubjectRequest | null; error: DomainError | null }>(
+    'BulkRequestOutcome',
+  )
+  .implement({
+    description: 'One user of a bulk action: the request started (or already open), or why not.',
+    fields: (t) => ({
+      userId: t.exposeInt('userId'),
+      request: t.field({ type: DataSubjectRequestRef, nullable: true, resolve: (o) => o.request }),
+      refusal: t.field({
+        type: RefusalRef,
+        nullable: true,
+        resolve: ({ error }) =>
+          error && {
+            kind: error.name,
+            message: error.message,
+            rule: error instanceof PolicyRefusedError ? error.rule : null,
+          },
+      }),
+    }),
+  });
+
+const MAX_BULK = 200;
+
+builder.mutationField('requestAnonymisations', (t) =>
+  t.field({
+    type: [BulkOutcomeRef],
+    description: `Anonymises many users at once (e.g. dismissed employees), one request each; at most ${MAX_BULK}.`,
+    errors: { types: [InvalidInputError] },
+    authScopes: { admin: true, integrator: 'requests:write' },
+    args: { userIds: t.arg.intList({ required: true }) },
+    resolve: async (_root, { userIds }, { em, services, principal }) => {
+      const ids = [...new Set(userIds)];
+      if (ids.length === 0 || ids.length > MAX_BULK) {
+        throw new InvalidInputError('userIds', `Name between 1 and ${MAX_BULK} users.`);
+      }
+      const outcomes = [];
+      for (const userId of ids) {
+        try {
+          const request = await services.requests.request(em.fork(), principal, 'ANONYMISE', userId);
+          outcomes.push({ userId, request, error: null });
+        } catch (error) {
+          if (!(error instanceof DomainError)) throw error;
+          outcomes.push({ userId, request: null, error });
+        }
+      }
+      return outcomes;
+    },
   }),
 );
 

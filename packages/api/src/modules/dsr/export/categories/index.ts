@@ -1,9 +1,11 @@
 import type { AnyCategory } from '../category.ts';
 import { apiTokens } from './api-tokens.ts';
+import { auditorRole } from './auditor-role.ts';
 import { calendar } from './calendar.ts';
 import { chatMessages } from './chat-messages.ts';
 import { chats } from './chats.ts';
 import { comments } from './comments.ts';
+import { dismissal } from './dismissal.ts';
 import { drive } from './drive.ts';
 import { posts } from './posts.ts';
 import { profile } from './profile.ts';
@@ -29,4 +31,6 @@ export const EXPORT_CATEGORIES: readonly AnyCategory[] = [
   requests,
   signIns,
   apiTokens,
+  auditorRole,
+  dismissal,
 ];
