@@ -1,10 +1,12 @@
 import { DataSubjectRequest } from '../modules/dsr/data-subject-request.entity.ts';
 import { Dismissal } from '../modules/dsr/dismissal.entity.ts';
 import { ErasureItem } from '../modules/dsr/erasure-item.entity.ts';
+import { ContentVersion } from '../modules/edits/content-version.entity.ts';
 import { ApiToken } from '../modules/identity/api-token.entity.ts';
 import { AuditorGrant } from '../modules/identity/auditor-grant.entity.ts';
 import { SignInCode } from '../modules/identity/sign-in-code.entity.ts';
 import { SignInRequest } from '../modules/identity/sign-in-request.entity.ts';
+import { PortalEvent } from '../modules/portal-events/portal-event.entity.ts';
 import { UserRights } from '../modules/rights/user-rights.entity.ts';
 import { SystemSetting } from './system-setting.entity.ts';
 
@@ -23,4 +25,6 @@ export const entities = [
   DataSubjectRequest,
   ErasureItem,
   Dismissal,
+  ContentVersion,
+  PortalEvent,
 ];
