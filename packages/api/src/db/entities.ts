@@ -1,3 +1,4 @@
+import { auditEntities } from '../modules/audit/entities.ts';
 import { DataSubjectRequest } from '../modules/dsr/data-subject-request.entity.ts';
 import { Dismissal } from '../modules/dsr/dismissal.entity.ts';
 import { ErasureItem } from '../modules/dsr/erasure-item.entity.ts';
@@ -25,6 +26,7 @@ export const entities = [
   DataSubjectRequest,
   ErasureItem,
   Dismissal,
+  ...auditEntities,
   ContentVersion,
   PortalEvent,
 ];
