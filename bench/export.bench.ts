@@ -68,7 +68,7 @@ export default async function run(): Promise<void> {
       `${(run.peakMb - base.run.peakMb).toFixed(1)} MB`,
       portalRequests,
       floor,
-      `+${portalRequests - floor}`,
+      `${portalRequests >= floor ? '+' : '−'}${Math.abs(portalRequests - floor)}`,
     ]);
   }
   printTable('export: one ZIP of CSVs per subject (85% chat messages, 10% comments, 5% tasks)', rows);

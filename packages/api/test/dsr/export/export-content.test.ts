@@ -86,6 +86,10 @@ describe('export of a demo employee, checked against the portal', () => {
       expect.objectContaining({ can_anonymise: 'yes', can_erase: 'no', set_by: '1' }),
     ]);
     expect(sorted(result.csv('requests').rows.map((r) => r.request_id))).toEqual(sorted(seeded.requestIds));
+    expect(result.csv('auditor-role').rows).toEqual([
+      expect.objectContaining({ granted_by: '1', revoked_by: '2' }),
+    ]);
+    expect(result.csv('dismissal').rows).toHaveLength(1);
     const signIns = result.csv('sign-ins').rows;
     expect(signIns).toHaveLength(seeded.codeCount);
     expect(signIns.filter((r) => r.used_at !== '')).toHaveLength(1);

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import { DataSubjectRequest } from '../../../../src/modules/dsr/data-subject-request.entity.ts';
+import { Dismissal } from '../../../../src/modules/dsr/dismissal.entity.ts';
 import { ApiToken } from '../../../../src/modules/identity/api-token.entity.ts';
+import { AuditorGrant } from '../../../../src/modules/identity/auditor-grant.entity.ts';
 import { SignInCode } from '../../../../src/modules/identity/sign-in-code.entity.ts';
 import { UserRights } from '../../../../src/modules/rights/user-rights.entity.ts';
 
@@ -99,6 +101,10 @@ export async function seedSystemRecords(
     seeded.tokenHashes.push(tokenHash);
     if (userId === subject) seeded.tokenIds.push(token.id);
   }
+  em.create(AuditorGrant, { userId: subject, grantedBy: 1, revokedBy: 2, revokedAt: new Date(now) });
+  em.create(AuditorGrant, { userId: other, grantedBy: 1, revokedBy: null, revokedAt: null });
+  em.create(Dismissal, { userId: subject, firstSeenInactiveAt: new Date(now - 86_400_000), requestId: null });
+  em.create(Dismissal, { userId: other, firstSeenInactiveAt: new Date(now), requestId: null });
   await em.flush();
   return seeded;
 }
