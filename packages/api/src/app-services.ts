@@ -10,11 +10,14 @@ import { ExportFiles } from './modules/dsr/export-files.ts';
 import { computeErasurePlan, createRequestHandlers } from './modules/dsr/handlers/index.ts';
 import { type RequestQueue, RequestService } from './modules/dsr/request.service.ts';
 import { RequestRunner } from './modules/dsr/runner/request-runner.ts';
+import { EditHistoryService } from './modules/edits/edit-history.service.ts';
 import { PrincipalService } from './modules/identity/principal.service.ts';
 import { SignInService } from './modules/identity/sign-in.service.ts';
 import { TokenService } from './modules/identity/token.service.ts';
 import type { PortalConnection } from './modules/portal/connect.ts';
 import type { PortalDirectory } from './modules/portal/portal-directory.ts';
+import { ChatEventPoller } from './modules/portal-events/chat-poller.ts';
+import { PortalEventService } from './modules/portal-events/portal-event.service.ts';
 import { Decisions } from './modules/rights/decisions.ts';
 import { RightsService } from './modules/rights/rights.service.ts';
 import type { AppSecret } from './modules/settings/app-secret.ts';
@@ -43,6 +46,9 @@ export interface AppServices {
   dismissed: DismissedService;
   exports: ExportFiles;
   runner: RequestRunner;
+  edits: EditHistoryService;
+  portalEvents: PortalEventService;
+  chatPoller: ChatEventPoller;
 }
 
 export interface AppDependencies {
@@ -63,8 +69,23 @@ export function createAppServices(deps: AppDependencies): AppServices {
   const queue = new BossRequestQueue(deps.boss);
   const urls = { public: deps.config.PUBLIC_URL ?? `http://${deps.config.HOST}:${deps.config.PORT}` };
   const requests = new RequestService(decisions, queue, () => deps.secret);
+  const edits = new EditHistoryService();
   const services = {
     ...deps,
+    edits,
+    portalEvents: new PortalEventService({
+      orm: deps.orm,
+      portal: deps.portal,
+      edits,
+      logger: deps.logger.child({ component: 'portal-events' }),
+      publicUrl: () => urls.public,
+    }),
+    chatPoller: new ChatEventPoller({
+      orm: deps.orm,
+      portal: deps.portal,
+      edits,
+      logger: deps.logger.child({ component: 'chat-poller' }),
+    }),
     directory,
     queue,
     urls,

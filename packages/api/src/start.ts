@@ -59,6 +59,13 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
       closers.push(() => workers.stop());
     }
 
+    // Live Feed and task comment events: bound once per handler URL (event.get first). A real portal may
+    // refuse event.bind through a webhook (it needs an application context): then say so and go on.
+    await services.portalEvents
+      .bindHandlers()
+      .then((bound) => bound.length > 0 && logger.info({ bound }, 'portal event handlers bound'))
+      .catch((err: unknown) => logger.warn({ err }, 'could not bind portal event handlers'));
+
     const sandboxAdminToken = portal.sandbox
       ? await issueSandboxAdminToken(services, portal.adminUserId)
       : null;

@@ -1,6 +1,8 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono } from 'hono';
 import type { AppServices } from '../app-services.ts';
+import { receivePortalEvent } from '../modules/portal-events/event-route.ts';
+import { EVENTS_PATH } from '../modules/portal-events/events.ts';
 import type { GraphQLServer } from '../yoga.ts';
 import { downloadExport } from './export-download.ts';
 
@@ -20,6 +22,8 @@ export function createHttpApp(services: AppServices, graphql: GraphQLServer): Ho
   });
 
   app.get('/exports/:id/download', (c) => downloadExport(c, services));
+
+  app.post(EVENTS_PATH, (c) => receivePortalEvent(c, services));
 
   app.on(['GET', 'POST', 'OPTIONS'], '/graphql', (c) =>
     graphql.fetch(c.req.raw, { services, ip: clientIp(c) }),

@@ -8,6 +8,8 @@ export const JOBS = {
   expireExports: 'dsr.expire-exports',
   /** Anonymise dismissed employees after the configured number of days (when switched on). */
   dismissedPolicy: 'dsr.dismissed-policy',
+  /** Read chat edits from the portal's im.v2 event log, and retry stored portal events not yet processed. */
+  pollPortalEvents: 'portal-events.poll',
 } as const;
 
 export interface JobPayloads {
@@ -15,4 +17,5 @@ export interface JobPayloads {
   [JOBS.sweepRequests]: Record<string, never>;
   [JOBS.expireExports]: Record<string, never>;
   [JOBS.dismissedPolicy]: Record<string, never>;
+  [JOBS.pollPortalEvents]: Record<string, never>;
 }

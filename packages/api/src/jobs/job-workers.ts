@@ -30,6 +30,11 @@ export async function startJobWorkers(services: AppServices, boss: PgBoss): Prom
   await boss.work(JOBS.expireExports, async () => {
     await services.exports.expire(services.orm.em.fork());
   });
+  await boss.work(JOBS.pollPortalEvents, async () => {
+    await services.chatPoller.poll();
+    await services.portalEvents.drain();
+  });
+  await boss.schedule(JOBS.pollPortalEvents, '* * * * *', {}, { tz: 'UTC' });
   await boss.schedule(JOBS.dismissedPolicy, '30 2 * * *', {}, { tz: 'UTC' });
   await boss.schedule(JOBS.expireExports, '*/15 * * * *', {}, { tz: 'UTC' });
 
@@ -45,6 +50,7 @@ export async function startJobWorkers(services: AppServices, boss: PgBoss): Prom
       await boss.offWork(JOBS.runRequest).catch(() => {});
       await boss.offWork(JOBS.dismissedPolicy).catch(() => {});
       await boss.offWork(JOBS.expireExports).catch(() => {});
+      await boss.offWork(JOBS.pollPortalEvents).catch(() => {});
     },
   };
 }

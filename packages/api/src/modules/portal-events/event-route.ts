@@ -1,0 +1,40 @@
+import type { Context } from 'hono';
+import type { AppServices } from '../../app-services.ts';
+import { applicationTokenMatches, expectedApplicationToken } from './application-token.ts';
+import { isHandledEvent } from './events.ts';
+
+/** Deliveries carry a few ids; anything this large is not from the portal. */
+const MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * `POST /bitrix24/events`: the portal's event handler. Verifies `auth[application_token]`, stores the
+ * delivery in the inbox and answers at once; the portal does not retry, so nothing slow (no portal call)
+ * happens before the answer. Processing follows in the background and is retried from the inbox.
+ */
+export async function receivePortalEvent(c: Context, services: AppServices): Promise<Response> {
+  const declared = Number(c.req.header('content-length') ?? 0);
+  if (declared > MAX_BODY_BYTES) return c.json({ error: 'too large' }, 413);
+  const raw = await c.req.text();
+  if (raw.length > MAX_BODY_BYTES) return c.json({ error: 'too large' }, 413);
+  const form = new URLSearchParams(raw);
+  const expected = expectedApplicationToken(services.config, services.portal);
+  if (!applicationTokenMatches(form.get('auth[application_token]'), expected)) {
+    services.logger.warn({ event: form.get('event') }, 'portal event refused: unknown application token');
+    return c.json({ error: 'unknown application token' }, 401);
+  }
+  const event = (form.get('event') ?? '').toUpperCase();
+  if (!isHandledEvent(event)) return c.json({ status: 'ignored' });
+  const payload: Record<string, string> = {};
+  for (const [key, value] of form) {
+    if (
+      key === 'auth[application_token]' ||
+      key.startsWith('auth[access_token') ||
+      key.startsWith('auth[refresh_token')
+    )
+      continue;
+    payload[key] = value;
+  }
+  const stored = await services.portalEvents.receive(services.orm.em.fork(), event, payload);
+  services.portalEvents.drainSoon();
+  return c.json({ status: 'stored', id: stored.id });
+}

@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ContentVersion } from '../../src/modules/edits/content-version.entity.ts';
+import { type RecordVersionInput, textHash } from '../../src/modules/edits/edit-history.service.ts';
+import { startTestApi, type TestApi } from '../support/api.ts';
+
+let api: TestApi;
+
+beforeAll(async () => {
+  api = await startTestApi({ jobs: false });
+});
+afterAll(async () => {
+  await api?.close();
+});
+
+const input = (
+  entityId: string,
+  text: string,
+  extra: Partial<RecordVersionInput> = {},
+): RecordVersionInput => ({
+  entityType: 'POST',
+  entityId,
+  text,
+  editedAt: new Date(),
+  editor: 7,
+  source: 'api',
+  ...extra,
+});
+
+describe('recordVersion', () => {
+  it('stores the same text twice as one version, and a changed text as the next', async () => {
+    const { edits, orm } = api.services;
+    const first = await edits.recordVersion(orm.em.fork(), input('101', 'hello world'));
+    const again = await edits.recordVersion(
+      orm.em.fork(),
+      input('101', 'hello world', { source: 'extension' }),
+    );
+    expect(again.id).toBe(first.id);
+    expect(first).toMatchObject({ version: 1, textHash: textHash('hello world'), deleted: false });
+    const second = await edits.recordVersion(orm.em.fork(), input('101', 'hello there'));
+    expect(second.version).toBe(2);
+    // The same text as an older (not the latest) version is a new version: it was changed back.
+    const back = await edits.recordVersion(orm.em.fork(), input('101', 'hello world'));
+    expect(back.version).toBe(3);
+    expect(await orm.em.fork().count(ContentVersion, { entityType: 'POST', entityId: '101' })).toBe(3);
+  });
+
+  it('records a deletion once, as a version with empty text', async () => {
+    const { edits, orm } = api.services;
+    await edits.recordVersion(orm.em.fork(), input('102', 'bye'));
+    const deleted = await edits.recordVersion(
+      orm.em.fork(),
+      input('102', 'ignored', { deleted: true, editor: null }),
+    );
+    const twice = await edits.recordVersion(orm.em.fork(), input('102', '', { deleted: true, editor: null }));
+    expect(deleted).toMatchObject({ version: 2, deleted: true, text: '', editor: null });
+    expect(twice.id).toBe(deleted.id);
+  });
+
+  it('gives concurrent writers gap-free version numbers and no duplicates', async () => {
+    const { edits, orm } = api.services;
+    const texts = Array.from({ length: 12 }, (_, i) => `text ${i}`);
+    // Each distinct text twice, all at once, each on its own EntityManager (own connection).
+    const results = await Promise.all(
+      [...texts, ...texts].map((text) =>
+        edits.recordVersion(orm.em.fork(), input('103', text, { entityType: 'MESSAGE' })),
+      ),
+    );
+    const stored = await orm.em
+      .fork()
+      .find(ContentVersion, { entityType: 'MESSAGE', entityId: '103' }, { orderBy: { version: 'asc' } });
+    expect(stored.map((v) => v.version)).toEqual(stored.map((_, i) => i + 1));
+    // Consecutive duplicates collapse; at least every distinct text is there, and nothing else.
+    expect(new Set(stored.map((v) => v.text))).toEqual(new Set(texts));
+    expect(stored.length).toBeGreaterThanOrEqual(texts.length);
+    expect(new Set(results.map((r) => r.id)).size).toBeLessThanOrEqual(stored.length);
+    for (const [i, v] of stored.entries()) if (i > 0) expect(v.textHash).not.toBe(stored[i - 1]!.textHash);
+  });
+
+  it('refuses ids that are not portal ids and session keys that are not digests', async () => {
+    const { edits, orm } = api.services;
+    await expect(edits.recordVersion(orm.em.fork(), input('abc', 'x'))).rejects.toThrow(/portal id/);
+    await expect(
+      edits.recordVersion(orm.em.fork(), input('104', 'x', { sessionKey: 'raw-sessid' })),
+    ).rejects.toThrow(/SHA-256/);
+  });
+});
