@@ -4,6 +4,7 @@ import type { PgBoss } from 'pg-boss';
 import type { Config } from './config/config.ts';
 import type { Logger } from './config/logger.ts';
 import { BossRequestQueue } from './jobs/request-queue.ts';
+import { AuditService } from './modules/audit/audit.service.ts';
 import { DismissedService } from './modules/dsr/dismissed.service.ts';
 import { ErasureService } from './modules/dsr/erasure.service.ts';
 import { ExportFiles } from './modules/dsr/export-files.ts';
@@ -46,6 +47,7 @@ export interface AppServices {
   dismissed: DismissedService;
   exports: ExportFiles;
   runner: RequestRunner;
+  audit: AuditService;
   edits: EditHistoryService;
   portalEvents: PortalEventService;
   chatPoller: ChatEventPoller;
@@ -96,6 +98,7 @@ export function createAppServices(deps: AppDependencies): AppServices {
     rights,
     decisions,
     requests,
+    audit: new AuditService(() => deps.secret, settings),
     erasure: new ErasureService(requests, (subjectUserId) => computeErasurePlan(deps.portal, subjectUserId)),
     dismissed: new DismissedService(directory, settings, requests),
     exports: new ExportFiles(

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerAuditCommands } from './commands/audit.ts';
 import { registerDatabaseCommands } from './commands/database.ts';
 import { registerRequestCommands } from './commands/requests.ts';
 import { registerTokenCommands } from './commands/token.ts';
@@ -7,6 +8,7 @@ const program = new Command('b24-gdpr').description('b24-gdpr operator commands'
 registerDatabaseCommands(program);
 registerTokenCommands(program);
 registerRequestCommands(program);
+registerAuditCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,6 +1,7 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono } from 'hono';
 import type { AppServices } from '../app-services.ts';
+import { exportAuditCsv } from '../modules/audit/audit-export.route.ts';
 import { receivePortalEvent } from '../modules/portal-events/event-route.ts';
 import { EVENTS_PATH } from '../modules/portal-events/events.ts';
 import type { GraphQLServer } from '../yoga.ts';
@@ -22,6 +23,7 @@ export function createHttpApp(services: AppServices, graphql: GraphQLServer): Ho
   });
 
   app.get('/exports/:id/download', (c) => downloadExport(c, services));
+  app.get('/audit/export.csv', (c) => exportAuditCsv(c, services));
 
   app.post(EVENTS_PATH, (c) => receivePortalEvent(c, services));
 

@@ -5,6 +5,7 @@ import '../modules/identity/identity.schema.ts';
 import '../modules/settings/settings.schema.ts';
 import '../modules/rights/rights.schema.ts';
 import '../modules/dsr/dsr.schema.ts';
+import '../modules/audit/audit.schema.ts';
 import '../modules/edits/edits.schema.ts';
 
 builder.queryType({});

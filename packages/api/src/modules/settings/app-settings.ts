@@ -17,6 +17,8 @@ export const appSettingsSchema = z.object({
   dismissedAutoAnonymise: z
     .object({ enabled: z.boolean().default(false), afterDays: z.number().int().min(1).max(3650).default(30) })
     .default({ enabled: false, afterDays: 30 }),
+  /** Audit events are kept this long; whole months older than this are purged (modules/audit). */
+  auditRetentionDays: z.number().int().min(30).max(3650).default(400),
 });
 
 export type AppSettings = z.infer<typeof appSettingsSchema>;
@@ -31,6 +33,7 @@ export const appSettingsPatchSchema = z
     dismissedAutoAnonymise: z
       .object({ enabled: z.boolean(), afterDays: z.number().int().min(1).max(3650) })
       .partial(),
+    auditRetentionDays: z.number().int().min(30).max(3650),
   })
   .partial()
   .strict();

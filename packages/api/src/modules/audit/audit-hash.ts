@@ -1,0 +1,66 @@
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import { type AuditRecord, SEALABLE_FIELDS, type SealableField } from './audit-record.ts';
+
+/** The `prevHash` of the first event ever written. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** A keyed hash; `AppSecret.mac` in production. */
+export type Mac = (purpose: string, value: string) => string;
+
+/**
+ * HOW THE CHAIN SURVIVES PSEUDONYMISATION
+ *
+ * hash = SHA-256(prevHash ‖ RFC 8785 canonical JSON of the event). In that JSON, each column that identifies
+ * a person (SEALABLE_FIELDS: actor, on-behalf-of, target id, session key, IP, user agent) appears not as
+ * its value but as a per-event keyed commitment: HMAC(app secret, "audit-seal" ‖ event id ‖ field ‖ value).
+ * Erasure may then replace the value (a user id by `anon:…`, an IP by null) and store the commitment it had
+ * in the row's `sealed` column; the verifier uses the stored commitment for sealed fields and recomputes it
+ * from the value for all others. So a pseudonymised row still verifies, a changed plain value does not
+ * (forging its commitment needs the key), and the commitments are useless to anyone without the key: they
+ * are salted per event, so they cannot be brute-forced over the small space of user ids or linked across
+ * events. `seq` is not hashed: order is fixed by `prevHash`, which lets the verifier tell "reordered" from
+ * "changed". What the hash cannot protect: the `anon:…` text of a sealed field (it was replaced on purpose).
+ */
+export function eventDigest(event: Omit<AuditRecord, 'seq' | 'hash' | 'prevHash'>, mac: Mac): object {
+  const commitments: Record<string, string | null> = {};
+  for (const field of SEALABLE_FIELDS) commitments[field] = commitmentOf(event, field, mac);
+  return {
+    v: 1,
+    id: event.id,
+    occurredAt: event.occurredAt.toISOString(),
+    receivedAt: event.receivedAt.toISOString(),
+    action: event.action,
+    targetType: event.targetType,
+    metadata: event.metadata,
+    source: event.source,
+    idempotencyKey: event.idempotencyKey,
+    ...commitments,
+  };
+}
+
+/** The commitment the hash covers for one field: the sealed one, or one made from the plain value. */
+export function commitmentOf(
+  event: Pick<AuditRecord, 'id' | 'sealed' | SealableField>,
+  field: SealableField,
+  mac: Mac,
+): string | null {
+  const sealed = event.sealed?.[field];
+  if (sealed) return sealed;
+  const value = event[field];
+  return value === null ? null : commit(event.id, field, value, mac);
+}
+
+export function commit(eventId: string, field: SealableField, value: string, mac: Mac): string {
+  return mac('audit-seal', `${eventId}\u0000${field}\u0000${value}`);
+}
+
+export function chainHash(
+  prevHash: string,
+  event: Omit<AuditRecord, 'seq' | 'hash' | 'prevHash'>,
+  mac: Mac,
+): string {
+  const json = canonicalize(eventDigest(event, mac));
+  if (json === undefined) throw new Error('audit event cannot be canonicalised');
+  return createHash('sha256').update(prevHash).update(json).digest('hex');
+}

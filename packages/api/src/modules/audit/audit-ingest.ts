@@ -1,0 +1,147 @@
+import { isIP } from 'node:net';
+import type { EntityManager } from '@mikro-orm/core';
+import { z } from 'zod';
+import { InvalidInputError } from '../../errors.ts';
+import type { Principal } from '../identity/roles.ts';
+import { ACTION_PATTERN, type AuditService } from './audit.service.ts';
+import type { AuditSource } from './audit-event.entity.ts';
+import type { AuditEventDraft } from './audit-record.ts';
+
+export const MAX_EVENTS_PER_CALL = 500;
+const MAX_METADATA_BYTES = 4_096;
+const FUTURE_SLACK_MS = 5 * 60_000;
+const OLDEST_MS = 400 * 86_400_000;
+
+/** One event as the extension or an integrator sends it (after GraphQL coerced the types). */
+export interface AuditEventInput {
+  idempotencyKey: string;
+  action: string;
+  occurredAt: Date;
+  actorId?: number | null;
+  onBehalfOfId?: number | null;
+  sessionToken?: string | null;
+  sessionKey?: string | null;
+  ip?: string | null;
+  userAgent?: string | null;
+  targetType?: string | null;
+  targetId?: string | null;
+  metadata?: unknown;
+  source?: AuditSource | null;
+}
+
+const userId = z.number().int().positive().max(2_147_483_647);
+const eventSchema = z.object({
+  idempotencyKey: z.string().min(1).max(200),
+  action: z.string().max(100).regex(ACTION_PATTERN, 'An action is a dotted name such as post.edited.'),
+  occurredAt: z.date(),
+  actorId: userId.nullish(),
+  onBehalfOfId: userId.nullish(),
+  sessionToken: z.string().min(1).max(512).nullish(),
+  sessionKey: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, 'A session key is SHA-256 in hex.')
+    .nullish(),
+  ip: z
+    .string()
+    .max(45)
+    .refine((ip) => isIP(ip) !== 0, 'Not an IP address.')
+    .nullish(),
+  userAgent: z.string().max(512).nullish(),
+  targetType: z
+    .string()
+    .regex(/^[a-z][a-z_]{0,49}$/, 'A target type is a lowercase word such as user or message.')
+    .nullish(),
+  targetId: z.string().min(1).max(200).nullish(),
+  metadata: z
+    .record(z.string(), z.unknown())
+    .refine(
+      (m) => Buffer.byteLength(JSON.stringify(m)) <= MAX_METADATA_BYTES,
+      `At most ${MAX_METADATA_BYTES} bytes.`,
+    )
+    .refine((m) => !JSON.stringify(m).includes('\\u0000'), 'No NUL characters.')
+    .nullish(),
+  source: z.enum(['api', 'extension', 'portal-event', 'portal-poll']).nullish(),
+});
+
+export interface RecordOutcome {
+  stored: number;
+  duplicates: number;
+}
+
+/**
+ * `recordEvents`: validates a batch at the edge and appends it. A user records their own sessions: the
+ * actor is always them, the IP and browser those of the request, the source the extension or the API.
+ * An integrator (`audit:write`) names the actor and may relay portal events. Idempotency keys are scoped
+ * to the submitter, so nobody can claim (and so suppress) another submitter's keys.
+ */
+export async function recordEvents(
+  audit: AuditService,
+  em: EntityManager,
+  principal: Principal,
+  request: { ip: string; userAgent: string | null },
+  inputs: readonly AuditEventInput[],
+  now = new Date(),
+): Promise<RecordOutcome> {
+  if (principal.kind === 'anonymous')
+    throw new Error('unreachable: scope-auth admits only signed-in callers');
+  if (inputs.length === 0 || inputs.length > MAX_EVENTS_PER_CALL) {
+    throw new InvalidInputError('events', `Send between 1 and ${MAX_EVENTS_PER_CALL} events.`);
+  }
+  const drafts = inputs.map((input, index): AuditEventDraft => {
+    const parsed = eventSchema.safeParse(input);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new InvalidInputError(`events.${index}.${issue.path.join('.')}`, issue.message);
+    }
+    const event = parsed.data;
+    const at = event.occurredAt.getTime();
+    if (at > now.getTime() + FUTURE_SLACK_MS || at < now.getTime() - OLDEST_MS) {
+      throw new InvalidInputError(`events.${index}.occurredAt`, 'occurredAt is in the future or too old.');
+    }
+    if ((event.targetType == null) !== (event.targetId == null)) {
+      throw new InvalidInputError(
+        `events.${index}.targetId`,
+        'Give both targetType and targetId, or neither.',
+      );
+    }
+    const base = {
+      action: event.action,
+      occurredAt: event.occurredAt,
+      onBehalfOfId: event.onBehalfOfId ?? null,
+      sessionToken: event.sessionToken ?? null,
+      sessionKey: event.sessionKey?.toLowerCase() ?? null,
+      target: event.targetType && event.targetId ? { type: event.targetType, id: event.targetId } : null,
+      metadata: event.metadata ?? {},
+      idempotencyKey: event.idempotencyKey,
+    };
+    if (principal.kind === 'user') {
+      if (event.actorId != null && event.actorId !== principal.userId) {
+        throw new InvalidInputError(`events.${index}.actorId`, 'You can only record your own actions.');
+      }
+      const source = event.source ?? 'extension';
+      if (source !== 'extension' && source !== 'api') {
+        throw new InvalidInputError(
+          `events.${index}.source`,
+          'Users record events from the extension or the API.',
+        );
+      }
+      return {
+        ...base,
+        actorId: principal.userId,
+        ip: isIP(request.ip) ? request.ip : null,
+        userAgent: request.userAgent?.slice(0, 512) ?? null,
+        source,
+      };
+    }
+    return {
+      ...base,
+      actorId: event.actorId ?? null,
+      ip: event.ip ?? null,
+      userAgent: event.userAgent ?? null,
+      source: event.source ?? 'api',
+    };
+  });
+  const submitter = principal.kind === 'user' ? `user:${principal.userId}` : `token:${principal.tokenId}`;
+  const stored = await audit.append(em, drafts, { submitter });
+  return { stored: stored.length, duplicates: drafts.length - stored.length };
+}

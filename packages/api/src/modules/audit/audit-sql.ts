@@ -1,0 +1,90 @@
+import type { EntityManager } from '@mikro-orm/core';
+import type { SqlEntityManager } from '@mikro-orm/postgresql';
+import type { AuditSource } from './audit-event.entity.ts';
+import type { AuditRecord } from './audit-record.ts';
+
+/**
+ * Raw SQL on the caller's transaction when it has one. Parameters are `?`; MikroORM inlines them, so bulk
+ * rows travel as one JSON parameter (`json_populate_recordset`) rather than thousands of placeholders.
+ */
+export function sql<T = Record<string, unknown>>(
+  em: EntityManager,
+  query: string,
+  params: unknown[] = [],
+): Promise<T[]> {
+  return (em as unknown as SqlEntityManager).execute<T[]>(query, params);
+}
+
+export const EVENT_COLUMNS =
+  'id, seq, occurred_at, received_at, actor, on_behalf_of, session_key, ip, user_agent, action, ' +
+  'target_type, target_id, metadata, source, idempotency_key, sealed, prev_hash, hash';
+
+export interface EventRow {
+  id: string;
+  seq: string | number;
+  occurred_at: Date | string;
+  received_at: Date | string;
+  actor: string | null;
+  on_behalf_of: string | null;
+  session_key: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  metadata: Record<string, unknown> | string;
+  source: string;
+  idempotency_key: string | null;
+  sealed: Record<string, string> | string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+const json = <T>(value: T | string): T => (typeof value === 'string' ? (JSON.parse(value) as T) : value);
+
+export function toRecord(row: EventRow): AuditRecord {
+  return {
+    id: row.id,
+    seq: Number(row.seq),
+    occurredAt: new Date(row.occurred_at),
+    receivedAt: new Date(row.received_at),
+    actor: row.actor,
+    onBehalfOf: row.on_behalf_of,
+    sessionKey: row.session_key,
+    ip: row.ip,
+    userAgent: row.user_agent,
+    action: row.action,
+    targetType: row.target_type,
+    targetId: row.target_id,
+    metadata: json(row.metadata),
+    source: row.source as AuditSource,
+    idempotencyKey: row.idempotency_key,
+    sealed: row.sealed === null ? null : json(row.sealed),
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+/** The row as `json_populate_recordset(null::audit_event, …)` reads it. */
+export function toColumns(record: AuditRecord): Record<string, unknown> {
+  return {
+    id: record.id,
+    seq: record.seq,
+    occurred_at: record.occurredAt.toISOString(),
+    received_at: record.receivedAt.toISOString(),
+    actor: record.actor,
+    on_behalf_of: record.onBehalfOf,
+    session_key: record.sessionKey,
+    ip: record.ip,
+    user_agent: record.userAgent,
+    action: record.action,
+    target_type: record.targetType,
+    target_id: record.targetId,
+    metadata: record.metadata,
+    source: record.source,
+    idempotency_key: record.idempotencyKey,
+    sealed: record.sealed,
+    prev_hash: record.prevHash,
+    hash: record.hash,
+  };
+}

@@ -1,0 +1,161 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { readHead } from './audit-chain.ts';
+import { chainHash, GENESIS_HASH, type Mac } from './audit-hash.ts';
+import type { AuditRecord } from './audit-record.ts';
+import { EVENT_COLUMNS, type EventRow, sql, toRecord } from './audit-sql.ts';
+
+export interface VerifyRange {
+  /** Events received at or after this time (default: from the checkpoint, i.e. everything kept). */
+  from?: Date | null;
+  /** Events received before this time (default: up to the chain's head). */
+  to?: Date | null;
+}
+
+export type ProblemKind = 'CHANGED' | 'REMOVED' | 'REORDERED';
+
+export interface AuditProblem {
+  kind: ProblemKind;
+  /** Where in the chain: the position the event holds (or should hold). */
+  seq: number;
+  /** The event found there; null when it is missing. */
+  eventId: string | null;
+  message: string;
+}
+
+export interface AuditVerification {
+  ok: boolean;
+  /** Events checked before the first problem (all of them when ok). */
+  checked: number;
+  fromSeq: number | null;
+  toSeq: number | null;
+  /** Verification started from the retention checkpoint (seq and hash of the last purged event). */
+  fromCheckpoint: boolean;
+  problem: AuditProblem | null;
+}
+
+const PAGE = 5_000;
+
+/**
+ * Walks the chain in seq order. For each event: a gap in seq means events were removed; a hash that does
+ * not match the event's content means it was changed; an intact event whose prevHash is not its
+ * predecessor's hash is out of place (reordered). At the end the head row must match the last event, so
+ * events removed from the tail are noticed too. Each page is its own statement: no long transaction.
+ */
+export async function verifyChain(
+  em: EntityManager,
+  range: VerifyRange,
+  mac: Mac,
+): Promise<AuditVerification> {
+  const head = await readHead(em);
+  const anchor = await startOf(em, range.from ?? null, head);
+  const endSeq = range.to ? await lastSeqBefore(em, range.to, head.seq) : head.seq;
+  const result: AuditVerification = {
+    ok: true,
+    checked: 0,
+    fromSeq: null,
+    toSeq: null,
+    fromCheckpoint: anchor.fromCheckpoint,
+    problem: null,
+  };
+  const fail = (problem: AuditProblem) => ({ ...result, ok: false, problem });
+  let expectedSeq = anchor.seq;
+  let expectedPrev = anchor.prevHash;
+  let previous: AuditRecord | null = null;
+  while (expectedSeq <= endSeq) {
+    const rows = await sql<EventRow>(
+      em,
+      `select ${EVENT_COLUMNS} from audit_event where seq >= ? and seq <= ? order by seq, received_at limit ?`,
+      [expectedSeq, endSeq, PAGE],
+    );
+    if (rows.length === 0) break;
+    for (const row of rows) {
+      const event = toRecord(row);
+      if (expectedPrev === null) expectedPrev = event.prevHash; // a range that starts mid-chain
+      if (event.seq > expectedSeq) {
+        return fail({
+          kind: 'REMOVED',
+          seq: expectedSeq,
+          eventId: null,
+          message: `Event #${expectedSeq} is missing${previous ? ` after ${previous.id}` : ''}; the next present is #${event.seq} (${event.id}).`,
+        });
+      }
+      if (chainHash(event.prevHash, event, mac) !== event.hash) {
+        return fail({
+          kind: 'CHANGED',
+          seq: expectedSeq,
+          eventId: event.id,
+          message: `Event #${expectedSeq} (${event.id}) was changed: its content does not match its hash.`,
+        });
+      }
+      if (event.seq < expectedSeq || event.prevHash !== expectedPrev) {
+        return fail({
+          kind: 'REORDERED',
+          seq: expectedSeq,
+          eventId: event.id,
+          message: `Event ${event.id} at #${expectedSeq} does not follow ${previous ? previous.id : 'the checkpoint'}: events were reordered, or the one before was rewritten.`,
+        });
+      }
+      result.fromSeq ??= event.seq;
+      result.toSeq = event.seq;
+      result.checked++;
+      expectedSeq++;
+      expectedPrev = event.hash;
+      previous = event;
+    }
+  }
+  if (!range.to && head.seq >= anchor.seq) {
+    if (expectedSeq <= head.seq) {
+      return fail({
+        kind: 'REMOVED',
+        seq: expectedSeq,
+        eventId: null,
+        message: `Events #${expectedSeq} to #${head.seq} (the last one was ${head.lastEventId}) are missing from the end of the chain.`,
+      });
+    }
+    if (previous && previous.hash !== head.hash) {
+      return fail({
+        kind: 'CHANGED',
+        seq: previous.seq,
+        eventId: previous.id,
+        message: `The last event #${previous.seq} (${previous.id}) is not the one the chain's head recorded.`,
+      });
+    }
+  }
+  return result;
+}
+
+interface Anchor {
+  seq: number;
+  /** null: take the first event's own prevHash (a range starting mid-chain cannot check its link back). */
+  prevHash: string | null;
+  fromCheckpoint: boolean;
+}
+
+async function startOf(
+  em: EntityManager,
+  from: Date | null,
+  head: { checkpointSeq: number; checkpointHash: string },
+): Promise<Anchor> {
+  const checkpoint: Anchor = {
+    seq: head.checkpointSeq + 1,
+    prevHash: head.checkpointSeq === 0 ? GENESIS_HASH : head.checkpointHash,
+    fromCheckpoint: head.checkpointSeq > 0,
+  };
+  if (!from) return checkpoint;
+  const [row] = await sql<{ seq: string }>(
+    em,
+    'select seq from audit_event where received_at >= ? order by seq limit 1',
+    [from],
+  );
+  if (!row || Number(row.seq) <= checkpoint.seq) return checkpoint;
+  return { seq: Number(row.seq), prevHash: null, fromCheckpoint: false };
+}
+
+async function lastSeqBefore(em: EntityManager, to: Date, headSeq: number): Promise<number> {
+  const [row] = await sql<{ seq: string }>(
+    em,
+    'select seq from audit_event where received_at < ? order by seq desc limit 1',
+    [to],
+  );
+  return row ? Math.min(Number(row.seq), headSeq) : 0;
+}

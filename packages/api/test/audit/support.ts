@@ -1,0 +1,64 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { AuditService, type AuditServiceOptions } from '../../src/modules/audit/audit.service.ts';
+import { GENESIS_HASH } from '../../src/modules/audit/audit-hash.ts';
+import type { AuditEventDraft } from '../../src/modules/audit/audit-record.ts';
+import { sql } from '../../src/modules/audit/audit-sql.ts';
+import { AppSecret } from '../../src/modules/settings/app-secret.ts';
+import { SettingsService } from '../../src/modules/settings/settings.service.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+
+export interface AuditFixture {
+  db: TestDatabase;
+  audit: AuditService;
+  secret: AppSecret;
+  em(): EntityManager;
+  /** Raw SQL outside any transaction (tampering, inspection). */
+  sql<T = Record<string, unknown>>(query: string, params?: unknown[]): Promise<T[]>;
+  /** Empties the log and resets the chain to its genesis. */
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function auditFixture(options: AuditServiceOptions = {}): Promise<AuditFixture> {
+  const db = await createTestDatabase();
+  const secret = await AppSecret.load(db.orm.em.fork());
+  const audit = new AuditService(() => secret, new SettingsService(), options);
+  const em = () => db.orm.em.fork();
+  return {
+    db,
+    audit,
+    secret,
+    em,
+    sql: (query, params = []) => sql(em(), query, params),
+    async reset() {
+      await sql(em(), 'delete from audit_event');
+      await sql(em(), 'delete from audit_idempotency_key');
+      await sql(
+        em(),
+        `update audit_chain set seq = 0, hash = ?, last_event_id = null, checkpoint_seq = 0, checkpoint_hash = ?, checkpoint_at = null`,
+        [GENESIS_HASH, GENESIS_HASH],
+      );
+    },
+    close: () => db.close(),
+  };
+}
+
+export function draft(i: number, overrides: Partial<AuditEventDraft> = {}): AuditEventDraft {
+  return {
+    action: 'message.edited',
+    occurredAt: new Date(Date.UTC(2026, 10, 1, 12, 0, i)),
+    actorId: 10 + (i % 3),
+    sessionToken: `session-${i % 2}`,
+    ip: '192.0.2.7',
+    userAgent: 'Mozilla/5.0 test',
+    target: { type: 'message', id: String(1000 + i) },
+    metadata: { chatId: 7, n: i },
+    source: 'extension',
+    idempotencyKey: `key-${i}`,
+    ...overrides,
+  };
+}
+
+export function drafts(n: number, from = 0): AuditEventDraft[] {
+  return Array.from({ length: n }, (_, i) => draft(from + i));
+}
