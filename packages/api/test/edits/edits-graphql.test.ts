@@ -132,4 +132,14 @@ describe('editSummaries', () => {
     const refused = await api.gql(SUMMARIES, { refs }, { token: employee });
     expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
+
+  it('allows integrators holding audit:read, and only them', async () => {
+    const issue = async (scopes: string[]) =>
+      (await api.services.tokens.issueIntegratorToken(api.services.orm.em.fork(), scopes, 'siem', 1)).token;
+    const refs = [{ entityType: 'POST', entityId: '900001' }];
+    const reader = await api.gql(SUMMARIES, { refs }, { token: await issue(['audit:read']) });
+    expect(reader.data?.editSummaries.items[0].versionCount).toBe(3);
+    const other = await api.gql(SUMMARIES, { refs }, { token: await issue(['requests:read']) });
+    expect(other.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
 });

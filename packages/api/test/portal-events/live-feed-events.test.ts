@@ -11,6 +11,7 @@ let api: TestApi;
 let server: ServerType;
 let base: string;
 let auditor: string;
+let bound: string[];
 
 const HISTORY = `query ($id: String!) {
   editHistory(entityType: POST, entityId: $id) {
@@ -28,6 +29,7 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   api.services.urls.public = base;
   auditor = await api.tokenFor(1);
+  bound = await api.services.portalEvents.bindHandlers();
 });
 afterAll(async () => {
   await api?.services.portalEvents.settled();
@@ -49,8 +51,7 @@ const versionsOf = (postId: number) =>
 
 describe('POST /bitrix24/events', () => {
   it('binds its handlers once (event.get first)', async () => {
-    const first = await api.services.portalEvents.bindHandlers();
-    expect(first).toContain('ONLIVEFEEDPOSTUPDATE');
+    expect(bound).toContain('ONLIVEFEEDPOSTUPDATE');
     expect(await api.services.portalEvents.bindHandlers()).toEqual([]);
     const bindings = [...api.portal.state.eventBindings.values()].filter(
       (b) => b.handler === `${base}/bitrix24/events`,
@@ -141,10 +142,32 @@ describe('POST /bitrix24/events', () => {
     expect(JSON.stringify(stored[0]?.payload)).not.toContain(api.portal.applicationToken);
   });
 
+  it('records a task comment deletion from the delivery alone (ONTASKCOMMENTDELETE)', async () => {
+    // The sandbox does not emit task comment events: the delivery is posted as the portal would.
+    const res = await fetch(`${base}/bitrix24/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        event: 'ONTASKCOMMENTDELETE',
+        event_handler_id: '9',
+        'data[FIELDS_BEFORE][ID]': '777',
+        'data[FIELDS_BEFORE][TASK_ID]': '55',
+        ts: '1795430000',
+        'auth[domain]': api.portal.domain,
+        'auth[application_token]': api.portal.applicationToken,
+      }).toString(),
+    });
+    expect(res.status).toBe(200);
+    await processed();
+    const [version] = await api.services.orm.em.fork().find(ContentVersion, { entityType: 'TASK_COMMENT' });
+    expect(version).toMatchObject({ entityId: '777', deleted: true, text: '', source: 'portal-event' });
+    expect(version?.editedAt.getTime()).toBe(1795430000 * 1000);
+  });
+
   it('keeps a delivery whose processing fails and retries it later', async () => {
     const author = api.services.portal.asUser(5)!;
     const fault = api.portal.faults.inject({
-      kind: 'internal-error',
+      kind: 'expired-token',
       methods: ['log.blogpost.get'],
       count: 100,
     });
