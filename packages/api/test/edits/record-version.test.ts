@@ -1,6 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ContentVersion } from '../../src/modules/edits/content-version.entity.ts';
-import { type RecordVersionInput, textHash } from '../../src/modules/edits/edit-history.service.ts';
+import {
+  EditHistoryService,
+  type RecordVersionInput,
+  textHash,
+} from '../../src/modules/edits/edit-history.service.ts';
 import { startTestApi, type TestApi } from '../support/api.ts';
 
 let api: TestApi;
@@ -82,5 +86,38 @@ describe('recordVersion', () => {
     await expect(
       edits.recordVersion(orm.em.fork(), input('104', 'x', { sessionKey: 'raw-sessid' })),
     ).rejects.toThrow(/SHA-256/);
+  });
+});
+
+describe('summaries', () => {
+  it('asks the impersonation predicate once, with every session key, and flags matching items', async () => {
+    const { orm } = api.services;
+    const asked: string[][] = [];
+    const impersonated = 'a'.repeat(64);
+    const ordinary = 'b'.repeat(64);
+    const edits = new EditHistoryService({
+      isImpersonatedSession: async (keys) => {
+        asked.push([...keys].sort());
+        return new Set(keys.filter((k) => k === impersonated));
+      },
+    });
+    await edits.recordVersion(orm.em.fork(), input('201', 'one', { sessionKey: ordinary }));
+    await edits.recordVersion(orm.em.fork(), input('201', 'two', { sessionKey: impersonated }));
+    await edits.recordVersion(orm.em.fork(), input('202', 'three', { sessionKey: ordinary }));
+    const connection = orm.em.getConnection();
+    const execute = vi.spyOn(connection, 'execute');
+    const summaries = await edits.summaries(orm.em.fork(), [
+      { entityType: 'POST', entityId: '201' },
+      { entityType: 'POST', entityId: '202' },
+      { entityType: 'POST', entityId: '201' },
+    ]);
+    expect(execute).toHaveBeenCalledTimes(1);
+    execute.mockRestore();
+    expect(asked).toEqual([[impersonated, ordinary]]);
+    expect(summaries.map((s) => [s.entityId, s.versionCount, s.editedWhileImpersonating])).toEqual([
+      ['201', 2, true],
+      ['202', 1, false],
+      ['201', 2, true],
+    ]);
   });
 });
