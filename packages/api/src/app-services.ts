@@ -15,6 +15,7 @@ import { EditHistoryService } from './modules/edits/edit-history.service.ts';
 import { PrincipalService } from './modules/identity/principal.service.ts';
 import { SignInService } from './modules/identity/sign-in.service.ts';
 import { TokenService } from './modules/identity/token.service.ts';
+import { ImpersonationService } from './modules/impersonation/impersonation.service.ts';
 import type { PortalConnection } from './modules/portal/connect.ts';
 import type { PortalDirectory } from './modules/portal/portal-directory.ts';
 import { ChatEventPoller } from './modules/portal-events/chat-poller.ts';
@@ -48,6 +49,7 @@ export interface AppServices {
   exports: ExportFiles;
   runner: RequestRunner;
   audit: AuditService;
+  impersonation: ImpersonationService;
   edits: EditHistoryService;
   portalEvents: PortalEventService;
   chatPoller: ChatEventPoller;
@@ -71,7 +73,10 @@ export function createAppServices(deps: AppDependencies): AppServices {
   const queue = new BossRequestQueue(deps.boss);
   const urls = { public: deps.config.PUBLIC_URL ?? `http://${deps.config.HOST}:${deps.config.PORT}` };
   const requests = new RequestService(decisions, queue, () => deps.secret);
-  const edits = new EditHistoryService();
+  // Every stored edit also goes to the audit log, in the same transaction (services is complete by then).
+  const edits = new EditHistoryService({
+    audit: { append: (em, drafts) => services.audit.append(em, drafts) },
+  });
   const services = {
     ...deps,
     edits,
@@ -99,6 +104,13 @@ export function createAppServices(deps: AppDependencies): AppServices {
     decisions,
     requests,
     audit: new AuditService(() => deps.secret, settings),
+    impersonation: new ImpersonationService({
+      portal: deps.portal.client,
+      directory,
+      settings,
+      logger: deps.logger.child({ component: 'impersonation' }),
+      linkFor: (session) => `${urls.public}/impersonation-sessions/${session.id}`,
+    }),
     erasure: new ErasureService(requests, (subjectUserId) => computeErasurePlan(deps.portal, subjectUserId)),
     dismissed: new DismissedService(directory, settings, requests),
     exports: new ExportFiles(

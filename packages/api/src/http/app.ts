@@ -6,6 +6,7 @@ import { receivePortalEvent } from '../modules/portal-events/event-route.ts';
 import { EVENTS_PATH } from '../modules/portal-events/events.ts';
 import type { GraphQLServer } from '../yoga.ts';
 import { downloadExport } from './export-download.ts';
+import { showImpersonationSession } from './impersonation-session.ts';
 
 /** Every HTTP route: GraphQL plus the few that are not (health, and later downloads and portal events). */
 export function createHttpApp(services: AppServices, graphql: GraphQLServer): Hono {
@@ -24,6 +25,7 @@ export function createHttpApp(services: AppServices, graphql: GraphQLServer): Ho
 
   app.get('/exports/:id/download', (c) => downloadExport(c, services));
   app.get('/audit/export.csv', (c) => exportAuditCsv(c, services));
+  app.get('/impersonation-sessions/:id', (c) => showImpersonationSession(c, services));
 
   app.post(EVENTS_PATH, (c) => receivePortalEvent(c, services));
 

@@ -7,6 +7,7 @@ import '../modules/rights/rights.schema.ts';
 import '../modules/dsr/dsr.schema.ts';
 import '../modules/audit/audit.schema.ts';
 import '../modules/edits/edits.schema.ts';
+import '../modules/impersonation/impersonation.schema.ts';
 
 builder.queryType({});
 builder.mutationType({});

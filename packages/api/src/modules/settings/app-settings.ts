@@ -13,6 +13,20 @@ export const appSettingsSchema = z.object({
     .default({ canAnonymise: false, canErase: false }),
   /** How long an export's download link works; the archive is deleted when it expires. */
   exportLinkTtlDays: z.number().int().min(1).max(30).default(7),
+  /** Who hears about impersonation: a chat message to each recipient, a notification to the impersonated user. */
+  impersonation: z
+    .object({
+      alertRecipients: z.array(z.number().int().positive()).max(50).default([1]),
+      notifyImpersonatedUser: z.boolean().default(true),
+      /** A session never reported as ended closes itself after this long. */
+      maxMinutes: z
+        .number()
+        .int()
+        .min(5)
+        .max(7 * 24 * 60)
+        .default(480),
+    })
+    .default({ alertRecipients: [1], notifyImpersonatedUser: true, maxMinutes: 480 }),
   /** Anonymise dismissed employees automatically, each as an ordinary request. */
   dismissedAutoAnonymise: z
     .object({ enabled: z.boolean().default(false), afterDays: z.number().int().min(1).max(3650).default(30) })
@@ -34,6 +48,17 @@ export const appSettingsPatchSchema = z
       .object({ enabled: z.boolean(), afterDays: z.number().int().min(1).max(3650) })
       .partial(),
     auditRetentionDays: z.number().int().min(30).max(3650),
+    impersonation: z
+      .object({
+        alertRecipients: z.array(z.number().int().positive()).max(50),
+        notifyImpersonatedUser: z.boolean(),
+        maxMinutes: z
+          .number()
+          .int()
+          .min(5)
+          .max(7 * 24 * 60),
+      })
+      .partial(),
   })
   .partial()
   .strict();
@@ -48,5 +73,6 @@ export function applyPatch(current: AppSettings, patch: AppSettingsPatch): AppSe
     ...patch,
     defaultRights: { ...current.defaultRights, ...patch.defaultRights },
     dismissedAutoAnonymise: { ...current.dismissedAutoAnonymise, ...patch.dismissedAutoAnonymise },
+    impersonation: { ...current.impersonation, ...patch.impersonation },
   });
 }

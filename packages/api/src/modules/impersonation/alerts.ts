@@ -1,0 +1,45 @@
+import type { Bitrix24Client } from '../../bitrix24/index.ts';
+import type { PortalDirectory, PortalUserSummary } from '../portal/portal-directory.ts';
+import type { ImpersonationSession } from './impersonation-session.entity.ts';
+
+const name = (user: PortalUserSummary | null | undefined, id: number) =>
+  user ? `${user.name} ${user.lastName}`.trim() || `user ${id}` : `user ${id}`;
+
+/**
+ * Tells the chosen recipients through a chat message, and the impersonated user through a notification,
+ * that an administrator is acting as someone else. Every recipient is tried; the first failure is reported.
+ */
+export async function sendImpersonationAlerts(options: {
+  portal: Bitrix24Client;
+  directory: PortalDirectory;
+  session: ImpersonationSession;
+  recipients: readonly number[];
+  notifyImpersonated: boolean;
+  link: string;
+}): Promise<string | null> {
+  const { portal, directory, session } = options;
+  const users = await directory.getUsers([session.adminUserId, session.impersonatedUserId]);
+  const admin = name(users.get(session.adminUserId), session.adminUserId);
+  const subject = name(users.get(session.impersonatedUserId), session.impersonatedUserId);
+  const at = session.startedAt.toISOString().replace('T', ' ').slice(0, 16);
+  const text = `Security: ${admin} logged in as ${subject} from ${session.ip} at ${at} UTC. Session: ${options.link}`;
+  let failure: string | null = null;
+  for (const recipient of new Set(options.recipients)) {
+    await portal
+      .call('im.message.add', { DIALOG_ID: String(recipient), MESSAGE: text })
+      .catch((error: unknown) => {
+        failure ??= `chat message to user ${recipient}: ${error instanceof Error ? error.message : String(error)}`;
+      });
+  }
+  if (options.notifyImpersonated) {
+    await directory
+      .notify(
+        session.impersonatedUserId,
+        `An administrator, ${admin}, signed in to the portal as you at ${at} UTC. Everything done in that session is recorded: ${options.link}`,
+      )
+      .catch((error: unknown) => {
+        failure ??= `notification to user ${session.impersonatedUserId}: ${error instanceof Error ? error.message : String(error)}`;
+      });
+  }
+  return failure;
+}

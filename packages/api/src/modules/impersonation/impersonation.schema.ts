@@ -1,0 +1,139 @@
+import { builder } from '../../builder.ts';
+import type { GraphQLContext } from '../../context.ts';
+import { InvalidInputError, NotFoundError } from '../../errors.ts';
+import { afterFilter, pageSize, toPage } from '../../schema/keyset.ts';
+import { ImpersonationSession, SESSION_END_REASONS } from './impersonation-session.entity.ts';
+import { canSeeSession, seesAllSessions } from './visibility.ts';
+
+const EndReasonEnum = builder.enumType('SessionEndReason', { values: SESSION_END_REASONS });
+
+export const ImpersonationSessionRef = builder.objectType(ImpersonationSession, {
+  name: 'ImpersonationSession',
+  description:
+    'An administrator acting as another user. Audit events with the same session key belong to it.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    adminUserId: t.exposeInt('adminUserId'),
+    impersonatedUserId: t.exposeInt('impersonatedUserId'),
+    sessionKey: t.exposeString('sessionKey', { description: 'SHA-256 of the portal session token.' }),
+    ip: t.exposeString('ip'),
+    userAgent: t.exposeString('userAgent', { nullable: true }),
+    reason: t.exposeString('reason', { nullable: true }),
+    source: t.exposeString('source'),
+    startedAt: t.expose('startedAt', { type: 'DateTime' }),
+    endedAt: t.expose('endedAt', { type: 'DateTime', nullable: true }),
+    endReason: t.field({ type: EndReasonEnum, nullable: true, resolve: (s) => s.endReason }),
+    alertedAt: t.expose('alertedAt', { type: 'DateTime', nullable: true }),
+    alertError: t.exposeString('alertError', { nullable: true }),
+  }),
+});
+
+async function visible(ctx: GraphQLContext, id: string): Promise<ImpersonationSession> {
+  const session = /^[0-9a-f-]{36}$/i.test(id) ? await ctx.em.findOne(ImpersonationSession, { id }) : null;
+  if (!session || !canSeeSession(ctx.principal, session)) throw new NotFoundError('ImpersonationSession', id);
+  return session;
+}
+
+builder.mutationField('startImpersonation', (t) =>
+  t.field({
+    type: ImpersonationSessionRef,
+    description:
+      'Reports that the calling administrator now acts as another user (the extension calls this).',
+    errors: { types: [InvalidInputError, NotFoundError] },
+    // Only administrators impersonate; the portal is asked, so a revoked administrator cannot start one.
+    authScopes: { admin: true },
+    args: {
+      impersonatedUserId: t.arg.int({ required: true }),
+      sessionKey: t.arg.string({ required: true }),
+      reason: t.arg.string(),
+    },
+    resolve: (_root, args, { em, services, principal, request }) =>
+      services.impersonation.start(em, {
+        adminUserId: principal.kind === 'user' ? principal.userId : 0,
+        impersonatedUserId: args.impersonatedUserId,
+        sessionKey: args.sessionKey,
+        reason: args.reason ?? null,
+        ip: request.ip,
+        userAgent: request.userAgent,
+        source: request.userAgent?.includes('b24-gdpr-extension') ? 'extension' : 'api',
+      }),
+  }),
+);
+
+builder.mutationField('endImpersonation', (t) =>
+  t.field({
+    type: ImpersonationSessionRef,
+    description:
+      'Ends a session. Always allowed to its administrator (even one whose rights were revoked) and to administrators.',
+    errors: { types: [NotFoundError] },
+    authScopes: { employee: true },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, { id }, ctx) => {
+      const session = await visible(ctx, String(id));
+      const p = ctx.principal;
+      const allowed = p.kind === 'user' && (session.adminUserId === p.userId || p.roles.has('ADMIN'));
+      if (!allowed) throw new NotFoundError('ImpersonationSession', String(id));
+      return ctx.services.impersonation.end(ctx.em, session.id);
+    },
+  }),
+);
+
+builder.queryField('impersonationSession', (t) =>
+  t.field({
+    type: ImpersonationSessionRef,
+    errors: { types: [NotFoundError] },
+    authScopes: { authenticated: true },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, { id }, ctx) => {
+      await ctx.services.impersonation.closeExpired(ctx.em);
+      return visible(ctx, String(id));
+    },
+  }),
+);
+
+const SessionFilter = builder.inputType('ImpersonationSessionFilter', {
+  fields: (t) => ({
+    adminUserId: t.int(),
+    impersonatedUserId: t.int(),
+    open: t.boolean({ description: 'Only sessions not ended yet.' }),
+    from: t.field({ type: 'DateTime' }),
+    to: t.field({ type: 'DateTime' }),
+  }),
+});
+
+builder.queryField('impersonationSessions', (t) =>
+  t.connection({
+    type: ImpersonationSessionRef,
+    description:
+      'Newest first. Employees see the sessions in which they were impersonated; auditors and administrators see all.',
+    authScopes: { authenticated: true },
+    args: { filter: t.arg({ type: SessionFilter }) },
+    resolve: async (_root, args, ctx) => {
+      await ctx.services.impersonation.closeExpired(ctx.em);
+      const limit = pageSize(args.first);
+      const f = args.filter;
+      const p = ctx.principal;
+      const scope = seesAllSessions(p)
+        ? {}
+        : p.kind === 'user'
+          ? { impersonatedUserId: p.userId }
+          : { id: null };
+      const where = {
+        $and: [
+          scope,
+          f?.adminUserId ? { adminUserId: f.adminUserId } : {},
+          f?.impersonatedUserId ? { impersonatedUserId: f.impersonatedUserId } : {},
+          f?.open ? { endedAt: null } : {},
+          f?.from ? { startedAt: { $gte: f.from } } : {},
+          f?.to ? { startedAt: { $lt: f.to } } : {},
+          afterFilter(args.after, 'startedAt'),
+        ],
+      };
+      const rows = await ctx.em.find(ImpersonationSession, where as never, {
+        orderBy: [{ startedAt: 'desc' }, { id: 'desc' }],
+        limit: limit + 1,
+      });
+      return toPage(rows, limit, (s) => ({ at: s.startedAt, id: s.id }), Boolean(args.after));
+    },
+  }),
+);

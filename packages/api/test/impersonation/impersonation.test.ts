@@ -1,0 +1,132 @@
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ImpersonationSession } from '../../src/modules/impersonation/impersonation-session.entity.ts';
+import { startTestApi, type TestApi } from '../support/api.ts';
+
+const key = (sessid: string) => createHash('sha256').update(sessid).digest('hex');
+const START = `mutation ($u: Int!, $k: String!, $r: String) { startImpersonation(impersonatedUserId: $u, sessionKey: $k, reason: $r) {
+  __typename ... on ImpersonationSession { id adminUserId impersonatedUserId sessionKey ip endedAt alertedAt alertError }
+  ... on InvalidInputError { field message } ... on NotFoundError { message } } }`;
+const END = `mutation ($id: ID!) { endImpersonation(id: $id) { __typename ... on ImpersonationSession { endedAt endReason } ... on Error { message } } }`;
+const LIST = `query ($f: ImpersonationSessionFilter) { impersonationSessions(filter: $f) { edges { node { id adminUserId impersonatedUserId endedAt endReason } } } }`;
+
+let api: TestApi;
+let admin: string;
+beforeAll(async () => {
+  api = await startTestApi({ jobs: false });
+  admin = await api.tokenFor(1);
+});
+afterAll(() => api.close());
+
+const messagesTo = (recipient: number) =>
+  [...api.portal.state.messages.values()].filter((m) => {
+    const chat = api.portal.state.chats.get(m.chatId);
+    return chat?.type === 'private' && chat.memberIds.includes(recipient) && m.authorId === 1;
+  });
+const notificationsOf = (userId: number) =>
+  [...api.portal.state.notifications.values()].filter((n) => n.userId === userId);
+
+describe('impersonation sessions', () => {
+  it('are recorded with both users, the session key and the IP, and announced in the portal', async () => {
+    const alertsBefore = messagesTo(1).length;
+    const notesBefore = notificationsOf(8).length;
+    const started = (
+      await api.gql(START, { u: 8, k: key('sessid-aaa'), r: 'helpdesk ticket 42' }, { token: admin })
+    ).data?.startImpersonation;
+    expect(started).toMatchObject({
+      __typename: 'ImpersonationSession',
+      adminUserId: 1,
+      impersonatedUserId: 8,
+      sessionKey: key('sessid-aaa'),
+      endedAt: null,
+      alertError: null,
+    });
+    expect(started.alertedAt).toBeTruthy();
+    const alert = messagesTo(1).slice(alertsBefore).at(-1);
+    const admin1 = api.portal.state.users.get(1)!;
+    const user8 = api.portal.state.users.get(8)!;
+    expect(alert?.text).toContain(
+      `${admin1.NAME} ${admin1.LAST_NAME} logged in as ${user8.NAME} ${user8.LAST_NAME}`,
+    );
+    expect(alert?.text).toContain(`/impersonation-sessions/${started.id}`);
+    expect(notificationsOf(8).slice(notesBefore).at(-1)?.message).toMatch(/signed in to the portal as you/);
+  });
+
+  it('reporting the same start twice records one session', async () => {
+    const again = (await api.gql(START, { u: 8, k: key('sessid-aaa') }, { token: admin })).data
+      ?.startImpersonation;
+    const all = await api.services.orm.em
+      .fork()
+      .count(ImpersonationSession, { sessionKey: key('sessid-aaa') });
+    expect(all).toBe(1);
+    expect(again.impersonatedUserId).toBe(8);
+  });
+
+  it('a start with a new session key closes the previous session', async () => {
+    const next = (await api.gql(START, { u: 9, k: key('sessid-bbb') }, { token: admin })).data
+      ?.startImpersonation;
+    const sessions = (
+      await api.gql(LIST, { f: { adminUserId: 1 } }, { token: admin })
+    ).data?.impersonationSessions.edges.map((e: any) => e.node);
+    expect(sessions[0]).toMatchObject({ id: next.id, endedAt: null });
+    expect(sessions[1]).toMatchObject({ impersonatedUserId: 8, endReason: 'SESSION_CHANGED' });
+    expect((await api.gql(END, { id: next.id }, { token: admin })).data?.endImpersonation).toMatchObject({
+      endReason: 'ENDED',
+    });
+  });
+
+  it('a session nobody ends closes itself after the configured time', async () => {
+    const s = (await api.gql(START, { u: 10, k: key('sessid-ccc') }, { token: admin })).data
+      ?.startImpersonation;
+    await api.services.orm.em
+      .fork()
+      .nativeUpdate(ImpersonationSession, { id: s.id }, { startedAt: new Date(Date.now() - 9 * 3600_000) });
+    const listed = (await api.gql(LIST, { f: { impersonatedUserId: 10 } }, { token: admin })).data
+      ?.impersonationSessions.edges[0].node;
+    expect(listed).toMatchObject({ endReason: 'TIMED_OUT' });
+  });
+
+  it('only administrators start them; bad input is refused with nothing recorded', async () => {
+    const employee = await api.tokenFor(5);
+    expect(
+      (await api.gql(START, { u: 8, k: key('x') }, { token: employee })).errors?.[0]?.extensions?.code,
+    ).toBe('FORBIDDEN');
+    const before = await api.services.orm.em.fork().count(ImpersonationSession, {});
+    expect(
+      (await api.gql(START, { u: 8, k: 'not-a-hash' }, { token: admin })).data?.startImpersonation,
+    ).toMatchObject({ field: 'sessionKey' });
+    expect(
+      (await api.gql(START, { u: 1, k: key('y') }, { token: admin })).data?.startImpersonation,
+    ).toMatchObject({ field: 'impersonatedUserId' });
+    expect(
+      (await api.gql(START, { u: 424242, k: key('z') }, { token: admin })).data?.startImpersonation
+        .__typename,
+    ).toBe('NotFoundError');
+    expect(await api.services.orm.em.fork().count(ImpersonationSession, {})).toBe(before);
+  });
+
+  it('an employee sees only the sessions in which they were impersonated', async () => {
+    const eight = await api.tokenFor(8);
+    const mine = (await api.gql(LIST, {}, { token: eight })).data?.impersonationSessions.edges.map(
+      (e: any) => e.node.impersonatedUserId,
+    );
+    expect(mine.length).toBeGreaterThan(0);
+    expect(new Set(mine)).toEqual(new Set([8]));
+    const other = await api.tokenFor(11 + 1);
+    expect((await api.gql(LIST, {}, { token: other })).data?.impersonationSessions.edges).toEqual([]);
+  });
+
+  it('the alert link shows the session to those who may see it', async () => {
+    const [session] = await api.services.orm.em
+      .fork()
+      .find(ImpersonationSession, { impersonatedUserId: 8 }, { limit: 1 });
+    const as = async (token?: string) =>
+      api.fetch(`/impersonation-sessions/${session!.id}`, {
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+      });
+    expect((await as(await api.tokenFor(8))).status).toBe(200);
+    expect((await as(admin)).status).toBe(200);
+    expect((await as(await api.tokenFor(13))).status).toBe(404);
+    expect((await as()).status).toBe(401);
+  });
+});
