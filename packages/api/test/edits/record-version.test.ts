@@ -121,3 +121,46 @@ describe('summaries', () => {
     ]);
   });
 });
+
+describe('audit events', () => {
+  const auditRows = async () =>
+    (await api.services.orm.em
+      .fork()
+      .getConnection()
+      .execute(
+        `select action, target_type, target_id, source from audit_event where target_id in ('301', '302') order by seq`,
+      )) as { action: string; target_type: string; target_id: string; source: string }[];
+
+  it('writes post.edited / message.deleted with each new edit, none for first sightings or repeats', async () => {
+    const { edits, orm } = api.services;
+    await edits.recordVersion(orm.em.fork(), input('301', 'v1'));
+    await edits.recordVersion(orm.em.fork(), input('301', 'v2'));
+    await edits.recordVersion(orm.em.fork(), input('301', 'v2'));
+    await edits.recordVersion(
+      orm.em.fork(),
+      input('302', 'hi', { entityType: 'MESSAGE', source: 'portal-poll' }),
+    );
+    await edits.recordVersion(
+      orm.em.fork(),
+      input('302', '', { entityType: 'MESSAGE', deleted: true, editor: null, source: 'portal-poll' }),
+    );
+    expect(await auditRows()).toEqual([
+      { action: 'post.edited', target_type: 'post', target_id: '301', source: 'api' },
+      { action: 'message.deleted', target_type: 'message', target_id: '302', source: 'portal-poll' },
+    ]);
+  });
+
+  it('rolls the version and its audit event back together', async () => {
+    const { edits, orm } = api.services;
+    await expect(
+      orm.em.fork().transactional(async (tx) => {
+        await edits.recordVersion(tx, input('301', 'v3'));
+        throw new Error('caller failed');
+      }),
+    ).rejects.toThrow('caller failed');
+    expect((await orm.em.fork().find(ContentVersion, { entityType: 'POST', entityId: '301' })).length).toBe(
+      2,
+    );
+    expect(await auditRows()).toHaveLength(2);
+  });
+});

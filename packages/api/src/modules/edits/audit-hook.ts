@@ -1,28 +1,57 @@
 import type { EntityManager } from '@mikro-orm/core';
+import type { AuditEventDraft } from '../audit/audit-record.ts';
 import type { ContentVersion } from './content-version.entity.ts';
 
-export type EditAuditEventType = 'post.edited' | 'post.deleted' | 'message.edited' | 'message.deleted';
+export type EditAuditAction =
+  | 'post.edited'
+  | 'post.deleted'
+  | 'comment.edited'
+  | 'comment.deleted'
+  | 'message.edited'
+  | 'message.deleted';
+
+/** Where edit events go: `services.audit` (modules/audit), or nothing (tests of this module alone). */
+export interface EditAuditLog {
+  append(em: EntityManager, drafts: readonly AuditEventDraft[]): Promise<unknown>;
+}
 
 /**
- * The audit event a newly stored version stands for: none for the first version of an item (that is its
- * creation, not an edit); `*.deleted` for deletions; `*.edited` otherwise. Posts and their comments are
- * `post.*`, chat messages and task comments (chat messages in the new task card) `message.*`.
+ * The audit action a newly stored version stands for: none for the first version of an item (that is its
+ * creation as first seen, not an edit); `*.deleted` for deletions; `*.edited` otherwise. Chat messages and
+ * task comments (chat messages in the new task card) are `message.*`.
  */
-export function auditEventTypeFor(version: ContentVersion): EditAuditEventType | null {
-  const kind = version.entityType === 'POST' || version.entityType === 'COMMENT' ? 'post' : 'message';
+export function auditActionFor(version: ContentVersion): EditAuditAction | null {
+  const kind =
+    version.entityType === 'POST' ? 'post' : version.entityType === 'COMMENT' ? 'comment' : 'message';
   if (version.deleted) return `${kind}.deleted`;
   return version.version > 1 ? `${kind}.edited` : null;
 }
 
+export function auditDraftFor(version: ContentVersion): AuditEventDraft | null {
+  const action = auditActionFor(version);
+  if (!action) return null;
+  return {
+    action,
+    occurredAt: version.editedAt,
+    actorId: version.editor ?? null,
+    sessionKey: version.sessionKey ?? null,
+    target: { type: version.entityType.toLowerCase(), id: version.entityId },
+    metadata: { version: version.version, contentVersionId: version.id, textHash: version.textHash },
+    source: version.source,
+    // A version is stored once, so is its event; the key also guards against a retried caller.
+    idempotencyKey: `content-version:${version.id}`,
+  };
+}
+
 /**
- * AUDIT HOOK. Called by `recordVersion` for every version it creates, inside the same transaction.
- * The audit log (`services.audit.append(em, events[])`, modules/audit/) is being built in parallel and
- * does not exist yet: when it lands, replace the body with
- *
- *   const type = auditEventTypeFor(version);
- *   if (type) await audit.append(em, [{ type, subject: …, actor: version.editor, data: { entityType,
- *     entityId, version: version.version, source: version.source, sessionKey: version.sessionKey } }]);
- *
- * (pass `audit` in through EditHistoryService's constructor). Until then it records nothing.
+ * THE AUDIT HOOK. Called by `recordVersion` for every version it creates, inside the same transaction:
+ * the version and its audit event commit or roll back together.
  */
-export async function writeEditAuditEvents(_em: EntityManager, _version: ContentVersion): Promise<void> {}
+export async function writeEditAuditEvents(
+  em: EntityManager,
+  version: ContentVersion,
+  audit: EditAuditLog | null,
+): Promise<void> {
+  const draft = auditDraftFor(version);
+  if (draft && audit) await audit.append(em, [draft]);
+}

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import { InvalidInputError } from '../../errors.ts';
-import { writeEditAuditEvents } from './audit-hook.ts';
+import { type EditAuditLog, writeEditAuditEvents } from './audit-hook.ts';
 import {
   CONTENT_ENTITY_TYPES,
   type ContentEntityType,
@@ -70,9 +70,11 @@ export function validateRef(ref: ContentRef, field: string): void {
 /** Versions of portal texts: storing them (deduplicated, gap-free numbers), their history and summaries. */
 export class EditHistoryService {
   readonly #isImpersonatedSession: ImpersonatedSessionPredicate;
+  readonly #audit: EditAuditLog | null;
 
-  constructor(options: { isImpersonatedSession?: ImpersonatedSessionPredicate } = {}) {
+  constructor(options: { isImpersonatedSession?: ImpersonatedSessionPredicate; audit?: EditAuditLog } = {}) {
     this.#isImpersonatedSession = options.isImpersonatedSession ?? noImpersonatedSessions;
+    this.#audit = options.audit ?? null;
   }
 
   /**
@@ -121,7 +123,7 @@ export class EditHistoryService {
         source: input.source,
       });
       await tx.flush();
-      await writeEditAuditEvents(tx, version);
+      await writeEditAuditEvents(tx, version, this.#audit);
       return { version, created: true };
     });
   }
