@@ -12,6 +12,7 @@ import { computeErasurePlan, createRequestHandlers } from './modules/dsr/handler
 import { type RequestQueue, RequestService } from './modules/dsr/request.service.ts';
 import { RequestRunner } from './modules/dsr/runner/request-runner.ts';
 import { EditHistoryService } from './modules/edits/edit-history.service.ts';
+import { impersonationSessionKeys } from './modules/edits/impersonation.ts';
 import { PrincipalService } from './modules/identity/principal.service.ts';
 import { SignInService } from './modules/identity/sign-in.service.ts';
 import { TokenService } from './modules/identity/token.service.ts';
@@ -76,6 +77,7 @@ export function createAppServices(deps: AppDependencies): AppServices {
   // Every stored edit also goes to the audit log, in the same transaction (services is complete by then).
   const edits = new EditHistoryService({
     audit: { append: (em, drafts) => services.audit.append(em, drafts) },
+    isImpersonatedSession: impersonationSessionKeys(deps.orm),
   });
   const services = {
     ...deps,
@@ -105,6 +107,7 @@ export function createAppServices(deps: AppDependencies): AppServices {
     requests,
     audit: new AuditService(() => deps.secret, settings),
     impersonation: new ImpersonationService({
+      audit: () => services.audit,
       portal: deps.portal.client,
       directory,
       settings,

@@ -116,6 +116,42 @@ describe('impersonation sessions', () => {
     expect((await api.gql(LIST, {}, { token: other })).data?.impersonationSessions.edges).toEqual([]);
   });
 
+  it('lists everything done with the session key under the session, and logs its start and end', async () => {
+    const k = key('sessid-ddd');
+    const s = (await api.gql(START, { u: 14, k }, { token: admin })).data?.startImpersonation;
+    const record = `mutation ($e: [AuditEventInput!]!) { recordEvents(events: $e) { __typename } }`;
+    await api.gql(
+      record,
+      {
+        e: [
+          {
+            idempotencyKey: 'edit-1',
+            action: 'post.edited',
+            occurredAt: new Date().toISOString(),
+            onBehalfOfId: 14,
+            sessionKey: k,
+            targetType: 'post',
+            targetId: '77',
+          },
+        ],
+      },
+      { token: admin },
+    );
+    await api.gql(END, { id: s.id }, { token: admin });
+    await api.gql(END, { id: s.id }, { token: admin }); // reported twice, logged once
+    const q = `query ($id: ID!) { impersonationSession(id: $id) { ... on ImpersonationSession { actions { edges { node { action actor onBehalfOf } } } } } }`;
+    const actions = (
+      await api.gql(q, { id: s.id }, { token: admin })
+    ).data?.impersonationSession.actions.edges.map((e: any) => e.node.action);
+    expect(actions).toEqual(['impersonation.ended', 'post.edited', 'impersonation.started']);
+    // The impersonated employee sees what was done as them.
+    const fourteen = await api.tokenFor(14);
+    expect(
+      (await api.gql(q, { id: s.id }, { token: fourteen })).data?.impersonationSession.actions.edges,
+    ).toHaveLength(3);
+    expect((await api.services.audit.verify(api.services.orm.em.fork())).ok).toBe(true);
+  });
+
   it('the alert link shows the session to those who may see it', async () => {
     const [session] = await api.services.orm.em
       .fork()

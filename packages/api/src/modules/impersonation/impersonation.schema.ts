@@ -2,6 +2,7 @@ import { builder } from '../../builder.ts';
 import type { GraphQLContext } from '../../context.ts';
 import { InvalidInputError, NotFoundError } from '../../errors.ts';
 import { afterFilter, pageSize, toPage } from '../../schema/keyset.ts';
+import { AuditEventRef } from '../audit/audit.schema.ts';
 import { ImpersonationSession, SESSION_END_REASONS } from './impersonation-session.entity.ts';
 import { canSeeSession, seesAllSessions } from './visibility.ts';
 
@@ -27,6 +28,15 @@ export const ImpersonationSessionRef = builder.objectType(ImpersonationSession, 
     alertError: t.exposeString('alertError', { nullable: true }),
   }),
 });
+
+builder.objectField(ImpersonationSessionRef, 'actions', (t) =>
+  t.connection({
+    type: AuditEventRef,
+    description: 'Everything recorded with this session key, newest first.',
+    resolve: (session, args, ctx) =>
+      ctx.services.audit.query(ctx.em, { sessionKey: session.sessionKey }, pageSize(args.first), args.after),
+  }),
+);
 
 async function visible(ctx: GraphQLContext, id: string): Promise<ImpersonationSession> {
   const session = /^[0-9a-f-]{36}$/i.test(id) ? await ctx.em.findOne(ImpersonationSession, { id }) : null;

@@ -2,6 +2,8 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { Bitrix24Client } from '../../bitrix24/index.ts';
 import type { Logger } from '../../config/logger.ts';
 import { InvalidInputError, NotFoundError } from '../../errors.ts';
+import type { AuditService } from '../audit/audit.service.ts';
+import type { AuditEventDraft } from '../audit/audit-record.ts';
 import type { PortalDirectory } from '../portal/portal-directory.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
 import { sendImpersonationAlerts } from './alerts.ts';
@@ -27,8 +29,10 @@ export class ImpersonationService {
   readonly #settings: SettingsService;
   readonly #logger: Logger;
   readonly #linkFor: (session: ImpersonationSession) => string;
+  readonly #audit: () => AuditService;
 
   constructor(deps: {
+    audit: () => AuditService;
     portal: Bitrix24Client;
     directory: PortalDirectory;
     settings: SettingsService;
@@ -40,6 +44,7 @@ export class ImpersonationService {
     this.#settings = deps.settings;
     this.#logger = deps.logger;
     this.#linkFor = deps.linkFor;
+    this.#audit = deps.audit;
   }
 
   /**
@@ -69,13 +74,11 @@ export class ImpersonationService {
       endedAt: null,
     });
     if (existing && existing.impersonatedUserId === input.impersonatedUserId) return existing;
+    // The session, the end of the one it replaces, and their audit events commit together.
     const session = await em.transactional(async (tx) => {
-      await tx.nativeUpdate(
-        ImpersonationSession,
-        { adminUserId: input.adminUserId, endedAt: null },
-        { endedAt: now, endReason: 'SESSION_CHANGED' },
-      );
-      return tx.create(ImpersonationSession, {
+      const replaced = await tx.find(ImpersonationSession, { adminUserId: input.adminUserId, endedAt: null });
+      for (const old of replaced) Object.assign(old, { endedAt: now, endReason: 'SESSION_CHANGED' });
+      const created = tx.create(ImpersonationSession, {
         adminUserId: input.adminUserId,
         impersonatedUserId: input.impersonatedUserId,
         sessionKey,
@@ -85,6 +88,18 @@ export class ImpersonationService {
         source: input.source,
         startedAt: now,
       });
+      await tx.flush();
+      await this.#audit().append(tx, [
+        ...replaced.map((old) => endedEvent(old)),
+        {
+          ...sessionFields(created),
+          action: 'impersonation.started',
+          occurredAt: now,
+          metadata: { sessionId: created.id, reason: created.reason },
+          source: created.source,
+        },
+      ]);
+      return created;
     });
     await this.#announce(em, session);
     return session;
@@ -100,9 +115,13 @@ export class ImpersonationService {
     const session = /^[0-9a-f-]{36}$/i.test(id) ? await em.findOne(ImpersonationSession, { id }) : null;
     if (!session) throw new NotFoundError('ImpersonationSession', id);
     if (!session.endedAt) {
-      session.endedAt = now;
-      session.endReason = reason;
-      await em.flush();
+      await em.transactional(async (tx) => {
+        const open = await tx.findOneOrFail(ImpersonationSession, session.id);
+        Object.assign(open, { endedAt: now, endReason: reason });
+        await tx.flush();
+        await this.#audit().append(tx, [endedEvent(open)]);
+      });
+      await em.refresh(session);
     }
     return session;
   }
@@ -139,4 +158,27 @@ export class ImpersonationService {
     session.alertError = failure;
     await em.flush();
   }
+}
+
+function sessionFields(session: ImpersonationSession): Omit<AuditEventDraft, 'action' | 'source'> {
+  return {
+    actorId: session.adminUserId,
+    onBehalfOfId: session.impersonatedUserId,
+    sessionKey: session.sessionKey,
+    ip: session.ip,
+    userAgent: session.userAgent,
+    target: { type: 'user', id: session.impersonatedUserId },
+  };
+}
+
+function endedEvent(session: ImpersonationSession): AuditEventDraft {
+  return {
+    ...sessionFields(session),
+    action: 'impersonation.ended',
+    occurredAt: session.endedAt ?? new Date(),
+    metadata: { sessionId: session.id, reason: session.endReason },
+    source: session.source,
+    // One end per session, however many times it is reported.
+    idempotencyKey: `impersonation-ended:${session.id}`,
+  };
 }
