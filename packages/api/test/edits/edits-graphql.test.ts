@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ImpersonationSession } from '../../src/modules/impersonation/impersonation-session.entity.ts';
 import { startTestApi, type TestApi } from '../support/api.ts';
 
 let api: TestApi;
@@ -141,5 +142,53 @@ describe('editSummaries', () => {
     expect(reader.data?.editSummaries.items[0].versionCount).toBe(3);
     const other = await api.gql(SUMMARIES, { refs }, { token: await issue(['requests:read']) });
     expect(other.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+});
+
+describe('editSummaries and impersonation sessions', () => {
+  it('flags items edited in a session recorded as "log in as"', async () => {
+    const { orm } = api.services;
+    const impersonated = 'c'.repeat(64);
+    const em = orm.em.fork();
+    em.create(ImpersonationSession, {
+      adminUserId: 1,
+      impersonatedUserId: 9,
+      sessionKey: impersonated,
+      ip: '127.0.0.1',
+      source: 'extension',
+      startedAt: new Date(),
+    });
+    await em.flush();
+    const at = { editedAt: new Date(), editor: 9, source: 'extension' as const };
+    await api.services.edits.recordVersion(orm.em.fork(), {
+      entityType: 'POST',
+      entityId: '950001',
+      text: 'a',
+      ...at,
+    });
+    await api.services.edits.recordVersion(orm.em.fork(), {
+      entityType: 'POST',
+      entityId: '950001',
+      text: 'b',
+      sessionKey: impersonated,
+      ...at,
+    });
+    await api.services.edits.recordVersion(orm.em.fork(), {
+      entityType: 'POST',
+      entityId: '950002',
+      text: 'c',
+      sessionKey: 'd'.repeat(64),
+      ...at,
+    });
+    const refs = [
+      { entityType: 'POST', entityId: '950001' },
+      { entityType: 'POST', entityId: '950002' },
+    ];
+    const res = await api.gql(SUMMARIES, { refs }, { token: auditor });
+    expect(
+      res.data?.editSummaries.items.map(
+        (i: { editedWhileImpersonating: boolean }) => i.editedWhileImpersonating,
+      ),
+    ).toEqual([true, false]);
   });
 });
