@@ -107,6 +107,7 @@ export function createAppServices(deps: AppDependencies): AppServices {
     requests,
     audit: new AuditService(() => deps.secret, settings),
     impersonation: new ImpersonationService({
+      audit: () => services.audit,
       portal: deps.portal.client,
       directory,
       settings,
