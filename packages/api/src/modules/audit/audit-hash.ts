@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import canonicalize from 'canonicalize';
 import { type AuditRecord, SEALABLE_FIELDS, type SealableField } from './audit-record.ts';
+import { canonicalJson } from './canonical-json.ts';
 
 /** The `prevHash` of the first event ever written. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -60,7 +60,6 @@ export function chainHash(
   event: Omit<AuditRecord, 'seq' | 'hash' | 'prevHash'>,
   mac: Mac,
 ): string {
-  const json = canonicalize(eventDigest(event, mac));
-  if (json === undefined) throw new Error('audit event cannot be canonicalised');
+  const json = canonicalJson(eventDigest(event, mac));
   return createHash('sha256').update(prevHash).update(json).digest('hex');
 }

@@ -41,8 +41,11 @@ export function maintain(em: EntityManager, now: Date, retentionDays: number): P
       if (last && Number(last.seq) > (checkpoint?.seq ?? head.checkpointSeq)) {
         checkpoint = { seq: Number(last.seq), hash: last.hash };
       }
+      await sql(
+        tx,
+        `delete from audit_idempotency_key k using "${partition.name}" e where e.idempotency_key = k.key`,
+      );
       await sql(tx, `drop table "${partition.name}"`);
-      await sql(tx, 'delete from audit_idempotency_key where received_at < ?', [partition.to]);
       purged.push(partition.name);
     }
     if (checkpoint) {

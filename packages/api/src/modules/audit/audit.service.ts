@@ -57,7 +57,7 @@ export class AuditService {
     return inTransaction(em, async (tx) => {
       const head = await lockChain(tx);
       const receivedAt = this.#clock?.() ?? head.now;
-      const fresh = await this.#claimKeys(tx, prepared, receivedAt);
+      const fresh = await this.#claimKeys(tx, prepared);
       if (fresh.length === 0) return [];
       await this.#ensurePartition(tx, receivedAt);
       let prevHash = head.hash;
@@ -139,16 +139,15 @@ export class AuditService {
   async #claimKeys<T extends { idempotencyKey: string | null }>(
     em: EntityManager,
     events: T[],
-    receivedAt: Date,
   ): Promise<T[]> {
     const keys = [...new Set(events.map((e) => e.idempotencyKey).filter((k): k is string => k !== null))];
     if (keys.length === 0) return events;
     const claimed = await sql<{ key: string }>(
       em,
-      `insert into audit_idempotency_key (key, received_at)
-       select k, ?::timestamptz from json_array_elements_text(?::json) k
+      `insert into audit_idempotency_key (key)
+       select k from json_array_elements_text(?::json) k
        on conflict do nothing returning key`,
-      [receivedAt, JSON.stringify(keys)],
+      [JSON.stringify(keys)],
     );
     const fresh = new Set(claimed.map((row) => row.key));
     return events.filter((e) => {
