@@ -22,9 +22,7 @@ export type Mac = (purpose: string, value: string) => string;
  * events. `seq` is not hashed: order is fixed by `prevHash`, which lets the verifier tell "reordered" from
  * "changed". What the hash cannot protect: the `anon:…` text of a sealed field (it was replaced on purpose).
  */
-export function eventDigest(event: Omit<AuditRecord, 'seq' | 'hash' | 'prevHash'>, mac: Mac): object {
-  const commitments: Record<string, string | null> = {};
-  for (const field of SEALABLE_FIELDS) commitments[field] = commitmentOf(event, field, mac);
+export function eventDigest(event: HashedFields, commitments: Commitments): object {
   return {
     v: 1,
     id: event.id,
@@ -37,6 +35,19 @@ export function eventDigest(event: Omit<AuditRecord, 'seq' | 'hash' | 'prevHash'
     idempotencyKey: event.idempotencyKey,
     ...commitments,
   };
+}
+
+export type HashedFields = Omit<AuditRecord, 'seq' | 'hash' | 'prevHash'>;
+export type Commitments = Record<SealableField, string | null>;
+
+/** The keyed part of the hash input; it needs no chain position, so writers make it before taking the lock. */
+export function commitmentsOf(
+  event: Pick<AuditRecord, 'id' | 'sealed' | SealableField>,
+  mac: Mac,
+): Commitments {
+  const commitments = {} as Commitments;
+  for (const field of SEALABLE_FIELDS) commitments[field] = commitmentOf(event, field, mac);
+  return commitments;
 }
 
 /** The commitment the hash covers for one field: the sealed one, or one made from the plain value. */
@@ -55,11 +66,11 @@ export function commit(eventId: string, field: SealableField, value: string, mac
   return mac('audit-seal', `${eventId}\u0000${field}\u0000${value}`);
 }
 
-export function chainHash(
-  prevHash: string,
-  event: Omit<AuditRecord, 'seq' | 'hash' | 'prevHash'>,
-  mac: Mac,
-): string {
-  const json = canonicalJson(eventDigest(event, mac));
+export function chainHash(prevHash: string, event: HashedFields, mac: Mac): string {
+  return hashWith(prevHash, event, commitmentsOf(event, mac));
+}
+
+export function hashWith(prevHash: string, event: HashedFields, commitments: Commitments): string {
+  const json = canonicalJson(eventDigest(event, commitments));
   return createHash('sha256').update(prevHash).update(json).digest('hex');
 }

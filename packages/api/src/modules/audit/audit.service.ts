@@ -5,7 +5,7 @@ import { sha256Hex } from '../identity/secrets.ts';
 import type { AppSecret } from '../settings/app-secret.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
 import { inTransaction, lockChain } from './audit-chain.ts';
-import { chainHash } from './audit-hash.ts';
+import { commitmentsOf, hashWith } from './audit-hash.ts';
 import { createPartition, partitionFor } from './audit-partitions.ts';
 import { pseudonymiseSubject } from './audit-pseudonymise.ts';
 import { type AuditFilter, type AuditPage, queryEvents } from './audit-query.ts';
@@ -53,7 +53,11 @@ export class AuditService {
   ): Promise<AuditRecord[]> {
     if (drafts.length === 0) return [];
     const submitter = options.submitter ?? 'system';
-    const prepared = drafts.map((draft, i) => this.#prepare(draft, submitter, i));
+    // Ids and the keyed commitments (most of the hashing work) are made before the lock is taken.
+    const prepared = drafts.map((draft, i) => {
+      const event = { ...this.#prepare(draft, submitter, i), id: uuidv7() };
+      return { event, commitments: commitmentsOf(event, this.#mac) };
+    });
     return inTransaction(em, async (tx) => {
       const head = await lockChain(tx);
       const receivedAt = this.#clock?.() ?? head.now;
@@ -61,9 +65,9 @@ export class AuditService {
       if (fresh.length === 0) return [];
       await this.#ensurePartition(tx, receivedAt);
       let prevHash = head.hash;
-      const records = fresh.map((event, i) => {
-        const record = { ...event, id: uuidv7(), receivedAt, seq: head.seq + i + 1, prevHash, hash: '' };
-        record.hash = chainHash(prevHash, record, this.#mac);
+      const records = fresh.map(({ event, commitments }, i) => {
+        const record = { ...event, receivedAt, seq: head.seq + i + 1, prevHash, hash: '' };
+        record.hash = hashWith(prevHash, record, commitments);
         prevHash = record.hash;
         return record;
       });
@@ -136,12 +140,13 @@ export class AuditService {
   }
 
   /** Keeps the events whose keys are new (first of a batch wins) and records those keys. */
-  async #claimKeys<T extends { idempotencyKey: string | null }>(
+  async #claimKeys<T extends { event: { idempotencyKey: string | null } }>(
     em: EntityManager,
-    events: T[],
+    prepared: T[],
   ): Promise<T[]> {
+    const events = prepared.map((p) => p.event);
     const keys = [...new Set(events.map((e) => e.idempotencyKey).filter((k): k is string => k !== null))];
-    if (keys.length === 0) return events;
+    if (keys.length === 0) return prepared;
     const claimed = await sql<{ key: string }>(
       em,
       `insert into audit_idempotency_key (key)
@@ -150,7 +155,7 @@ export class AuditService {
       [JSON.stringify(keys)],
     );
     const fresh = new Set(claimed.map((row) => row.key));
-    return events.filter((e) => {
+    return prepared.filter(({ event: e }) => {
       if (e.idempotencyKey === null) return true;
       if (!fresh.has(e.idempotencyKey)) return false;
       fresh.delete(e.idempotencyKey);
