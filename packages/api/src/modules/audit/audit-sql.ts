@@ -15,6 +15,27 @@ export function sql<T = Record<string, unknown>>(
   return (em as unknown as SqlEntityManager).execute<T[]>(query, params);
 }
 
+/**
+ * Like `sql`, but with `$1`, `$2`… bound by the server instead of inlined: for the batch inserts, whose one
+ * JSON parameter is hundreds of kilobytes (inlining would escape it here and make the server parse it as a
+ * literal). Goes through the Kysely instance MikroORM runs on, so it joins the caller's transaction.
+ */
+export async function boundSql<T = Record<string, unknown>>(
+  em: EntityManager,
+  query: string,
+  params: unknown[],
+): Promise<T[]> {
+  const kysely = (em as unknown as SqlEntityManager).getKysely();
+  const compiled = {
+    sql: query,
+    parameters: params,
+    query: { kind: 'RawNode', sqlFragments: [query], parameters: [] },
+    queryId: { queryId: 'audit-bound' },
+  };
+  const result = await kysely.executeQuery(compiled as unknown as Parameters<typeof kysely.executeQuery>[0]);
+  return result.rows as T[];
+}
+
 export const EVENT_COLUMNS =
   'id, seq, occurred_at, received_at, actor, on_behalf_of, session_key, ip, user_agent, action, ' +
   'target_type, target_id, metadata, source, idempotency_key, sealed, prev_hash, hash';

@@ -11,7 +11,7 @@ import { pseudonymiseSubject } from './audit-pseudonymise.ts';
 import { type AuditFilter, type AuditPage, queryEvents } from './audit-query.ts';
 import type { AuditEventDraft, AuditRecord } from './audit-record.ts';
 import { type MaintenanceOutcome, maintain } from './audit-retention.ts';
-import { sql, toColumns } from './audit-sql.ts';
+import { boundSql, sql, toColumns } from './audit-sql.ts';
 import { type AuditVerification, type VerifyRange, verifyChain } from './audit-verify.ts';
 
 export const ACTION_PATTERN = /^[a-z]+(\.[a-z_]+)+$/;
@@ -72,13 +72,13 @@ export class AuditService {
         return record;
       });
       const last = records.at(-1)!;
-      await sql(
+      await boundSql(
         tx,
         `with stored as (
            insert into audit_event (${INSERT_COLUMNS})
-           select ${INSERT_COLUMNS} from json_populate_recordset(null::audit_event, ?)
+           select ${INSERT_COLUMNS} from json_populate_recordset(null::audit_event, $1::json)
            returning 1)
-         update audit_chain set seq = ?, hash = ?, last_event_id = ? where id = 1`,
+         update audit_chain set seq = $2, hash = $3, last_event_id = $4 where id = 1`,
         [JSON.stringify(records.map(toColumns)), last.seq, last.hash, last.id],
       );
       return records;
@@ -147,10 +147,10 @@ export class AuditService {
     const events = prepared.map((p) => p.event);
     const keys = [...new Set(events.map((e) => e.idempotencyKey).filter((k): k is string => k !== null))];
     if (keys.length === 0) return prepared;
-    const claimed = await sql<{ key: string }>(
+    const claimed = await boundSql<{ key: string }>(
       em,
       `insert into audit_idempotency_key (key)
-       select k from json_array_elements_text(?::json) k
+       select k from json_array_elements_text($1::json) k
        on conflict do nothing returning key`,
       [JSON.stringify(keys)],
     );

@@ -1,0 +1,257 @@
+/**
+ * The audit log at volume, on PostgreSQL when DATABASE_URL is set and on PGlite otherwise:
+ *
+ * 1. Ingestion: `recordEvents` through the whole HTTP + GraphQL stack in batches of 500 (validation,
+ *    idempotency keys, chain lock, hashing, one multi-row insert per batch) against a raw multi-row INSERT
+ *    of the same rows through `pg` into the same table, in the same run.
+ * 2. Reading: the first page (50 rows) of `auditEvents` with an actor filter and with a time range, over
+ *    BENCH_AUDIT_ROWS events (default 1,000,000, spread over 12 monthly partitions), through GraphQL and
+ *    through the service, against the same SQL sent raw through `pg`: p95 and the ratio.
+ *
+ * `pnpm bench audit`. Figures only; nothing is asserted.
+ */
+import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import {
+  createPartition,
+  monthOf,
+  partitionFor,
+} from '../packages/api/src/modules/audit/audit-partitions.ts';
+import { EVENT_COLUMNS } from '../packages/api/src/modules/audit/audit-sql.ts';
+import { startTestApi, type TestApi } from '../packages/api/test/support/api.ts';
+import { printTable, ratio } from './support/table.ts';
+
+// `pg` is the API package's dependency, not the workspace root's.
+const pg = createRequire(new URL('../packages/api/package.json', import.meta.url))('pg') as {
+  Pool: new (options: { connectionString: string; max: number }) => Pool;
+};
+interface Pool {
+  query(
+    sql: string,
+    params?: unknown[],
+  ): Promise<{ rows: Record<string, unknown>[]; rowCount: number | null }>;
+  end(): Promise<void>;
+}
+
+const BATCH = 500;
+const INGEST_EVENTS = Number(process.env.BENCH_AUDIT_INGEST ?? 20_000);
+const ROWS = Number(process.env.BENCH_AUDIT_ROWS ?? 1_000_000);
+const ACTORS = 1_000;
+const CONCURRENCY = Number(process.env.BENCH_AUDIT_CONCURRENCY ?? 4);
+const QUERY_RUNS = Number(process.env.BENCH_AUDIT_QUERY_RUNS ?? 300);
+
+const RECORD = `mutation ($events: [AuditEventInput!]!) {
+  recordEvents(events: $events) { __typename ... on RecordEventsResult { stored duplicates } }
+}`;
+
+const PAGE = `query ($filter: AuditEventFilter) {
+  auditEvents(filter: $filter, first: 50) {
+    __typename ... on QueryAuditEventsConnection { edges { node { id seq occurredAt actor action } } }
+  }
+}`;
+
+function batchOf(b: number, round = 0) {
+  const start = Date.now() - 600_000;
+  return Array.from({ length: BATCH }, (_, i) => ({
+    idempotencyKey: `bench-${round}-${b}-${i}`,
+    action: i % 3 ? 'message.edited' : 'post.edited',
+    occurredAt: new Date(start + b * BATCH + i).toISOString(),
+    sessionToken: `sess-${b % 7}`,
+    targetType: 'message',
+    targetId: String(b * BATCH + i),
+    metadata: { chatId: `chat${i % 40}`, length: i },
+  }));
+}
+
+/** Runs `work(0..n-1)` with `concurrency` workers taking the next index. */
+async function pooled(n: number, concurrency: number, work: (i: number) => Promise<void>): Promise<number> {
+  let next = 0;
+  const t = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let i = next++; i < n; i = next++) await work(i);
+    }),
+  );
+  return performance.now() - t;
+}
+
+async function ingestion(api: TestApi, pool: Pool) {
+  const token = await api.tokenFor(5);
+  let round = 0;
+  const send = async (b: number) => {
+    const response = await api.gql(RECORD, { events: batchOf(b, round) }, { token });
+    if (response.data?.recordEvents?.stored !== BATCH) throw new Error(JSON.stringify(response));
+  };
+  await send(-1); // warm-up: partition, caches, JIT
+  const batches = INGEST_EVENTS / BATCH;
+
+  const columns = EVENT_COLUMNS.split(', ');
+  let rows: Record<string, unknown>[] = [];
+  const raw = async (slice: Record<string, unknown>[]) => {
+    const params: unknown[] = [];
+    const values = slice.map((row) => {
+      const cells = columns.map((c) => {
+        params.push(c === 'id' ? randomUUID() : c === 'metadata' ? JSON.stringify(row[c]) : row[c]);
+        return `$${params.length}`;
+      });
+      return `(${cells.join(', ')})`;
+    });
+    await pool.query(`insert into audit_event (${EVENT_COLUMNS}) values ${values.join(', ')}`, params);
+  };
+  const table: (string | number)[][] = [['path', 'concurrency', 'events', 'seconds', 'events/s', 'vs raw']];
+  for (const concurrency of [1, CONCURRENCY]) {
+    round++;
+    const graphqlMs = await pooled(batches, concurrency, send);
+    // The rows just stored (new ids) are inserted again, raw: 500 per multi-row INSERT, as the service does.
+    rows = (
+      await pool.query(
+        `select ${EVENT_COLUMNS} from audit_event where actor = '5' order by seq desc limit $1`,
+        [INGEST_EVENTS],
+      )
+    ).rows;
+    const rawMs = await pooled(batches, concurrency, (b) => raw(rows.slice(b * BATCH, (b + 1) * BATCH)));
+    const graphqlRate = INGEST_EVENTS / (graphqlMs / 1000);
+    const rawRate = INGEST_EVENTS / (rawMs / 1000);
+    table.push(
+      [
+        'recordEvents (HTTP + GraphQL + chain)',
+        concurrency,
+        INGEST_EVENTS,
+        graphqlMs / 1000,
+        Math.round(graphqlRate),
+        ratio(graphqlRate, rawRate),
+      ],
+      [
+        'raw multi-row INSERT through pg',
+        concurrency,
+        INGEST_EVENTS,
+        rawMs / 1000,
+        Math.round(rawRate),
+        '×1.00',
+      ],
+    );
+  }
+  printTable(`ingestion: ${INGEST_EVENTS.toLocaleString('en')} events in batches of ${BATCH}`, table);
+  console.log('targets: recordEvents ≥ 50% of raw and ≥ 10,000 events/s on PostgreSQL');
+  console.log(
+    'recordEvents goes through Hono, yoga and graphql-armor in process (no socket), as the tests do.',
+  );
+}
+
+/** Seeds ROWS events server-side over the last 12 months (hashes are not checked by reads). */
+async function seed(api: TestApi, pool: Pool): Promise<Date> {
+  const now = new Date();
+  const em = api.services.orm.em.fork();
+  await em.transactional(async (tx) => {
+    for (let m = -12; m <= 0; m++) await createPartition(tx, partitionFor(monthOf(now, m)));
+  });
+  const span = 360 * 86_400_000;
+  const start = new Date(now.getTime() - span);
+  const chunk = 100_000;
+  for (let from = 0; from < ROWS; from += chunk) {
+    await pool.query(
+      `insert into audit_event (${EVENT_COLUMNS})
+       select gen_random_uuid(), 1000000 + g, t - interval '2 seconds', t,
+              (g % $4)::text, case when g % 50 = 0 then ((g + 1) % $4)::text end,
+              md5((g % 5000)::text) || md5((g % 5000)::text),
+              '10.0.' || (g % 200) || '.' || (g % 250), 'Mozilla/5.0 bench',
+              (array['message.edited', 'post.edited', 'message.deleted', 'auth.signin'])[1 + g % 4],
+              'message', g::text, jsonb_build_object('n', g), 'extension', null, null,
+              repeat('0', 64), repeat('f', 64)
+         from generate_series($1::int, $2::int) g,
+              lateral (select $3::timestamptz + (g * ($5::float8 / $6)) * interval '1 millisecond' as t) x`,
+      [from, Math.min(from + chunk, ROWS) - 1, start, ACTORS, span, ROWS],
+    );
+  }
+  await pool.query('analyze audit_event');
+  return start;
+}
+
+function p95(samples: number[]): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length * 0.95)]!;
+}
+
+async function timed(run: () => Promise<unknown>): Promise<number[]> {
+  for (let i = 0; i < 20; i++) await run();
+  const samples: number[] = [];
+  for (let i = 0; i < QUERY_RUNS; i++) {
+    const t = performance.now();
+    await run();
+    samples.push(performance.now() - t);
+  }
+  return samples;
+}
+
+async function reading(api: TestApi, pool: Pool, start: Date) {
+  const token = await api.tokenFor(1);
+  const day = new Date(start.getTime() + 180 * 86_400_000);
+  const cases = [
+    {
+      name: 'actor filter',
+      filter: { actor: '417' },
+      sql: `select ${EVENT_COLUMNS} from audit_event where actor = $1 order by occurred_at desc, id desc limit 51`,
+      params: ['417'],
+    },
+    {
+      name: 'time range (1 day)',
+      filter: {
+        occurredFrom: day.toISOString(),
+        occurredTo: new Date(day.getTime() + 86_400_000).toISOString(),
+      },
+      sql: `select ${EVENT_COLUMNS} from audit_event where occurred_at >= $1 and occurred_at < $2
+            order by occurred_at desc, id desc limit 51`,
+      params: [day, new Date(day.getTime() + 86_400_000)],
+    },
+  ];
+  const rows: (string | number)[][] = [['query', 'path', 'rows', 'p50 ms', 'p95 ms', 'p95 vs raw']];
+  for (const c of cases) {
+    let count = 0;
+    const raw = await timed(async () => {
+      count = (await pool.query(c.sql, c.params)).rowCount ?? 0;
+    });
+    const service = await timed(() =>
+      api.services.audit.query(api.services.orm.em.fork(), c.filter as never, 50),
+    );
+    let graphqlRows = 0;
+    const graphql = await timed(async () => {
+      const response = await api.gql(PAGE, { filter: c.filter }, { token });
+      graphqlRows = response.data?.auditEvents?.edges?.length ?? -1;
+    });
+    const base = p95(raw);
+    const median = (s: number[]) => [...s].sort((a, b) => a - b)[Math.floor(s.length / 2)]!;
+    rows.push([c.name, 'raw SQL through pg', count, median(raw), base, '×1.00']);
+    rows.push([c.name, 'services.audit.query', 50, median(service), p95(service), ratio(p95(service), base)]);
+    rows.push([
+      c.name,
+      'auditEvents via HTTP + GraphQL',
+      graphqlRows,
+      median(graphql),
+      p95(graphql),
+      ratio(p95(graphql), base),
+    ]);
+  }
+  printTable(`auditEvents first page (50) over ${ROWS.toLocaleString('en')} events in 13 partitions`, rows);
+  console.log('targets: p95 ≤ 2× raw and ≤ 20 ms');
+}
+
+export default async function run(): Promise<void> {
+  const api = await startTestApi({ jobs: false });
+  const pool = new pg.Pool({ connectionString: api.databaseUrl, max: CONCURRENCY });
+  try {
+    console.log(
+      `database: ${process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : 'PGlite (in-memory, loopback server)'}`,
+    );
+    await ingestion(api, pool);
+    let t = performance.now();
+    const start = await seed(api, pool);
+    console.log(
+      `\nseeded ${ROWS.toLocaleString('en')} events in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+    );
+    t = performance.now();
+    await reading(api, pool, start);
+  } finally {
+    await pool.end();
+    await api.close();
+  }
+}
