@@ -127,8 +127,9 @@ export class AuditService {
       actor: draft.actorId === null ? null : String(draft.actorId),
       onBehalfOf: draft.onBehalfOfId == null ? null : String(draft.onBehalfOfId),
       sessionKey,
-      ip: draft.ip ?? null,
-      userAgent: draft.userAgent ?? null,
+      // Request values as other code passes them (in-process tests say "local"), cut to the columns' sizes.
+      ip: draft.ip?.slice(0, 45) ?? null,
+      userAgent: draft.userAgent?.slice(0, 512) ?? null,
       action: draft.action,
       targetType: draft.target?.type ?? null,
       targetId: draft.target ? String(draft.target.id) : null,
