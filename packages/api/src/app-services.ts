@@ -73,7 +73,12 @@ export function createAppServices(deps: AppDependencies): AppServices {
   const decisions = new Decisions(directory, settings, rights);
   const queue = new BossRequestQueue(deps.boss);
   const urls = { public: deps.config.PUBLIC_URL ?? `http://${deps.config.HOST}:${deps.config.PORT}` };
-  const requests = new RequestService(decisions, queue, () => deps.secret);
+  const requests = new RequestService(
+    decisions,
+    queue,
+    () => deps.secret,
+    (tx, drafts) => services.audit.append(tx, drafts),
+  );
   // Every stored edit also goes to the audit log, in the same transaction (services is complete by then).
   const edits = new EditHistoryService({
     audit: { append: (em, drafts) => services.audit.append(em, drafts) },
@@ -129,6 +134,7 @@ export function createAppServices(deps: AppDependencies): AppServices {
     leaseMs: deps.config.DSR_LEASE_SECONDS * 1000,
     maxAttempts: deps.config.DSR_MAX_ATTEMPTS,
     logger: deps.logger.child({ component: 'requests' }),
+    audit: (tx, drafts) => services.audit.append(tx, drafts),
   });
   return services;
 }

@@ -17,7 +17,7 @@ export const QUERY_LIMITS = {
   maxAliases: 15,
   maxTokens: 2_000,
   maxDirectives: 20,
-  maxCost: 5_000,
+  maxCost: 20_000,
 } as const;
 
 export type GraphQLServer = YogaServerInstance<ServerContext, GraphQLContext>;

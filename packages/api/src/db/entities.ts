@@ -7,9 +7,9 @@ import { ApiToken } from '../modules/identity/api-token.entity.ts';
 import { AuditorGrant } from '../modules/identity/auditor-grant.entity.ts';
 import { SignInCode } from '../modules/identity/sign-in-code.entity.ts';
 import { SignInRequest } from '../modules/identity/sign-in-request.entity.ts';
+import { ImpersonationSession } from '../modules/impersonation/impersonation-session.entity.ts';
 import { PortalEvent } from '../modules/portal-events/portal-event.entity.ts';
 import { UserRights } from '../modules/rights/user-rights.entity.ts';
-import { ImpersonationSession } from '../modules/impersonation/impersonation-session.entity.ts';
 import { SystemSetting } from './system-setting.entity.ts';
 
 /**

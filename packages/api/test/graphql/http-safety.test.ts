@@ -41,6 +41,15 @@ describe('query limits', () => {
     expect(response.errors?.[0]?.message).toMatch(/token/i);
   });
 
+  it('rejects a query whose estimated cost is over the limit, though each other limit is respected', async () => {
+    // Introspection is not costed; a few copies of a real list query are.
+    const page = `auditEvents(first: 100) { ... on QueryAuditEventsConnection { edges { node {
+      action actor onBehalfOf targetType targetId ip metadata } } } }`;
+    const aliases = Array.from({ length: 5 }, (_, i) => `a${i}: ${page}`).join(' ');
+    const response = await api.gql(`{ ${aliases} }`);
+    expect(response.errors?.[0]?.message, JSON.stringify(response.errors)).toMatch(/cost/i);
+  });
+
   it('answers a normal query', async () => {
     expect((await api.gql('{ __typename }')).data).toEqual({ __typename: 'Query' });
   });

@@ -54,11 +54,13 @@ const eventSchema = z.object({
   targetId: z.string().min(1).max(200).nullish(),
   metadata: z
     .record(z.string(), z.unknown())
-    .refine(
-      (m) => Buffer.byteLength(JSON.stringify(m)) <= MAX_METADATA_BYTES,
-      `At most ${MAX_METADATA_BYTES} bytes.`,
-    )
-    .refine((m) => !JSON.stringify(m).includes('\\u0000'), 'No NUL characters.')
+    .superRefine((m, ctx) => {
+      const json = JSON.stringify(m);
+      if (Buffer.byteLength(json) > MAX_METADATA_BYTES)
+        ctx.addIssue({ code: 'custom', message: `At most ${MAX_METADATA_BYTES} bytes.` });
+      // PostgreSQL's jsonb cannot hold NUL characters.
+      else if (json.includes('\\u0000')) ctx.addIssue({ code: 'custom', message: 'No NUL characters.' });
+    })
     .nullish(),
   source: z.enum(['api', 'extension', 'portal-event', 'portal-poll']).nullish(),
 });

@@ -53,9 +53,10 @@ export class AuditService {
   ): Promise<AuditRecord[]> {
     if (drafts.length === 0) return [];
     const submitter = options.submitter ?? 'system';
+    const sessionKeys = new Map<string, string>(); // a batch usually comes from one session
     // Ids and the keyed commitments (most of the hashing work) are made before the lock is taken.
     const prepared = drafts.map((draft, i) => {
-      const event = { ...this.#prepare(draft, submitter, i), id: uuidv7() };
+      const event = { ...this.#prepare(draft, submitter, i, sessionKeys), id: uuidv7() };
       return { event, commitments: commitmentsOf(event, this.#mac) };
     });
     return inTransaction(em, async (tx) => {
@@ -108,14 +109,19 @@ export class AuditService {
     return outcome;
   }
 
-  #prepare(draft: AuditEventDraft, submitter: string, index: number) {
+  #prepare(draft: AuditEventDraft, submitter: string, index: number, sessionKeys: Map<string, string>) {
     if (!ACTION_PATTERN.test(draft.action) || draft.action.length > 100) {
       throw new InvalidInputError(
         `events.${index}.action`,
         'An action is a dotted name such as post.edited.',
       );
     }
-    const sessionKey = draft.sessionToken ? sha256Hex(draft.sessionToken) : (draft.sessionKey ?? null);
+    const token = draft.sessionToken;
+    let sessionKey = draft.sessionKey ?? null;
+    if (token) {
+      sessionKey = sessionKeys.get(token) ?? sha256Hex(token);
+      sessionKeys.set(token, sessionKey);
+    }
     if (sessionKey !== null && !SESSION_KEY.test(sessionKey)) {
       throw new InvalidInputError(`events.${index}.sessionKey`, 'A session key is SHA-256 in lowercase hex.');
     }

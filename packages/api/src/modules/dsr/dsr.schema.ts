@@ -12,7 +12,7 @@ import {
   type RequestProgress,
 } from './data-subject-request.entity.ts';
 import type { publicPreview } from './erasure.service.ts';
-import { canSee } from './request.service.ts';
+import { canSee, type RequestOrigin } from './request.service.ts';
 
 const RequestTypeEnum = builder.enumType('RequestType', { values: REQUEST_TYPES });
 const RequestStatusEnum = builder.enumType('RequestStatus', { values: REQUEST_STATUSES });
@@ -90,8 +90,8 @@ builder.mutationField('requestDataExport', (t) =>
     errors: { types: [PolicyRefusedError, NotFoundError, InvalidInputError] },
     authScopes: { authenticated: true },
     args: { userId: t.arg.int({ required: true }) },
-    resolve: (_root, { userId }, { em, services, principal }) =>
-      services.requests.request(em, principal, 'EXPORT', userId),
+    resolve: (_root, { userId }, { em, services, principal, request }) =>
+      services.requests.request(em, principal, 'EXPORT', userId, originOf(request)),
   }),
 );
 
@@ -101,8 +101,8 @@ builder.mutationField('requestAnonymisation', (t) =>
     errors: { types: [PolicyRefusedError, NotFoundError, InvalidInputError] },
     authScopes: { authenticated: true },
     args: { userId: t.arg.int({ required: true }) },
-    resolve: (_root, { userId }, { em, services, principal }) =>
-      services.requests.request(em, principal, 'ANONYMISE', userId),
+    resolve: (_root, { userId }, { em, services, principal, request }) =>
+      services.requests.request(em, principal, 'ANONYMISE', userId, originOf(request)),
   }),
 );
 
@@ -157,8 +157,8 @@ builder.mutationField('previewErasure', (t) =>
     errors: { types: [PolicyRefusedError, NotFoundError, InvalidInputError] },
     authScopes: { authenticated: true },
     args: { userId: t.arg.int({ required: true }) },
-    resolve: (_root, { userId }, { em, services, principal }) =>
-      services.erasure.preview(em, principal, userId),
+    resolve: (_root, { userId }, { em, services, principal, request }) =>
+      services.erasure.preview(em, principal, userId, originOf(request)),
   }),
 );
 
@@ -169,8 +169,8 @@ builder.mutationField('eraseUser', (t) =>
     errors: { types: [PolicyRefusedError, NotFoundError, InvalidInputError] },
     authScopes: { authenticated: true },
     args: { userId: t.arg.int({ required: true }), previewToken: t.arg.string({ required: true }) },
-    resolve: (_root, { userId, previewToken }, { em, services, principal }) =>
-      services.erasure.confirm(em, principal, userId, previewToken),
+    resolve: (_root, { userId, previewToken }, { em, services, principal, request }) =>
+      services.erasure.confirm(em, principal, userId, previewToken, originOf(request)),
   }),
 );
 
@@ -219,7 +219,7 @@ builder.mutationField('requestAnonymisations', (t) =>
     errors: { types: [InvalidInputError] },
     authScopes: { admin: true, integrator: 'requests:write' },
     args: { userIds: t.arg.intList({ required: true }) },
-    resolve: async (_root, { userIds }, { em, services, principal }) => {
+    resolve: async (_root, { userIds }, { em, services, principal, request }) => {
       const ids = [...new Set(userIds)];
       if (ids.length === 0 || ids.length > MAX_BULK) {
         throw new InvalidInputError('userIds', `Name between 1 and ${MAX_BULK} users.`);
@@ -227,8 +227,14 @@ builder.mutationField('requestAnonymisations', (t) =>
       const outcomes = [];
       for (const userId of ids) {
         try {
-          const request = await services.requests.request(em.fork(), principal, 'ANONYMISE', userId);
-          outcomes.push({ userId, request, error: null });
+          const started = await services.requests.request(
+            em.fork(),
+            principal,
+            'ANONYMISE',
+            userId,
+            originOf(request),
+          );
+          outcomes.push({ userId, request: started, error: null });
         } catch (error) {
           if (!(error instanceof DomainError)) throw error;
           outcomes.push({ userId, request: null, error });
@@ -245,8 +251,8 @@ builder.mutationField('cancelRequest', (t) =>
     errors: { types: [NotFoundError, InvalidInputError] },
     authScopes: { employee: true, integrator: 'requests:write' },
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, { id }, { em, services, principal }) =>
-      services.requests.cancel(em, principal, String(id)),
+    resolve: (_root, { id }, { em, services, principal, request }) =>
+      services.requests.cancel(em, principal, String(id), originOf(request)),
   }),
 );
 
@@ -257,8 +263,8 @@ builder.mutationField('retryRequest', (t) =>
     errors: { types: [NotFoundError, InvalidInputError] },
     authScopes: { admin: true, integrator: 'requests:write' },
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, { id }, { em, services, principal }) =>
-      services.requests.retry(em, principal, String(id)),
+    resolve: (_root, { id }, { em, services, principal, request }) =>
+      services.requests.retry(em, principal, String(id), originOf(request)),
   }),
 );
 
@@ -353,3 +359,7 @@ builder.subscriptionField('requestProgress', (t) =>
     resolve: (request) => request,
   }),
 );
+
+function originOf(request: GraphQLContext['request']): RequestOrigin {
+  return { ip: request.ip, userAgent: request.userAgent };
+}

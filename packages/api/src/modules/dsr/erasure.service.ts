@@ -5,7 +5,7 @@ import type { DataSubjectRequest } from './data-subject-request.entity.ts';
 import { NotAdministratorError, SubjectAlreadyErasedError } from './erasure/errors.ts';
 import { writeErasureLedger } from './erasure/ledger.ts';
 import type { ErasurePlan } from './erasure/plan.ts';
-import type { Requester, RequestService } from './request.service.ts';
+import type { Requester, RequestOrigin, RequestService } from './request.service.ts';
 
 export type ComputeErasurePlan = (subjectUserId: number) => Promise<ErasurePlan>;
 
@@ -19,11 +19,17 @@ export class ErasureService {
     this.#plan = plan;
   }
 
-  async preview(em: EntityManager, requester: Requester, subjectUserId: number) {
-    const { request, token } = await this.#requests.preview(em, requester, subjectUserId, async () => {
-      const plan = await this.#plan(subjectUserId).catch(asApiError);
-      return { digest: plan.digest, preview: plan as unknown as Record<string, unknown> };
-    });
+  async preview(em: EntityManager, requester: Requester, subjectUserId: number, origin?: RequestOrigin) {
+    const { request, token } = await this.#requests.preview(
+      em,
+      requester,
+      subjectUserId,
+      async () => {
+        const plan = await this.#plan(subjectUserId).catch(asApiError);
+        return { digest: plan.digest, preview: plan as unknown as Record<string, unknown> };
+      },
+      origin,
+    );
     return { request, token, preview: publicPreview(request) };
   }
 
@@ -32,10 +38,18 @@ export class ErasureService {
     requester: Requester,
     subjectUserId: number,
     token: string,
+    origin?: RequestOrigin,
   ): Promise<DataSubjectRequest> {
-    return this.#requests.confirmErasure(em, requester, subjectUserId, token, async (tx, request) => {
-      await writeErasureLedger(tx, request.id, request.preview as unknown as ErasurePlan);
-    });
+    return this.#requests.confirmErasure(
+      em,
+      requester,
+      subjectUserId,
+      token,
+      async (tx, request) => {
+        await writeErasureLedger(tx, request.id, request.preview as unknown as ErasurePlan);
+      },
+      origin,
+    );
   }
 }
 

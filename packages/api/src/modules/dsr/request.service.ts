@@ -1,5 +1,6 @@
 import { type EntityManager, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { InvalidInputError, NotFoundError, PolicyRefusedError } from '../../errors.ts';
+import type { AuditEventDraft } from '../audit/audit-record.ts';
 import type { Principal } from '../identity/roles.ts';
 import { actorOf, type DecisionContext, type Decisions } from '../rights/decisions.ts';
 import type { PolicyAction, PolicyActor } from '../rights/policy.ts';
@@ -22,15 +23,57 @@ export const PREVIEW_TTL_MS = 30 * 60_000;
 /** A signed-in caller, or the operator at the server's command line. */
 export type Requester = Principal | { kind: 'operator' };
 
+/** Where a change came from, for its audit event. */
+export interface RequestOrigin {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+const CLI_ORIGIN: RequestOrigin = { ip: null, userAgent: 'b24-gdpr CLI' };
+
+/** Writes a request's audit events inside the transaction of its change. */
+export type RequestAudit = (tx: EntityManager, drafts: AuditEventDraft[]) => Promise<unknown>;
+
 export class RequestService {
   readonly #decisions: Decisions;
   readonly #queue: RequestQueue;
   readonly #secret: () => AppSecret;
+  readonly #audit: RequestAudit;
 
-  constructor(decisions: Decisions, queue: RequestQueue, secret: () => AppSecret) {
+  constructor(decisions: Decisions, queue: RequestQueue, secret: () => AppSecret, audit: RequestAudit) {
     this.#decisions = decisions;
     this.#queue = queue;
     this.#secret = secret;
+    this.#audit = audit;
+  }
+
+  #event(
+    requester: Requester | null,
+    origin: RequestOrigin | undefined,
+    action: string,
+    request: DataSubjectRequest,
+    metadata: Record<string, unknown> = {},
+  ): AuditEventDraft {
+    const from = origin ?? CLI_ORIGIN;
+    return {
+      action,
+      actorId: requester?.kind === 'user' ? requester.userId : null,
+      ip: from.ip,
+      userAgent: from.userAgent,
+      source: 'api',
+      target: request.subjectUserId
+        ? { type: 'user', id: request.subjectUserId }
+        : { type: 'request', id: request.id },
+      metadata: {
+        requestId: request.id,
+        requester: requester
+          ? 'tokenId' in requester
+            ? { kind: requester.kind, tokenId: requester.tokenId }
+            : { kind: requester.kind }
+          : { kind: 'system' },
+        ...metadata,
+      },
+    };
   }
 
   /** EXPORT or ANONYMISE. A second request while one is open is answered with the open one. */
@@ -39,10 +82,11 @@ export class RequestService {
     principal: Requester,
     type: 'EXPORT' | 'ANONYMISE',
     subjectUserId: number,
+    origin?: RequestOrigin,
   ): Promise<DataSubjectRequest> {
     const actor = requireActor(principal);
     const context = await this.#allowed(em, actor, type, subjectUserId);
-    const { request, created } = await this.#open(em, principal, actor, type, context, 'PENDING');
+    const { request, created } = await this.#open(em, principal, origin, actor, type, context, 'PENDING');
     if (created) await this.#queue.enqueue(request.id);
     return request;
   }
@@ -52,7 +96,15 @@ export class RequestService {
     const actor: PolicyActor = { kind: 'system' };
     const context = await this.#decisions.decide(em, actor, 'ANONYMISE', subjectUserId);
     if (!context.decision.allowed) return null;
-    const { request, created } = await this.#open(em, null, actor, 'ANONYMISE', context, 'PENDING');
+    const { request, created } = await this.#open(
+      em,
+      null,
+      undefined,
+      actor,
+      'ANONYMISE',
+      context,
+      'PENDING',
+    );
     if (created) await this.#queue.enqueue(request.id);
     return request;
   }
@@ -66,11 +118,20 @@ export class RequestService {
     principal: Requester,
     subjectUserId: number,
     compute: () => Promise<{ digest: string; preview: Record<string, unknown> }>,
+    origin?: RequestOrigin,
     now = new Date(),
   ): Promise<{ request: DataSubjectRequest; token: string | null }> {
     const actor = requireActor(principal);
     const context = await this.#allowed(em, actor, 'ERASE', subjectUserId);
-    const { request } = await this.#open(em, principal, actor, 'ERASE', context, 'AWAITING_CONFIRMATION');
+    const { request } = await this.#open(
+      em,
+      principal,
+      origin,
+      actor,
+      'ERASE',
+      context,
+      'AWAITING_CONFIRMATION',
+    );
     // Already confirmed and under way: the open request is the answer, and there is nothing left to confirm.
     if (request.status !== 'AWAITING_CONFIRMATION') return { request, token: null };
     const { digest, preview } = await compute();
@@ -92,6 +153,7 @@ export class RequestService {
     subjectUserId: number,
     token: string,
     writeLedger: (tx: EntityManager, request: DataSubjectRequest) => Promise<void>,
+    origin?: RequestOrigin,
     now = new Date(),
   ): Promise<DataSubjectRequest> {
     const actor = requireActor(principal);
@@ -118,12 +180,20 @@ export class RequestService {
       fresh.status = 'PENDING';
       fresh.previewTokenHash = null;
       fresh.progress = { step: 'queued', done: 0, total: null };
+      await tx.flush();
+      const digest = (fresh.preview as { digest?: string } | null)?.digest;
+      await this.#audit(tx, [this.#event(principal, origin, 'dsr.erase.confirmed', fresh, { digest })]);
     });
     await this.#queue.enqueue(request.id);
     return em.findOneOrFail(DataSubjectRequest, request.id, { refresh: true });
   }
 
-  async cancel(em: EntityManager, principal: Requester, id: string): Promise<DataSubjectRequest> {
+  async cancel(
+    em: EntityManager,
+    principal: Requester,
+    id: string,
+    origin?: RequestOrigin,
+  ): Promise<DataSubjectRequest> {
     const request = await this.#visible(em, principal, id);
     if (!OPEN_STATUSES.includes(request.status)) {
       throw new InvalidInputError(
@@ -132,26 +202,48 @@ export class RequestService {
       );
     }
     // The runner notices at its next checkpoint: its lease write requires status RUNNING.
-    const changed = await em.nativeUpdate(
-      DataSubjectRequest,
-      { id, status: { $in: [...OPEN_STATUSES] } },
-      { status: 'CANCELLED', finishedAt: new Date(), leaseOwner: null, leaseUntil: null },
-    );
+    const changed = await em.transactional(async (tx) => {
+      const n = await tx.nativeUpdate(
+        DataSubjectRequest,
+        { id, status: { $in: [...OPEN_STATUSES] } },
+        { status: 'CANCELLED', finishedAt: new Date(), leaseOwner: null, leaseUntil: null },
+      );
+      if (n === 1)
+        await this.#audit(tx, [
+          this.#event(principal, origin, 'dsr.cancelled', request, { type: request.type }),
+        ]);
+      return n;
+    });
     if (changed === 0)
       throw new InvalidInputError('id', 'The request finished before it could be cancelled.');
     return em.findOneOrFail(DataSubjectRequest, id, { refresh: true });
   }
 
   /** Administrators retry a failed request; it resumes from its checkpoint. */
-  async retry(em: EntityManager, principal: Requester, id: string): Promise<DataSubjectRequest> {
+  async retry(
+    em: EntityManager,
+    principal: Requester,
+    id: string,
+    origin?: RequestOrigin,
+  ): Promise<DataSubjectRequest> {
     const request = await this.#visible(em, principal, id);
     if (request.status !== 'FAILED')
       throw new InvalidInputError('id', 'Only a failed request can be retried.');
     try {
-      request.status = 'PENDING';
-      request.error = null;
-      request.finishedAt = null;
-      await em.flush();
+      await em.transactional(async (tx) => {
+        await tx.nativeUpdate(
+          DataSubjectRequest,
+          { id, status: 'FAILED' },
+          { status: 'PENDING', error: null, finishedAt: null, attempts: 0 },
+        );
+        await this.#audit(tx, [
+          this.#event(principal, origin, 'dsr.retried', request, {
+            type: request.type,
+            error: request.error,
+          }),
+        ]);
+      });
+      await em.refresh(request);
     } catch (error) {
       if (error instanceof UniqueConstraintViolationException) {
         throw new InvalidInputError(
@@ -189,6 +281,7 @@ export class RequestService {
   async #open(
     em: EntityManager,
     principal: Requester | null,
+    origin: RequestOrigin | undefined,
     actor: PolicyActor,
     type: RequestType,
     context: DecisionContext,
@@ -202,7 +295,7 @@ export class RequestService {
     });
     if (existing) return { request: existing, created: false };
     const now = new Date();
-    const request = em.create(DataSubjectRequest, {
+    const data = {
       type,
       status,
       source: sourceOf(actor, subjectUserId),
@@ -224,9 +317,16 @@ export class RequestService {
         actor: actor.kind === 'integrator' ? { kind: 'integrator', scopes: [...actor.scopes] } : actor,
         decision: context.decision,
       },
-    });
+    };
     try {
-      await em.flush();
+      const request = await em.transactional(async (tx) => {
+        const created = tx.create(DataSubjectRequest, data);
+        await tx.flush();
+        const action =
+          status === 'AWAITING_CONFIRMATION' ? 'dsr.erase.previewed' : `dsr.${type.toLowerCase()}.requested`;
+        await this.#audit(tx, [this.#event(principal, origin, action, created, { source: created.source })]);
+        return created;
+      });
       return { request, created: true };
     } catch (error) {
       // A concurrent caller opened the same request first: answer with theirs.

@@ -1,6 +1,7 @@
 import { builder } from '../../builder.ts';
 import { InvalidInputError, InvalidSignInCodeError, NotFoundError, RateLimitedError } from '../../errors.ts';
 import { afterFilter, pageSize, toPage } from '../../schema/keyset.ts';
+import { actorIdOf, audited, requestFields } from '../audit/audited.ts';
 import { ApiToken } from './api-token.entity.ts';
 import { AuditorGrant } from './auditor-grant.entity.ts';
 import { INTEGRATOR_SCOPES, ROLES } from './roles.ts';
@@ -109,7 +110,19 @@ builder.mutationField('signIn', (t) =>
     type: IssuedTokenRef,
     errors: { types: [InvalidInputError, InvalidSignInCodeError] },
     args: { login: t.arg.string({ required: true }), code: t.arg.string({ required: true }) },
-    resolve: (_root, { login, code }, { em, services }) => services.signIn.signIn(em, login, code),
+    resolve: (_root, { login, code }, ctx) =>
+      ctx.services.signIn.signIn(ctx.em, login, code, new Date(), (tx, result) =>
+        ctx.services.audit
+          .append(tx, [
+            {
+              ...withoutIntegrator(requestFields(ctx)),
+              actorId: result.userId,
+              action: 'auth.signin',
+              target: { type: 'token', id: result.record.id },
+            },
+          ])
+          .then(() => undefined),
+      ),
   }),
 );
 
@@ -118,9 +131,14 @@ builder.mutationField('signOut', (t) =>
     type: ApiTokenRef,
     description: 'Revokes the token used for this request.',
     authScopes: { authenticated: true },
-    resolve: async (_root, _args, { em, services, principal }) => {
+    resolve: async (_root, _args, ctx) => {
+      const { principal } = ctx;
       if (principal.kind === 'anonymous') throw new Error('unreachable');
-      return services.tokens.revoke(em, principal.tokenId);
+      return audited(
+        ctx,
+        (tx) => ctx.services.tokens.revoke(tx, principal.tokenId),
+        (token) => ({ action: 'auth.signout', target: { type: 'token', id: token.id } }),
+      );
     },
   }),
 );
@@ -132,13 +150,21 @@ builder.mutationField('revokeApiToken', (t) =>
     errors: { types: [NotFoundError] },
     authScopes: { employee: true },
     args: { id: t.arg.id({ required: true }) },
-    resolve: async (_root, { id }, { em, services, principal }) => {
+    resolve: async (_root, { id }, { em, services, principal, request }) => {
       const token = await em.findOne(ApiToken, { id: String(id) });
       const mine = principal.kind === 'user' && token?.userId === principal.userId;
       const admin = principal.kind === 'user' && principal.roles.has('ADMIN');
       // A token you may not see is reported exactly like one that does not exist.
       if (!token || !(mine || admin)) throw new NotFoundError('ApiToken', String(id));
-      return services.tokens.revoke(em, token.id);
+      return audited(
+        { em, services, principal, request },
+        (tx) => services.tokens.revoke(tx, token.id),
+        (revoked) => ({
+          action: 'token.revoked',
+          target: { type: 'token', id: revoked.id },
+          metadata: { ownerUserId: revoked.userId, kind: revoked.kind },
+        }),
+      );
     },
   }),
 );
@@ -152,9 +178,16 @@ builder.mutationField('createIntegratorToken', (t) =>
       label: t.arg.string({ required: true }),
       scopes: t.arg({ type: [IntegratorScopeEnum], required: true }),
     },
-    resolve: async (_root, { label, scopes }, { em, services, principal }) => {
-      const by = principal.kind === 'user' ? principal.userId : null;
-      const issued = await services.tokens.issueIntegratorToken(em, scopes, label, by);
+    resolve: async (_root, { label, scopes }, ctx) => {
+      const issued = await audited(
+        ctx,
+        (tx) => ctx.services.tokens.issueIntegratorToken(tx, scopes, label, actorIdOf(ctx.principal)),
+        ({ record }) => ({
+          action: 'token.created',
+          target: { type: 'token', id: record.id },
+          metadata: { scopes, label },
+        }),
+      );
       return { ...issued, userId: null };
     },
   }),
@@ -198,13 +231,23 @@ builder.mutationField('revokeAuditor', (t) =>
     errors: { types: [NotFoundError] },
     authScopes: { admin: true },
     args: { userId: t.arg.int({ required: true }) },
-    resolve: async (_root, { userId }, { em, principal }) => {
-      const grant = await em.findOne(AuditorGrant, { userId, revokedAt: null });
-      if (!grant) throw new NotFoundError('AuditorGrant', String(userId));
-      grant.revokedAt = new Date();
-      grant.revokedBy = principal.kind === 'user' ? principal.userId : null;
-      await em.flush();
-      return grant;
-    },
+    resolve: async (_root, { userId }, ctx) =>
+      audited(
+        ctx,
+        async (tx) => {
+          const grant = await tx.findOne(AuditorGrant, { userId, revokedAt: null });
+          if (!grant) throw new NotFoundError('AuditorGrant', String(userId));
+          grant.revokedAt = new Date();
+          grant.revokedBy = actorIdOf(ctx.principal);
+          await tx.flush();
+          return grant;
+        },
+        () => ({ action: 'auditor.revoked', target: { type: 'user', id: userId } }),
+      ),
   }),
 );
+
+function withoutIntegrator<T extends { integrator: unknown }>(fields: T): Omit<T, 'integrator'> {
+  const { integrator: _integrator, ...rest } = fields;
+  return rest;
+}

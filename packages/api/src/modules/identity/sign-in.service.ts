@@ -20,6 +20,9 @@ export interface SignInResult extends IssuedToken {
   userId: number;
 }
 
+/** Runs inside the transaction that issues the token (the audit event of the sign-in). */
+export type OnSignedIn = (tx: EntityManager, result: SignInResult) => Promise<void>;
+
 /**
  * Sign-in with no administrator in the loop: a 6-digit code goes to the user as a Bitrix24 notification.
  * Answers never reveal whether a login exists: the same reply, the same limits, and the portal call runs
@@ -96,6 +99,7 @@ export class SignInService {
     rawLogin: string,
     rawCode: string,
     now = new Date(),
+    onSignedIn?: OnSignedIn,
   ): Promise<SignInResult> {
     parseLogin(rawLogin);
     const code = rawCode.trim();
@@ -116,12 +120,14 @@ export class SignInService {
         return null;
       }
       current.consumedAt = now;
-      return this.#tokens.issueUserToken(
+      const issued = await this.#tokens.issueUserToken(
         tx,
         user.id,
         `Signed in ${now.toISOString().slice(0, 16)}Z`,
         user.id,
       );
+      await onSignedIn?.(tx, { ...issued, userId: user.id });
+      return issued;
     });
     if (!outcome) throw new InvalidSignInCodeError();
     return { ...outcome, userId: user.id };

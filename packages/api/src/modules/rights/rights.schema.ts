@@ -1,6 +1,7 @@
 import { builder } from '../../builder.ts';
 import type { GraphQLContext } from '../../context.ts';
 import { InvalidInputError, NotFoundError } from '../../errors.ts';
+import { actorIdOf, audited } from '../audit/audited.ts';
 import type { PortalUserSummary } from '../portal/portal-directory.ts';
 import { actorOf } from './decisions.ts';
 import { decide, type PolicyAction } from './policy.ts';
@@ -117,13 +118,29 @@ builder.mutationField('setUserRights', (t) =>
       canAnonymise: t.arg.boolean(),
       canErase: t.arg.boolean(),
     },
-    resolve: async (_root, { userIds, canAnonymise, canErase }, { em, services, principal }) => {
+    resolve: async (_root, { userIds, canAnonymise, canErase }, ctx) => {
+      const { services } = ctx;
       const known = await services.directory.getUsers(userIds);
       const unknown = userIds.find((id) => !known.get(id) || known.get(id)!.userType !== 'employee');
       if (unknown !== undefined) throw new NotFoundError('User', String(unknown));
-      const settings = await services.settings.get(em);
-      const by = principal.kind === 'user' ? principal.userId : null;
-      return services.rights.setRights(em, userIds, { canAnonymise, canErase }, settings.settings, by);
+      const settings = await services.settings.get(ctx.em);
+      return audited(
+        ctx,
+        (tx) =>
+          services.rights.setRights(
+            tx,
+            userIds,
+            { canAnonymise, canErase },
+            settings.settings,
+            actorIdOf(ctx.principal),
+          ),
+        (rows) =>
+          rows.map((r) => ({
+            action: 'rights.updated',
+            target: { type: 'user', id: r.userId },
+            metadata: { canAnonymise: r.canAnonymise, canErase: r.canErase },
+          })),
+      );
     },
   }),
 );

@@ -1,5 +1,6 @@
 import { builder } from '../../builder.ts';
 import { InvalidInputError } from '../../errors.ts';
+import { actorIdOf, audited } from '../audit/audited.ts';
 import type { StoredSettings } from './settings.service.ts';
 
 const RightsPairRef = builder
@@ -64,8 +65,18 @@ builder.mutationField('updateSettings', (t) =>
     errors: { types: [InvalidInputError] },
     authScopes: { admin: true },
     args: { input: t.arg({ type: SettingsInput, required: true }) },
-    resolve: (_root, { input }, { em, services, principal }) =>
-      services.settings.update(em, withoutNulls(input), principal.kind === 'user' ? principal.userId : null),
+    resolve: (_root, { input }, ctx) => {
+      const patch = withoutNulls(input) as Record<string, unknown>;
+      return audited(
+        ctx,
+        (tx) => ctx.services.settings.update(tx, patch, actorIdOf(ctx.principal)),
+        (stored) => ({
+          action: 'settings.updated',
+          target: { type: 'settings', id: 'app' },
+          metadata: { version: stored.version, changed: Object.keys(patch) },
+        }),
+      );
+    },
   }),
 );
 

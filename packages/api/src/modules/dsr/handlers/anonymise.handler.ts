@@ -36,8 +36,10 @@ export function anonymiseHandler(services: Omit<AppServices, 'runner'>): Request
         subjectUserId,
         loginHashes,
       );
+      // The audit log keeps the events, with the subject's ids replaced by a keyed hash; the chain still verifies.
+      const audit = await services.audit.pseudonymiseSubject(ctx.em.fork(), subjectUserId);
       await ctx.checkpoint(
-        { ownRecordsAt: new Date().toISOString(), ownRecords },
+        { ownRecordsAt: new Date().toISOString(), ownRecords: { ...ownRecords, auditEvents: audit.events } },
         { step: 'own records pseudonymised', done: 2, total: 2 },
       );
       cp = ctx.request.checkpoint as AnonymiseCheckpoint;

@@ -1,6 +1,7 @@
-import type { MikroORM } from '@mikro-orm/core';
+import type { EntityManager, MikroORM } from '@mikro-orm/core';
 import { Bitrix24Error } from '../../../bitrix24/index.ts';
 import type { Logger } from '../../../config/logger.ts';
+import type { AuditEventDraft } from '../../audit/audit-record.ts';
 import { DataSubjectRequest, type RequestType } from '../data-subject-request.entity.ts';
 import { Lease, LeaseLostError } from './lease.ts';
 import { createRunContext, type RunContext } from './run-context.ts';
@@ -21,6 +22,8 @@ export interface RunnerOptions {
   logger: Logger;
   /** Called after a request reaches a final state (notifications, follow-up work). */
   onFinished?: (request: DataSubjectRequest) => Promise<void>;
+  /** Writes the final state's audit event in the same transaction as the state. */
+  audit?: (tx: EntityManager, drafts: AuditEventDraft[]) => Promise<unknown>;
 }
 
 /** Runs one request under a lease: claim, work with checkpoints, finish or hand back. */
@@ -40,7 +43,7 @@ export class RequestRunner {
     const attempts = request.attempts + 1;
     await lease.renew(em, { attempts });
     if (attempts > this.#o.maxAttempts) {
-      await lease.release(em, {
+      await this.#finish(em, lease, request, 'failed', {
         status: 'FAILED',
         finishedAt: new Date(),
         error: `Gave up after ${attempts - 1} attempts: ${request.error ?? 'unknown error'}`,
@@ -62,7 +65,7 @@ export class RequestRunner {
         createRunContext(request, em, lease, controller.signal),
       );
       const finishedAt = new Date();
-      const done = await lease.release(em, {
+      const done = await this.#finish(em, lease, request, 'completed', {
         status: 'COMPLETED',
         result,
         error: null,
@@ -88,12 +91,45 @@ export class RequestRunner {
         return 'retry-later';
       }
       log.error({ err: error }, 'request failed');
-      await lease.release(em, { status: 'FAILED', error: message, finishedAt: new Date() });
+      await this.#finish(em, lease, request, 'failed', {
+        status: 'FAILED',
+        error: message,
+        finishedAt: new Date(),
+      });
       await this.#finished(requestId);
       return 'failed';
     } finally {
       clearInterval(heartbeat);
     }
+  }
+
+  /** The final state and its audit event commit together. The event names the request, not the (maybe erased) subject. */
+  #finish(
+    em: EntityManager,
+    lease: Lease,
+    request: DataSubjectRequest,
+    outcome: 'completed' | 'failed',
+    changes: Partial<DataSubjectRequest>,
+  ): Promise<boolean> {
+    return em.transactional(async (tx) => {
+      const released = await lease.release(tx, changes);
+      if (released && this.#o.audit) {
+        await this.#o.audit(tx, [
+          {
+            action: `dsr.${request.type.toLowerCase()}.${outcome}`,
+            actorId: null,
+            source: 'api',
+            target: { type: 'request', id: request.id },
+            metadata: {
+              type: request.type,
+              source: request.source,
+              ...(changes.error ? { error: changes.error } : {}),
+            },
+          },
+        ]);
+      }
+      return released;
+    });
   }
 
   async #finished(requestId: string): Promise<void> {
