@@ -9,6 +9,7 @@ import { SignInCode } from '../modules/identity/sign-in-code.entity.ts';
 import { SignInRequest } from '../modules/identity/sign-in-request.entity.ts';
 import { ImpersonationSession } from '../modules/impersonation/impersonation-session.entity.ts';
 import { PortalEvent } from '../modules/portal-events/portal-event.entity.ts';
+import { reportEntities } from '../modules/reports/weekly-report.entity.ts';
 import { UserRights } from '../modules/rights/user-rights.entity.ts';
 import { SystemSetting } from './system-setting.entity.ts';
 
@@ -31,4 +32,5 @@ export const entities = [
   ContentVersion,
   PortalEvent,
   ImpersonationSession,
+  ...reportEntities,
 ];

@@ -1,0 +1,53 @@
+import { defineEntity, p } from '@mikro-orm/core';
+import { BaseSchema } from '../../db/base.entity.ts';
+
+/**
+ * One weekly log file (ISO week): the ZIP in DATA_DIR/reports, its digest's hash (the next week's digest
+ * carries it, so the files form a chain), and whether it was mailed.
+ */
+export const WeeklyReportSchema = defineEntity({
+  name: 'WeeklyReport',
+  tableName: 'weekly_report',
+  extends: BaseSchema,
+  properties: {
+    /** ISO week, e.g. 2026-W47. */
+    week: p.string().length(8).unique(),
+    timeZone: p.string().length(64),
+    periodStart: p.datetime(),
+    periodEnd: p.datetime(),
+    fileName: p.string().length(200),
+    bytes: p.integer(),
+    /** SHA-256 hex of the ZIP file. */
+    sha256: p.string().length(64),
+    /** SHA-256 hex of digest.json as stored in the ZIP. */
+    digestHash: p.string().length(64),
+    previousDigestHash: p.string().length(64).nullable(),
+    eventCount: p.integer(),
+    firstHash: p.string().length(64).nullable(),
+    lastHash: p.string().length(64).nullable(),
+    recipients: p.json<string[]>(),
+    mailedAt: p.datetime().nullable(),
+    /** Why it was not mailed (SMTP not configured, no recipients, or the server's error). */
+    mailError: p.text().nullable(),
+  },
+});
+
+export class WeeklyReport extends WeeklyReportSchema.class {}
+WeeklyReportSchema.setClass(WeeklyReport);
+
+/** The Ed25519 key pair the digests are signed with; one row, made on first start. */
+export const ReportSigningKeySchema = defineEntity({
+  name: 'ReportSigningKey',
+  tableName: 'report_signing_key',
+  extends: BaseSchema,
+  properties: {
+    name: p.string().length(32).unique(),
+    publicKeyPem: p.text(),
+    privateKeyPem: p.text().hidden(),
+  },
+});
+
+export class ReportSigningKey extends ReportSigningKeySchema.class {}
+ReportSigningKeySchema.setClass(ReportSigningKey);
+
+export const reportEntities = [WeeklyReport, ReportSigningKey];
