@@ -1,5 +1,6 @@
 import type { PgBoss } from 'pg-boss';
 import type { AppServices } from '../app-services.ts';
+import { startAuditJobs } from '../modules/audit/audit-jobs.ts';
 import { JOBS } from './job-names.ts';
 import { sweepRequests } from './sweep-requests.ts';
 
@@ -39,6 +40,8 @@ export async function startJobWorkers(services: AppServices, boss: PgBoss): Prom
   if (config.NODE_ENV !== 'test') await boss.schedule(JOBS.pollPortalEvents, '* * * * *', {}, { tz: 'UTC' });
   await boss.schedule(JOBS.dismissedPolicy, '30 2 * * *', {}, { tz: 'UTC' });
   await boss.schedule(JOBS.expireExports, '*/15 * * * *', {}, { tz: 'UTC' });
+  // Partitions ahead and the retention purge; tests call services.audit.maintain themselves.
+  const stopAudit = config.NODE_ENV === 'test' ? null : await startAuditJobs(services, boss);
 
   const sweep = () =>
     sweepRequests(services.orm.em.fork(), services.queue).catch((err: unknown) =>
@@ -49,6 +52,7 @@ export async function startJobWorkers(services: AppServices, boss: PgBoss): Prom
   return {
     async stop() {
       clearInterval(timer);
+      await stopAudit?.();
       await boss.offWork(JOBS.runRequest).catch(() => {});
       await boss.offWork(JOBS.dismissedPolicy).catch(() => {});
       await boss.offWork(JOBS.expireExports).catch(() => {});

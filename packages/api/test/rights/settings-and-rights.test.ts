@@ -63,6 +63,27 @@ describe('application settings', () => {
     });
   });
 
+  it('include the impersonation alerts and the audit retention, validated like the rest', async () => {
+    const q = `mutation ($input: SettingsInput!) { updateSettings(input: $input) { __typename
+      ... on Settings { auditRetentionDays impersonation { alertRecipients notifyImpersonatedUser maxMinutes } }
+      ... on InvalidInputError { field } } }`;
+    const ok = (
+      await api.gql(
+        q,
+        { input: { auditRetentionDays: 730, impersonation: { alertRecipients: [1, 2] } } },
+        { token: admin },
+      )
+    ).data?.updateSettings;
+    expect(ok).toEqual({
+      __typename: 'Settings',
+      auditRetentionDays: 730,
+      impersonation: { alertRecipients: [1, 2], notifyImpersonatedUser: true, maxMinutes: 480 },
+    });
+    const bad = (await api.gql(q, { input: { impersonation: { maxMinutes: 1 } } }, { token: admin })).data
+      ?.updateSettings;
+    expect(bad).toMatchObject({ __typename: 'InvalidInputError', field: 'impersonation.maxMinutes' });
+  });
+
   it('refuse employees', async () => {
     expect(forbidden(await api.gql(UPDATE, { input: { erasureEnabled: true } }, { token: employee }))).toBe(
       'FORBIDDEN',

@@ -16,6 +16,22 @@ const DismissedPolicyRef = builder
     fields: (t) => ({ enabled: t.exposeBoolean('enabled'), afterDays: t.exposeInt('afterDays') }),
   });
 
+const ImpersonationSettingsRef = builder
+  .objectRef<{ alertRecipients: number[]; notifyImpersonatedUser: boolean; maxMinutes: number }>(
+    'ImpersonationSettings',
+  )
+  .implement({
+    fields: (t) => ({
+      alertRecipients: t.exposeIntList('alertRecipients', {
+        description: 'Users who get a chat message when an administrator logs in as someone.',
+      }),
+      notifyImpersonatedUser: t.exposeBoolean('notifyImpersonatedUser'),
+      maxMinutes: t.exposeInt('maxMinutes', {
+        description: 'A session nobody ends closes itself after this long.',
+      }),
+    }),
+  });
+
 export const SettingsRef = builder.objectRef<StoredSettings>('Settings').implement({
   fields: (t) => ({
     anonymisationEnabled: t.boolean({ resolve: (s) => s.settings.anonymisationEnabled }),
@@ -26,6 +42,12 @@ export const SettingsRef = builder.objectRef<StoredSettings>('Settings').impleme
       type: DismissedPolicyRef,
       resolve: (s) => s.settings.dismissedAutoAnonymise,
     }),
+    auditRetentionDays: t.int({
+      description:
+        'Audit events are kept this long; older whole months are purged (the chain stays verifiable).',
+      resolve: (s) => s.settings.auditRetentionDays,
+    }),
+    impersonation: t.field({ type: ImpersonationSettingsRef, resolve: (s) => s.settings.impersonation }),
     version: t.exposeInt('version'),
     updatedAt: t.expose('updatedAt', { type: 'DateTime', nullable: true }),
     updatedBy: t.exposeInt('updatedBy', { nullable: true }),
@@ -38,6 +60,10 @@ const RightsPairInput = builder.inputType('RightsPairInput', {
 const DismissedPolicyInput = builder.inputType('DismissedPolicyInput', {
   fields: (t) => ({ enabled: t.boolean(), afterDays: t.int() }),
 });
+const ImpersonationSettingsInput = builder.inputType('ImpersonationSettingsInput', {
+  fields: (t) => ({ alertRecipients: t.intList(), notifyImpersonatedUser: t.boolean(), maxMinutes: t.int() }),
+});
+
 const SettingsInput = builder.inputType('SettingsInput', {
   description: 'Only the fields given change.',
   fields: (t) => ({
@@ -46,6 +72,8 @@ const SettingsInput = builder.inputType('SettingsInput', {
     defaultRights: t.field({ type: RightsPairInput }),
     exportLinkTtlDays: t.int(),
     dismissedAutoAnonymise: t.field({ type: DismissedPolicyInput }),
+    auditRetentionDays: t.int(),
+    impersonation: t.field({ type: ImpersonationSettingsInput }),
   }),
 });
 
