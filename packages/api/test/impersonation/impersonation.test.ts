@@ -152,6 +152,22 @@ describe('impersonation sessions', () => {
     expect((await api.services.audit.verify(api.services.orm.em.fork())).ok).toBe(true);
   });
 
+  it('only the session’s administrator (or another administrator) can end it', async () => {
+    const s = (await api.gql(START, { u: 15, k: key('sessid-eee') }, { token: admin })).data
+      ?.startImpersonation;
+    const impersonated = await api.tokenFor(15);
+    expect(
+      (await api.gql(END, { id: s.id }, { token: impersonated })).data?.endImpersonation.__typename,
+    ).toBe('NotFoundError');
+    expect(
+      (await api.gql(END, { id: s.id }, { token: await api.tokenFor(16) })).data?.endImpersonation.__typename,
+    ).toBe('NotFoundError');
+    expect((await api.gql(END, { id: s.id })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(
+      (await api.gql(END, { id: s.id }, { token: await api.tokenFor(2) })).data?.endImpersonation,
+    ).toMatchObject({ endReason: 'ENDED' });
+  });
+
   it('the alert link shows the session to those who may see it', async () => {
     const [session] = await api.services.orm.em
       .fork()
