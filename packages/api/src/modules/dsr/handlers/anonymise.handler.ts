@@ -1,8 +1,7 @@
 import type { AppServices } from '../../../app-services.ts';
 import { anonymiseProfile } from '../anonymise/anonymise-profile.ts';
-import { pseudonymiseOwnRecords } from '../own-records.ts';
 import type { RequestHandler } from '../runner/request-runner.ts';
-import { rememberSubject, type SubjectCheckpoint } from './subject.ts';
+import { rememberSubject, type SubjectCheckpoint, settleOwnRecords } from './subject.ts';
 
 interface AnonymiseCheckpoint extends SubjectCheckpoint {
   profileChanged?: string[];
@@ -29,26 +28,20 @@ export function anonymiseHandler(services: Omit<AppServices, 'runner'>): Request
       );
       cp = ctx.request.checkpoint as AnonymiseCheckpoint;
     }
-    if (!cp.ownRecordsAt) {
-      const ownRecords = await pseudonymiseOwnRecords(
-        ctx.em.fork(),
-        services.secret,
-        subjectUserId,
-        loginHashes,
-      );
-      // The audit log keeps the events, with the subject's ids replaced by a keyed hash; the chain still verifies.
-      const audit = await services.audit.pseudonymiseSubject(ctx.em.fork(), subjectUserId);
-      await ctx.checkpoint(
-        { ownRecordsAt: new Date().toISOString(), ownRecords: { ...ownRecords, auditEvents: audit.events } },
-        { step: 'own records pseudonymised', done: 2, total: 2 },
-      );
-      cp = ctx.request.checkpoint as AnonymiseCheckpoint;
-    }
-    services.directory.forget(subjectUserId);
+    const ownRecords = await settleOwnRecords(
+      ctx,
+      services,
+      { subjectUserId, loginHashes },
+      {
+        step: 'own records pseudonymised',
+        done: 2,
+        total: 2,
+      },
+    );
     return {
       pseudonym: services.secret.pseudonymFor(subjectUserId),
       profile: { changed: cp.profileChanged ?? [] },
-      ownRecords: cp.ownRecords,
+      ownRecords,
       messages: [
         'The profile now shows the pseudonym; posts and messages stay but no longer name the employee.',
       ],

@@ -1,9 +1,8 @@
 import type { AppServices } from '../../../app-services.ts';
 import { readErasureCheckpoint } from '../erasure/checkpoint.ts';
 import { runErasure } from '../erasure/run-erasure.ts';
-import { pseudonymiseOwnRecords } from '../own-records.ts';
 import type { RequestHandler } from '../runner/request-runner.ts';
-import { rememberSubject, type SubjectCheckpoint } from './subject.ts';
+import { rememberSubject, settleOwnRecords } from './subject.ts';
 import { throttle } from './throttle.ts';
 
 /**
@@ -28,23 +27,12 @@ export function eraseHandler(services: Omit<AppServices, 'runner'>): RequestHand
       checkpoint: readErasureCheckpoint(ctx.request.checkpoint),
       saveCheckpoint: (patch) => ctx.checkpoint(patch),
     });
-    let cp = ctx.request.checkpoint as SubjectCheckpoint;
-    if (!cp.ownRecordsAt) {
-      const ownRecords = await pseudonymiseOwnRecords(
-        ctx.em.fork(),
-        services.secret,
-        subjectUserId,
-        loginHashes,
-      );
-      // The audit log keeps the events, with the subject's ids replaced by a keyed hash; the chain still verifies.
-      const audit = await services.audit.pseudonymiseSubject(ctx.em.fork(), subjectUserId);
-      await ctx.checkpoint(
-        { ownRecordsAt: new Date().toISOString(), ownRecords: { ...ownRecords, auditEvents: audit.events } },
-        { step: 'own records erased', done: 1, total: 1 },
-      );
-      cp = ctx.request.checkpoint as SubjectCheckpoint;
-    }
-    services.directory.forget(subjectUserId);
-    return { ...result, ownRecords: cp.ownRecords };
+    const ownRecords = await settleOwnRecords(
+      ctx,
+      services,
+      { subjectUserId, loginHashes },
+      { step: 'own records erased', done: 1, total: 1 },
+    );
+    return { ...result, ownRecords };
   };
 }

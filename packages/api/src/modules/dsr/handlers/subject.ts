@@ -1,5 +1,7 @@
+import type { AppServices } from '../../../app-services.ts';
 import type { Bitrix24Client } from '../../../bitrix24/index.ts';
-import { loginHashesOf } from '../own-records.ts';
+import type { RequestProgress } from '../data-subject-request.entity.ts';
+import { loginHashesOf, pseudonymiseOwnRecords } from '../own-records.ts';
 import type { RunContext } from '../runner/run-context.ts';
 
 export interface SubjectCheckpoint {
@@ -24,4 +26,33 @@ export async function rememberSubject(
   const loginHashes = loginHashesOf(subjectUserId, user?.EMAIL);
   await ctx.checkpoint({ subjectUserId, loginHashes });
   return { subjectUserId, loginHashes };
+}
+
+/**
+ * The last step of anonymisation and erasure: this system's records about the subject are deleted or
+ * pseudonymised, and so are their ids in the audit log (whose chain still verifies). Once per request.
+ */
+export async function settleOwnRecords(
+  ctx: RunContext,
+  services: Pick<AppServices, 'secret' | 'audit' | 'directory'>,
+  subject: { subjectUserId: number; loginHashes: string[] },
+  progress: RequestProgress,
+): Promise<unknown> {
+  const cp = ctx.request.checkpoint as SubjectCheckpoint;
+  if (!cp.ownRecordsAt) {
+    const { subjectUserId, loginHashes } = subject;
+    const ownRecords = await pseudonymiseOwnRecords(
+      ctx.em.fork(),
+      services.secret,
+      subjectUserId,
+      loginHashes,
+    );
+    const audit = await services.audit.pseudonymiseSubject(ctx.em.fork(), subjectUserId);
+    await ctx.checkpoint(
+      { ownRecordsAt: new Date().toISOString(), ownRecords: { ...ownRecords, auditEvents: audit.events } },
+      progress,
+    );
+  }
+  services.directory.forget(subject.subjectUserId);
+  return (ctx.request.checkpoint as SubjectCheckpoint).ownRecords;
 }
