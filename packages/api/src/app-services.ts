@@ -21,6 +21,7 @@ import type { PortalConnection } from './modules/portal/connect.ts';
 import type { PortalDirectory } from './modules/portal/portal-directory.ts';
 import { ChatEventPoller } from './modules/portal-events/chat-poller.ts';
 import { PortalEventService } from './modules/portal-events/portal-event.service.ts';
+import { ReportsService } from './modules/reports/reports.service.ts';
 import { Decisions } from './modules/rights/decisions.ts';
 import { RightsService } from './modules/rights/rights.service.ts';
 import type { AppSecret } from './modules/settings/app-secret.ts';
@@ -54,6 +55,7 @@ export interface AppServices {
   edits: EditHistoryService;
   portalEvents: PortalEventService;
   chatPoller: ChatEventPoller;
+  reports: ReportsService;
 }
 
 export interface AppDependencies {
@@ -111,6 +113,14 @@ export function createAppServices(deps: AppDependencies): AppServices {
     decisions,
     requests,
     audit: new AuditService(() => deps.secret, settings),
+    reports: new ReportsService({
+      dataDir: deps.config.DATA_DIR,
+      smtpUrl: deps.config.SMTP_URL,
+      from: deps.config.REPORT_FROM,
+      settings,
+      logger: deps.logger.child({ component: 'reports' }),
+      audit: (em, drafts) => services.audit.append(em, drafts),
+    }),
     impersonation: new ImpersonationService({
       audit: () => services.audit,
       portal: deps.portal.client,

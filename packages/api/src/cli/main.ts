@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerAuditCommands } from './commands/audit.ts';
 import { registerDatabaseCommands } from './commands/database.ts';
+import { registerReportCommands } from './commands/reports.ts';
 import { registerRequestCommands } from './commands/requests.ts';
 import { registerTokenCommands } from './commands/token.ts';
 
@@ -9,6 +10,7 @@ registerDatabaseCommands(program);
 registerTokenCommands(program);
 registerRequestCommands(program);
 registerAuditCommands(program);
+registerReportCommands(program);
 
 try {
   await program.parseAsync(process.argv);

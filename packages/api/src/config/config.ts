@@ -44,6 +44,8 @@ export const configSchema = z.object({
   SANDBOX_URL: optionalUrl(['http']),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SMTP_URL: optionalUrl(['smtp', 'smtps']),
+  /** Sender of the weekly audit report mails. */
+  REPORT_FROM: z.string().trim().default('b24-gdpr <b24-gdpr@localhost>'),
   /** false: this process serves HTTP only and separate `worker` processes run the jobs. */
   JOBS_IN_PROCESS: z
     .enum(['true', 'false'])

@@ -4,6 +4,7 @@ import type { AppServices } from '../app-services.ts';
 import { exportAuditCsv } from '../modules/audit/audit-export.route.ts';
 import { receivePortalEvent } from '../modules/portal-events/event-route.ts';
 import { EVENTS_PATH } from '../modules/portal-events/events.ts';
+import { downloadWeeklyReport, servePublicKey } from '../modules/reports/reports.routes.ts';
 import type { GraphQLServer } from '../yoga.ts';
 import { downloadExport } from './export-download.ts';
 import { showImpersonationSession } from './impersonation-session.ts';
@@ -25,6 +26,8 @@ export function createHttpApp(services: AppServices, graphql: GraphQLServer): Ho
 
   app.get('/exports/:id/download', (c) => downloadExport(c, services));
   app.get('/audit/export.csv', (c) => exportAuditCsv(c, services));
+  app.get('/audit/public-key', (c) => servePublicKey(c, services));
+  app.get('/audit/reports/:id/download', (c) => downloadWeeklyReport(c, services));
   app.get('/impersonation-sessions/:id', (c) => showImpersonationSession(c, services));
 
   app.post(EVENTS_PATH, (c) => receivePortalEvent(c, services));

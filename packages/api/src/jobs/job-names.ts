@@ -10,6 +10,8 @@ export const JOBS = {
   dismissedPolicy: 'dsr.dismissed-policy',
   /** Read chat edits from the portal's im.v2 event log, and retry stored portal events not yet processed. */
   pollPortalEvents: 'portal-events.poll',
+  /** Write, sign, store and mail the past ISO week's audit log file (modules/reports). */
+  weeklyReport: 'reports.weekly',
 } as const;
 
 export interface JobPayloads {
@@ -18,4 +20,5 @@ export interface JobPayloads {
   [JOBS.expireExports]: Record<string, never>;
   [JOBS.dismissedPolicy]: Record<string, never>;
   [JOBS.pollPortalEvents]: Record<string, never>;
+  [JOBS.weeklyReport]: Record<string, never>;
 }

@@ -1,6 +1,7 @@
 import type { PgBoss } from 'pg-boss';
 import type { AppServices } from '../app-services.ts';
 import { startAuditJobs } from '../modules/audit/audit-jobs.ts';
+import { startReportJobs } from '../modules/reports/report-jobs.ts';
 import { JOBS } from './job-names.ts';
 import { sweepRequests } from './sweep-requests.ts';
 
@@ -40,6 +41,7 @@ export async function startJobWorkers(services: AppServices, boss: PgBoss): Prom
   if (config.NODE_ENV !== 'test') await boss.schedule(JOBS.pollPortalEvents, '* * * * *', {}, { tz: 'UTC' });
   await boss.schedule(JOBS.dismissedPolicy, '30 2 * * *', {}, { tz: 'UTC' });
   await boss.schedule(JOBS.expireExports, '*/15 * * * *', {}, { tz: 'UTC' });
+  await startReportJobs(services, boss);
   // Partitions ahead and the retention purge; tests call services.audit.maintain themselves.
   const stopAudit = config.NODE_ENV === 'test' ? null : await startAuditJobs(services, boss);
 
@@ -57,6 +59,7 @@ export async function startJobWorkers(services: AppServices, boss: PgBoss): Prom
       await boss.offWork(JOBS.dismissedPolicy).catch(() => {});
       await boss.offWork(JOBS.expireExports).catch(() => {});
       await boss.offWork(JOBS.pollPortalEvents).catch(() => {});
+      await boss.offWork(JOBS.weeklyReport).catch(() => {});
     },
   };
 }

@@ -8,6 +8,7 @@ import '../modules/dsr/dsr.schema.ts';
 import '../modules/audit/audit.schema.ts';
 import '../modules/edits/edits.schema.ts';
 import '../modules/impersonation/impersonation.schema.ts';
+import '../modules/reports/reports.schema.ts';
 
 builder.queryType({});
 builder.mutationType({});

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { weeklyReportSettingsPatchSchema, weeklyReportSettingsSchema } from '../reports/report-settings.ts';
 
 /**
  * Everything an administrator configures, validated as one document. Both master switches are off after
@@ -33,6 +34,8 @@ export const appSettingsSchema = z.object({
     .default({ enabled: false, afterDays: 30 }),
   /** Audit events are kept this long; whole months older than this are purged (modules/audit). */
   auditRetentionDays: z.number().int().min(30).max(3650).default(400),
+  /** The weekly signed log file: when it is made and who receives it (modules/reports). */
+  weeklyReports: weeklyReportSettingsSchema,
 });
 
 export type AppSettings = z.infer<typeof appSettingsSchema>;
@@ -59,6 +62,7 @@ export const appSettingsPatchSchema = z
           .max(7 * 24 * 60),
       })
       .partial(),
+    weeklyReports: weeklyReportSettingsPatchSchema,
   })
   .partial()
   .strict();
@@ -74,5 +78,6 @@ export function applyPatch(current: AppSettings, patch: AppSettingsPatch): AppSe
     defaultRights: { ...current.defaultRights, ...patch.defaultRights },
     dismissedAutoAnonymise: { ...current.dismissedAutoAnonymise, ...patch.dismissedAutoAnonymise },
     impersonation: { ...current.impersonation, ...patch.impersonation },
+    weeklyReports: { ...current.weeklyReports, ...patch.weeklyReports },
   });
 }

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+
+/** A time zone the runtime knows (IANA name such as Europe/Berlin, or UTC). */
+export function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const recipients = z.array(z.string().trim().toLowerCase().pipe(z.email())).max(50);
+/** ISO day of the week: 1 Monday … 7 Sunday. */
+const dayOfWeek = z.number().int().min(1).max(7);
+const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Give the time as HH:MM (24-hour).');
+const timeZone = z.string().min(1).max(64).refine(isTimeZone, 'Unknown time zone.');
+
+export const DEFAULT_WEEKLY_REPORT_SETTINGS = {
+  recipients: [] as string[],
+  dayOfWeek: 1,
+  time: '00:00',
+  timeZone: 'UTC',
+};
+
+/** When the past ISO week's log file is made (in `timeZone`) and who receives it by e-mail. */
+export const weeklyReportSettingsSchema = z
+  .object({
+    recipients: recipients.default([]),
+    dayOfWeek: dayOfWeek.default(1),
+    time: time.default('00:00'),
+    timeZone: timeZone.default('UTC'),
+  })
+  .default(DEFAULT_WEEKLY_REPORT_SETTINGS);
+
+export const weeklyReportSettingsPatchSchema = z
+  .object({ recipients, dayOfWeek, time, timeZone })
+  .partial()
+  .strict();
+
+export type WeeklyReportSettings = z.infer<typeof weeklyReportSettingsSchema>;
