@@ -4,8 +4,11 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZipWriter } from '../../src/modules/dsr/export/zip-writer.ts';
+import { ContentVersion } from '../../src/modules/edits/content-version.entity.ts';
+import { ImpersonationSession } from '../../src/modules/impersonation/impersonation-session.entity.ts';
 import { verifyDigestFile } from '../../src/modules/reports/digest.ts';
 import { formatIsoWeek, isoWeekOfDate } from '../../src/modules/reports/iso-week.ts';
 import { startTestApi, type TestApi } from '../support/api.ts';
@@ -41,6 +44,30 @@ describe('audit verify-digest', { timeout: 180_000 }, () => {
     await api.services.audit.append(api.services.orm.em.fork(), [
       { action: 'message.edited', actorId: 4, source: 'api' },
     ]);
+    const em = api.services.orm.em.fork();
+    const now = new Date();
+    em.create(ImpersonationSession, {
+      adminUserId: 1,
+      impersonatedUserId: 4,
+      sessionKey: 'a'.repeat(64),
+      ip: '127.0.0.1',
+      userAgent: null,
+      reason: '=cmd|calc',
+      source: 'api',
+      startedAt: now,
+    });
+    em.create(ContentVersion, {
+      entityType: 'POST',
+      entityId: '101',
+      version: 1,
+      text: 'secret text',
+      textHash: 'b'.repeat(64),
+      editedAt: now,
+      editor: 4,
+      sessionKey: null,
+      source: 'api',
+    });
+    await em.flush();
     const outcome = await api.services.reports.generate(
       api.services.orm.em.fork(),
       formatIsoWeek(isoWeekOfDate(new Date())),
@@ -95,5 +122,52 @@ describe('audit verify-digest', { timeout: 180_000 }, () => {
     const run = await runCli(['audit', 'verify-digest', edited], env);
     expect(run.code).toBe(2);
     expect(run.stdout.trim()).toBe("FAILED signature: does not verify against the digest's own public key");
+  });
+
+  it('lists the week’s impersonation sessions and edits (text hashes, not texts), neutralised', () => {
+    const impersonations = parse(entries.get('impersonations.csv')!, { columns: true }) as Record<
+      string,
+      string
+    >[];
+    expect(impersonations).toHaveLength(1);
+    expect(impersonations[0]).toMatchObject({
+      admin_user_id: '1',
+      impersonated_user_id: '4',
+      session_key: 'a'.repeat(64),
+      reason: "'=cmd|calc",
+      ended_at: '',
+    });
+    const edits = parse(entries.get('edits.csv')!, { columns: true }) as Record<string, string>[];
+    expect(edits).toEqual([
+      expect.objectContaining({
+        entity_type: 'POST',
+        entity_id: '101',
+        version: '1',
+        text_hash: 'b'.repeat(64),
+      }),
+    ]);
+    expect(entries.get('edits.csv')!.toString()).not.toContain('secret text');
+  });
+
+  it('report weekly on the CLI returns the stored file, and makes it anew with --force', async () => {
+    const week = formatIsoWeek(isoWeekOfDate(new Date()));
+    const stored = await runCli(['report', 'weekly', '--week', week], env);
+    expect(stored.code, stored.stderr).toBe(0);
+    const first = JSON.parse(stored.stdout);
+    expect(first).toMatchObject({ week, created: false, mailed: false });
+    const forced = await runCli(['report', 'weekly', '--week', week, '--force'], env);
+    expect(forced.code, forced.stderr).toBe(0);
+    const second = JSON.parse(forced.stdout);
+    expect(second).toMatchObject({
+      id: first.id,
+      week,
+      created: true,
+      mailed: false,
+      mailError: 'SMTP is not configured (SMTP_URL).',
+    });
+    expect(second.digestHash).not.toBe(first.digestHash);
+    const bad = await runCli(['report', 'weekly', '--week', '2026-W99'], env);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('2026 has no week 99');
   });
 });
