@@ -7,8 +7,15 @@ import { CSV_COLUMNS } from '../../src/modules/audit/audit-export.route.ts';
 import { EVENT_COLUMNS, type EventRow, sql, toRecord } from '../../src/modules/audit/audit-sql.ts';
 import { canonicalJson } from '../../src/modules/audit/canonical-json.ts';
 import { verifyDigestFile, type WeeklyDigest } from '../../src/modules/reports/digest.ts';
-import { formatIsoWeek, isoWeekOfDate, weekBefore, weekPeriod } from '../../src/modules/reports/iso-week.ts';
+import {
+  formatIsoWeek,
+  isoWeekOfDate,
+  parseIsoWeek,
+  weekBefore,
+  weekPeriod,
+} from '../../src/modules/reports/iso-week.ts';
 import { eventCsvRow } from '../../src/modules/reports/report-files.ts';
+import { ReportsService } from '../../src/modules/reports/reports.service.ts';
 import { eventually, startTestApi, type TestApi } from '../support/api.ts';
 import { readZip } from '../support/zip.ts';
 import { startSmtp } from './support.ts';
@@ -157,5 +164,35 @@ describe('weekly report: mailed, signed, chained', { timeout: 120_000 }, () => {
     expect(forced.created).toBe(true);
     expect(forced.report.id).toBe(second.report.id);
     expect(forced.report.previousDigestHash).toBe(first.report.digestHash);
+  });
+
+  it('when the SMTP server is down the file is stored, and the next scheduled run mails it', async () => {
+    const down = await startSmtp();
+    await down.close();
+    const now = new Date(weekPeriod(parseIsoWeek('2030-W11')).start.getTime() + 5 * 60_000);
+    const service = (smtpUrl: string) =>
+      new ReportsService({
+        dataDir: api.services.config.DATA_DIR,
+        smtpUrl,
+        from: 'audit@b24.test',
+        settings: api.services.settings,
+        logger: api.services.logger,
+        now: () => now,
+      });
+    const failed = await service(down.url).runScheduled(api.services.orm.em.fork());
+    expect(failed).toMatchObject({ created: true, mailed: false });
+    expect(failed.report.week).toBe('2030-W10');
+    expect(failed.mailError).toMatch(/^SMTP: /);
+
+    const before = smtp.mails.length;
+    const retried = await service(smtp.url).runScheduled(api.services.orm.em.fork());
+    expect(retried).toMatchObject({ created: false, mailed: true, mailError: null });
+    expect(retried.report.id).toBe(failed.report.id);
+    const mail = await eventually(() => smtp.mails[before], 'the retried mail');
+    expect((await simpleParser(mail.raw)).subject).toContain('2030-W10');
+    // Mailed once: a further run does nothing.
+    const again = await service(smtp.url).runScheduled(api.services.orm.em.fork());
+    expect(again).toMatchObject({ created: false, mailed: true });
+    expect(smtp.mails.length).toBe(before + 1);
   });
 });

@@ -102,11 +102,21 @@ export class ReportsService {
     return path.join(this.dir, path.basename(report.fileName));
   }
 
-  /** The scheduled run: the ISO week before this one (in the configured time zone), unless already made. */
+  /**
+   * The scheduled run: the ISO week before this one (in the configured time zone), unless already made;
+   * a stored file that could not be mailed (SMTP down) is mailed again, so a retried job delivers it.
+   */
   async runScheduled(em: EntityManager): Promise<ReportOutcome> {
     const { weeklyReports } = (await this.#deps.settings.get(em)).settings;
     const now = this.#deps.now?.() ?? new Date();
-    return this.generate(em, formatIsoWeek(previousIsoWeek(now, weeklyReports.timeZone)));
+    const outcome = await this.generate(em, formatIsoWeek(previousIsoWeek(now, weeklyReports.timeZone)));
+    if (outcome.created || outcome.mailed) return outcome;
+    const report = outcome.report;
+    const mail = await this.#mail(report, this.pathOf(report), weeklyReports);
+    report.mailedAt = mail.mailed ? new Date() : null;
+    report.mailError = mail.error;
+    await em.flush();
+    return { report, created: false, mailed: mail.mailed, mailError: mail.error };
   }
 
   /**
