@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CSV_COLUMNS } from '../../src/modules/audit/audit-export.route.ts';
+import { AUDIT_CSV_COLUMNS, auditCsvRow } from '../../src/modules/audit/audit-csv.ts';
 import { EVENT_COLUMNS, type EventRow, sql, toRecord } from '../../src/modules/audit/audit-sql.ts';
 import { canonicalJson } from '../../src/modules/audit/canonical-json.ts';
 import { verifyDigestFile, type WeeklyDigest } from '../../src/modules/reports/digest.ts';
@@ -14,7 +14,6 @@ import {
   weekBefore,
   weekPeriod,
 } from '../../src/modules/reports/iso-week.ts';
-import { eventCsvRow } from '../../src/modules/reports/report-files.ts';
 import { ReportsService } from '../../src/modules/reports/reports.service.ts';
 import { eventually, startTestApi, type TestApi } from '../support/api.ts';
 import { readZip } from '../support/zip.ts';
@@ -98,8 +97,8 @@ describe('weekly report: mailed, signed, chained', { timeout: 120_000 }, () => {
     expect(rows.slice(inFile.length).map((r) => r.action)).toEqual(['report.weekly.generated']);
     expect(inFile.length).toBeGreaterThanOrEqual(3);
     const csv = parse(files.get('events.csv')!, { relax_column_count: false }) as string[][];
-    expect(csv[0]).toEqual([...CSV_COLUMNS]);
-    expect(csv.slice(1)).toEqual(inFile.map((r) => eventCsvRow(r).map(String)));
+    expect(csv[0]).toEqual([...AUDIT_CSV_COLUMNS]);
+    expect(csv.slice(1)).toEqual(inFile.map((r) => auditCsvRow(r).map(String)));
     expect(csv.flat()).toContain(`'=HYPERLINK("x")`);
     const jsonl = files
       .get('events.jsonl')!

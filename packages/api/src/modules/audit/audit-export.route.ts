@@ -3,51 +3,10 @@ import { stringify } from 'csv-stringify';
 import type { Context } from 'hono';
 import type { AppServices } from '../../app-services.ts';
 import { DomainError } from '../../errors.ts';
-import { renderCell } from '../dsr/export/cells.ts';
+import { AUDIT_CSV_COLUMNS, auditCsvRow } from './audit-csv.ts';
 import type { AuditFilter } from './audit-query.ts';
-import type { AuditRecord } from './audit-record.ts';
 
 const PAGE = 1_000;
-
-export const CSV_COLUMNS = [
-  'id',
-  'seq',
-  'occurred_at',
-  'received_at',
-  'actor',
-  'on_behalf_of',
-  'session_key',
-  'ip',
-  'user_agent',
-  'action',
-  'target_type',
-  'target_id',
-  'metadata',
-  'source',
-  'prev_hash',
-  'hash',
-] as const;
-
-function row(e: AuditRecord): (string | number)[] {
-  return [
-    e.id,
-    e.seq,
-    e.occurredAt,
-    e.receivedAt,
-    e.actor,
-    e.onBehalfOf,
-    e.sessionKey,
-    e.ip,
-    e.userAgent,
-    e.action,
-    e.targetType,
-    e.targetId,
-    JSON.stringify(e.metadata),
-    e.source,
-    e.prevHash,
-    e.hash,
-  ].map(renderCell);
-}
 
 /** The query string as the same filter `auditEvents` takes. */
 function filterOf(c: Context): AuditFilter {
@@ -98,10 +57,10 @@ export async function exportAuditCsv(c: Context, services: AppServices): Promise
     throw error;
   }
   async function* rows() {
-    yield CSV_COLUMNS as unknown as string[];
+    yield AUDIT_CSV_COLUMNS as unknown as string[];
     let page = first;
     for (;;) {
-      for (const edge of page.edges) yield row(edge.node);
+      for (const edge of page.edges) yield auditCsvRow(edge.node);
       if (!page.pageInfo.hasNextPage) return;
       page = await services.audit.query(em.fork(), filter, PAGE, page.pageInfo.endCursor);
     }

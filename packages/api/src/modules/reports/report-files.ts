@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Readable, Transform } from 'node:stream';
 import type { EntityManager } from '@mikro-orm/core';
 import { stringify } from 'csv-stringify';
-import { CSV_COLUMNS } from '../audit/audit-export.route.ts';
+import { AUDIT_CSV_COLUMNS, auditCsvRow } from '../audit/audit-csv.ts';
 import type { AuditRecord } from '../audit/audit-record.ts';
 import { EVENT_COLUMNS, type EventRow, sql, toRecord } from '../audit/audit-sql.ts';
 import { renderCell } from '../dsr/export/cells.ts';
@@ -60,31 +60,10 @@ export async function chainSummary(em: EntityManager, period: Period) {
   };
 }
 
-export function eventCsvRow(e: AuditRecord): (string | number)[] {
-  return [
-    e.id,
-    e.seq,
-    e.occurredAt,
-    e.receivedAt,
-    e.actor,
-    e.onBehalfOf,
-    e.sessionKey,
-    e.ip,
-    e.userAgent,
-    e.action,
-    e.targetType,
-    e.targetId,
-    JSON.stringify(e.metadata),
-    e.source,
-    e.prevHash,
-    e.hash,
-  ].map(renderCell);
-}
-
 export function eventsCsv(em: EntityManager, period: Period): Readable {
   async function* rows() {
-    yield [...CSV_COLUMNS];
-    for await (const e of weekEvents(em, period)) yield eventCsvRow(e);
+    yield [...AUDIT_CSV_COLUMNS];
+    for await (const e of weekEvents(em, period)) yield auditCsvRow(e);
   }
   return Readable.from(rows()).pipe(stringify());
 }
