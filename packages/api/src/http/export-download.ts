@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { Context } from 'hono';
 import type { AppServices } from '../app-services.ts';
+import { looksLikeUuid } from '../db/uuid.ts';
 import { DataSubjectRequest } from '../modules/dsr/data-subject-request.entity.ts';
 
 /**
@@ -20,9 +21,7 @@ export async function downloadExport(c: Context, services: AppServices): Promise
     );
   }
   const id = c.req.param('id') ?? '';
-  const request = /^[0-9a-f-]{36}$/i.test(id)
-    ? await em.findOne(DataSubjectRequest, { id, type: 'EXPORT' })
-    : null;
+  const request = looksLikeUuid(id) ? await em.findOne(DataSubjectRequest, { id, type: 'EXPORT' }) : null;
   const token = c.req.query('token') ?? '';
   if (!request || !services.exports.tokenMatches(request, token))
     return c.json({ error: 'No such download.' }, 404);

@@ -1,7 +1,6 @@
 import type { Context } from 'hono';
 import type { AppServices } from '../app-services.ts';
-import { ImpersonationSession } from '../modules/impersonation/impersonation-session.entity.ts';
-import { canSeeSession } from '../modules/impersonation/visibility.ts';
+import { findVisibleSession } from '../modules/impersonation/visibility.ts';
 
 /**
  * GET /impersonation-sessions/:id — where the alert's link points: the session as JSON, for the people
@@ -12,7 +11,7 @@ export async function showImpersonationSession(c: Context, services: AppServices
   const principal = await services.principals.fromAuthorization(em, c.req.header('authorization') ?? null);
   if (principal.kind === 'anonymous') return c.json({ error: 'Sign in: send your bearer token.' }, 401);
   const id = c.req.param('id') ?? '';
-  const session = /^[0-9a-f-]{36}$/i.test(id) ? await em.findOne(ImpersonationSession, { id }) : null;
-  if (!session || !canSeeSession(principal, session)) return c.json({ error: 'No such session.' }, 404);
+  const session = await findVisibleSession(em, principal, id);
+  if (!session) return c.json({ error: 'No such session.' }, 404);
   return c.json(session, 200, { 'cache-control': 'no-store' });
 }

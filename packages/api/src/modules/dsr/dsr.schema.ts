@@ -12,7 +12,7 @@ import {
   type RequestProgress,
 } from './data-subject-request.entity.ts';
 import type { publicPreview } from './erasure.service.ts';
-import { canSee, type RequestOrigin } from './request.service.ts';
+import type { RequestOrigin } from './request.service.ts';
 
 const RequestTypeEnum = builder.enumType('RequestType', { values: REQUEST_TYPES });
 const RequestStatusEnum = builder.enumType('RequestStatus', { values: REQUEST_STATUSES });
@@ -268,19 +268,13 @@ builder.mutationField('retryRequest', (t) =>
   }),
 );
 
-async function findVisible(ctx: GraphQLContext, id: string): Promise<DataSubjectRequest> {
-  const request = /^[0-9a-f-]{36}$/i.test(id) ? await ctx.em.findOne(DataSubjectRequest, { id }) : null;
-  if (!request || !canSee(ctx.principal, request)) throw new NotFoundError('DataSubjectRequest', id);
-  return request;
-}
-
 builder.queryField('dataSubjectRequest', (t) =>
   t.field({
     type: DataSubjectRequestRef,
     errors: { types: [NotFoundError] },
     authScopes: { authenticated: true },
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, { id }, ctx) => findVisible(ctx, String(id)),
+    resolve: (_root, { id }, ctx) => ctx.services.requests.visible(ctx.em, ctx.principal, String(id)),
   }),
 );
 
@@ -346,7 +340,7 @@ builder.subscriptionField('requestProgress', (t) =>
       const seen = { at: 0 };
       const deadline = Date.now() + 6 * 3600_000;
       while (Date.now() < deadline) {
-        const request = await findVisible({ ...ctx, em: ctx.em.fork() }, String(id));
+        const request = await ctx.services.requests.visible(ctx.em.fork(), ctx.principal, String(id));
         const stamp = request.updatedAt.getTime();
         if (stamp !== seen.at) {
           seen.at = stamp;

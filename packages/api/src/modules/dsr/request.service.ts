@@ -1,4 +1,5 @@
 import { type EntityManager, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { looksLikeUuid } from '../../db/uuid.ts';
 import { InvalidInputError, NotFoundError, PolicyRefusedError } from '../../errors.ts';
 import type { AuditEventDraft } from '../audit/audit-record.ts';
 import type { Principal } from '../identity/roles.ts';
@@ -194,7 +195,7 @@ export class RequestService {
     id: string,
     origin?: RequestOrigin,
   ): Promise<DataSubjectRequest> {
-    const request = await this.#visible(em, principal, id);
+    const request = await this.visible(em, principal, id);
     if (!OPEN_STATUSES.includes(request.status)) {
       throw new InvalidInputError(
         'id',
@@ -226,7 +227,7 @@ export class RequestService {
     id: string,
     origin?: RequestOrigin,
   ): Promise<DataSubjectRequest> {
-    const request = await this.#visible(em, principal, id);
+    const request = await this.visible(em, principal, id);
     if (request.status !== 'FAILED')
       throw new InvalidInputError('id', 'Only a failed request can be retried.');
     try {
@@ -258,8 +259,8 @@ export class RequestService {
   }
 
   /** A request the caller may see: their own, any for administrators and auditors and request-reading integrators. */
-  async #visible(em: EntityManager, principal: Requester, id: string): Promise<DataSubjectRequest> {
-    const request = /^[0-9a-f-]{36}$/i.test(id) ? await em.findOne(DataSubjectRequest, { id }) : null;
+  async visible(em: EntityManager, principal: Requester, id: string): Promise<DataSubjectRequest> {
+    const request = looksLikeUuid(id) ? await em.findOne(DataSubjectRequest, { id }) : null;
     if (!request || !canSee(principal, request)) throw new NotFoundError('DataSubjectRequest', id);
     return request;
   }

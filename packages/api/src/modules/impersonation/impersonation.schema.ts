@@ -4,7 +4,7 @@ import { InvalidInputError, NotFoundError } from '../../errors.ts';
 import { afterFilter, pageSize, toPage } from '../../schema/keyset.ts';
 import { AuditEventRef } from '../audit/audit.schema.ts';
 import { ImpersonationSession, SESSION_END_REASONS } from './impersonation-session.entity.ts';
-import { canSeeSession, seesAllSessions } from './visibility.ts';
+import { findVisibleSession, seesAllSessions } from './visibility.ts';
 
 const EndReasonEnum = builder.enumType('SessionEndReason', { values: SESSION_END_REASONS });
 
@@ -39,8 +39,8 @@ builder.objectField(ImpersonationSessionRef, 'actions', (t) =>
 );
 
 async function visible(ctx: GraphQLContext, id: string): Promise<ImpersonationSession> {
-  const session = /^[0-9a-f-]{36}$/i.test(id) ? await ctx.em.findOne(ImpersonationSession, { id }) : null;
-  if (!session || !canSeeSession(ctx.principal, session)) throw new NotFoundError('ImpersonationSession', id);
+  const session = await findVisibleSession(ctx.em, ctx.principal, id);
+  if (!session) throw new NotFoundError('ImpersonationSession', id);
   return session;
 }
 

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { Bitrix24Client } from '../../bitrix24/index.ts';
 import type { Logger } from '../../config/logger.ts';
+import { looksLikeUuid } from '../../db/uuid.ts';
 import { InvalidInputError, NotFoundError } from '../../errors.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { AuditEventDraft } from '../audit/audit-record.ts';
@@ -112,7 +113,7 @@ export class ImpersonationService {
     reason: SessionEndReason = 'ENDED',
     now = new Date(),
   ): Promise<ImpersonationSession> {
-    const session = /^[0-9a-f-]{36}$/i.test(id) ? await em.findOne(ImpersonationSession, { id }) : null;
+    const session = looksLikeUuid(id) ? await em.findOne(ImpersonationSession, { id }) : null;
     if (!session) throw new NotFoundError('ImpersonationSession', id);
     if (!session.endedAt) {
       await em.transactional(async (tx) => {
