@@ -1,0 +1,22 @@
+import { defineConfig } from 'wxt';
+import { BITRIX24_CLOUD_MATCHES } from './src/portal/cloud-domains.ts';
+
+// Hosts the test run serves the sandbox portal and the API on. Only a build made with
+// B24_GDPR_TEST_HOSTS=1 (the e2e suite's) asks for them; a real build asks for a self-hosted
+// portal's host at run time from the options page instead.
+const testHosts = process.env.B24_GDPR_TEST_HOSTS === '1' ? ['http://127.0.0.1/*', 'http://localhost/*'] : [];
+
+export default defineConfig({
+  modules: ['@wxt-dev/i18n/module'],
+  manifest: {
+    name: '__MSG_extName__',
+    description: '__MSG_extDescription__',
+    default_locale: 'en',
+    permissions: ['storage', 'alarms', 'scripting', 'downloads'],
+    host_permissions: [...BITRIX24_CLOUD_MATCHES, ...testHosts],
+    optional_host_permissions: ['https://*/*', 'http://*/*'],
+  },
+  vite: () => ({
+    build: { sourcemap: false },
+  }),
+});
