@@ -1,5 +1,9 @@
 import type { Counters } from './counters.ts';
 import type { ActiveFault, Fault } from './faults.ts';
+import { signInPath } from './pages/auth.ts';
+import { logoutUrl } from './pages/layout.ts';
+import type { Authorization, PageSession } from './pages/sessions.ts';
+import { authorizeUrl } from './pages/user-admin.ts';
 import { createMethodRegistry } from './rest/methods/index.ts';
 import type { RateLimitOptions } from './rest/rate-limit.ts';
 import { type SandboxOptions, SandboxRuntime } from './runtime.ts';
@@ -11,6 +15,10 @@ import type { Delivery } from './state/types.ts';
 
 export type { CountersSnapshot } from './counters.ts';
 export type { ActiveFault, Fault, FaultKind } from './faults.ts';
+export { FEED_MAX_COUNT, FEED_PAGE_SIZE } from './pages/live-feed.ts';
+export { DIALOG_PAGE_SIZE } from './pages/messenger.ts';
+export { type Authorization, type PageSession, SESSION_COOKIE } from './pages/sessions.ts';
+export { USER_ADMIN_PATH } from './pages/user-admin.ts';
 export type { OperatingLimitOptions } from './rest/operating.ts';
 export { DOCUMENTED_OPERATING_LIMIT } from './rest/operating.ts';
 export type { RateLimitOptions } from './rest/rate-limit.ts';
@@ -53,9 +61,29 @@ export interface SandboxPortal {
     /** Resolves when every delivery started so far has finished. */
     flush(): Promise<void>;
   };
-  /** Back to the initial dataset; counters, faults and buckets cleared; webhooks kept. */
+  /** The HTML pages (see the README's "Pages"): addresses and the browser sessions behind them. */
+  pages: SandboxPages;
+  /** Back to the initial dataset; counters, faults and buckets cleared; webhooks and page sessions kept. */
   reset(): void;
   close(): Promise<void>;
+}
+
+export interface SandboxPages {
+  /** `http://127.0.0.1:PORT/auth/?user=N[&backurl=…]`: opening it signs the browser in as the user. */
+  signInUrl(userId: number, backurl?: string): string;
+  /** `http://127.0.0.1:PORT{path}`, e.g. `url('/stream/')`. */
+  url(path: string): string;
+  /** The sessions' CSRF token, as the page's `BX.bitrix_sessid()` shows it, by PHPSESSID cookie value. */
+  sessid(sessionId: string): string | undefined;
+  /** The user signed in with that PHPSESSID, null for a guest, undefined for an unknown session. */
+  sessionUser(sessionId: string): number | null | undefined;
+  /** `/?logout=yes&sessid=…` of a session. */
+  logoutUrl(sessionId: string): string | undefined;
+  /** The admin list's "Authorize" link for a session (its sessid) and a target user. */
+  authorizeUrl(sessionId: string, userId: number): string | undefined;
+  /** Every successful "Authorize" (LoginAs), oldest first. */
+  authorizations(): Authorization[];
+  sessions(): PageSession[];
 }
 
 /** Starts a Bitrix24 portal emulator on 127.0.0.1 (port 0 by default). */
@@ -75,6 +103,10 @@ export async function createSandboxPortal(options: SandboxOptions = {}): Promise
     runtime.operating.reset();
   };
   const app = createApp(runtime, { reset });
+  const withSession = <T>(id: string, f: (s: PageSession) => T): T | undefined => {
+    const session = runtime.sessions.get(id);
+    return session ? f(session) : undefined;
+  };
   const server = await listen(app, options.host ?? '127.0.0.1', options.port ?? 0);
   runtime.baseUrl = server.url;
   return {
@@ -99,6 +131,18 @@ export async function createSandboxPortal(options: SandboxOptions = {}): Promise
     events: {
       deliveries: () => [...runtime.state.deliveries],
       flush: () => runtime.events.flush(),
+    },
+    pages: {
+      signInUrl: (userId, backurl) => `${server.url}${signInPath(userId, backurl)}`,
+      url: (path) => `${server.url}${path}`,
+      sessid: (id) => withSession(id, (s) => runtime.sessions.sessid(s)),
+      sessionUser: (id) => withSession(id, (s) => s.userId),
+      logoutUrl: (id) =>
+        withSession(id, (s) => `${server.url}${logoutUrl({ sessid: runtime.sessions.sessid(s) })}`),
+      authorizeUrl: (id, userId) =>
+        withSession(id, (s) => `${server.url}${authorizeUrl(userId, runtime.sessions.sessid(s))}`),
+      authorizations: () => [...runtime.sessions.authorizations],
+      sessions: () => runtime.sessions.list(),
     },
     reset,
     close: async () => {

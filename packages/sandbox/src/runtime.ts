@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Counters } from './counters.ts';
 import { EventDispatcher } from './events/delivery.ts';
 import { FaultController } from './faults.ts';
+import { SessionStore } from './pages/sessions.ts';
 import { type OperatingLimitOptions, OperatingTracker } from './rest/operating.ts';
 import { LeakyBucket, type RateLimitOptions, STANDARD_RATE_LIMIT } from './rest/rate-limit.ts';
 import type { MethodRegistry } from './rest/registry.ts';
@@ -43,6 +44,8 @@ function hash(...parts: (string | number)[]): string {
 export class SandboxRuntime {
   readonly state = new PortalState();
   readonly counters = new Counters();
+  /** Browser sessions of the HTML pages (cookie `PHPSESSID`); kept across `reset()`. */
+  readonly sessions = new SessionStore();
   /** Entity builders over `state`, shared by REST methods and seeding. */
   readonly build = new SeedHelpers(this.state);
   readonly faults: FaultController;

@@ -92,6 +92,7 @@ export function inspectRouter(
   app.get('/state/tasks', (c) => c.json([...s().tasks.values()]));
   app.get('/state/calendar-events', (c) => c.json([...s().calendarEvents.values()]));
   app.get('/state/storages', (c) => c.json([...s().storages.values()]));
+  app.get('/state/authorizations', (c) => c.json(portal.sessions.authorizations));
   app.get('/state/event-bindings', (c) => c.json([...s().eventBindings.values()]));
   app.get('/state/im-events', (c) => c.json(s().imEvents));
   app.get('/deliveries', (c) => c.json(s().deliveries));

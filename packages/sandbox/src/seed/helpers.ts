@@ -158,6 +158,31 @@ export class SeedHelpers {
     return p;
   }
 
+  /**
+   * `count` Live Feed posts by one author (`Post 1`…, or `text(i)`), dated a minute apart ending now,
+   * so the feed shows the last one first. For paging and volume tests of the pages.
+   */
+  posts(
+    authorId: number,
+    count: number,
+    options: { text?: (i: number) => string; title?: (i: number) => string; dest?: string[] } = {},
+  ): Post[] {
+    const end = this.now().getTime();
+    const out: Post[] = [];
+    for (let i = 0; i < count; i++) {
+      const title = options.title?.(i) ?? '';
+      out.push(
+        this.post(authorId, options.text?.(i) ?? `Post ${i + 1}`, {
+          title,
+          micro: title === '',
+          datePublish: new Date(end - (count - 1 - i) * 60_000).toISOString(),
+          ...(options.dest ? { dest: [...options.dest] } : {}),
+        }),
+      );
+    }
+    return out;
+  }
+
   comment(postId: number, authorId: number, text: string, extra: Partial2<Comment> = {}): Comment {
     const post = this.state.posts.get(postId);
     if (!post) throw new Error(`no post ${postId}`);
