@@ -16,6 +16,19 @@ export default defineConfig({
     host_permissions: [...BITRIX24_CLOUD_MATCHES, ...testHosts],
     optional_host_permissions: ['https://*/*', 'http://*/*'],
   },
+  hooks: {
+    // The test hosts reach every content script and web-accessible resource from this one place,
+    // so the entrypoints keep matching only the cloud domains.
+    'build:manifestGenerated': (_wxt, manifest) => {
+      if (testHosts.length === 0) return;
+      for (const script of manifest.content_scripts ?? []) {
+        script.matches = [...(script.matches ?? []), ...testHosts];
+      }
+      for (const resource of manifest.web_accessible_resources ?? []) {
+        if (typeof resource !== 'string') resource.matches = [...resource.matches, ...testHosts];
+      }
+    },
+  },
   vite: () => ({
     build: { sourcemap: false },
   }),
