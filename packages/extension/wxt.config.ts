@@ -25,7 +25,7 @@ export default defineConfig({
         script.matches = [...(script.matches ?? []), ...testHosts];
       }
       for (const resource of manifest.web_accessible_resources ?? []) {
-        if (typeof resource !== 'string') resource.matches = [...resource.matches, ...testHosts];
+        if (typeof resource !== 'string') resource.matches = [...(resource.matches ?? []), ...testHosts];
       }
     },
   },
