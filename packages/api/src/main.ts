@@ -23,6 +23,7 @@ if (api.services.portal.sandbox) {
   logger.warn(
     `portal: SANDBOX, an emulated Bitrix24 at ${api.services.portal.sandbox.url} (no BITRIX24_WEBHOOK_URL configured; nothing here touches a real portal)`,
   );
+  logger.info(`Sandbox pages: ${api.services.portal.sandbox.url}/auth/`);
   logger.info(
     `sandbox administrator token (user ${api.services.portal.adminUserId}): ${api.sandboxAdminToken}`,
   );

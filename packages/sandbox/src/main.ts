@@ -9,6 +9,7 @@ const portal = await createSandboxPortal({
 console.log(`Sandbox portal: ${portal.url}`);
 console.log(`Admin webhook:  ${portal.webhookUrl(1)}`);
 console.log(`Inspection:     ${portal.url}/_sandbox/info`);
+console.log(`Pages:          ${portal.url}/auth/`);
 const stop = () => {
   void portal.close().then(() => process.exit(0));
 };
