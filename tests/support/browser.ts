@@ -1,0 +1,121 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { type BrowserContext, chromium, type Page, type Worker } from 'playwright-core';
+import { inject } from 'vitest';
+
+export const CHROMIUM = '/usr/bin/chromium';
+/** Browser tests run only where Debian's Chromium is installed (CI installs it in .ci/run). */
+export const hasChromium = existsSync(CHROMIUM);
+export const ARTIFACTS_DIR = path.resolve(import.meta.dirname, '../artifacts');
+
+/** Known-good flags for an extension in a headless Chromium on a CI machine without a GPU or sandbox. */
+const FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+export interface ExtensionBrowser {
+  context: BrowserContext;
+  extensionId: string;
+  /** Where the browser saves downloads (the profile's default download directory). */
+  downloadsDir: string;
+  /** The extension's background service worker (found again if Chromium restarted it). */
+  worker(): Promise<Worker>;
+  /** Opens one of the extension's own pages (`popup.html`, `options.html`, `console.html`) as a tab. */
+  openExtensionPage(file: string): Promise<Page>;
+  /** Runs `fn` in the background service worker (it sees `chrome.*`). */
+  inWorker<T, A = undefined>(fn: (arg: A) => T | Promise<T>, arg?: A): Promise<T>;
+  /** Writes `tests/artifacts/<name>.png` of the page or of one element of it. */
+  screenshot(target: Page | ReturnType<Page['locator']>, name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** The built extension's directory, from the e2e project's global setup. */
+export function extensionDir(): string {
+  const dir = inject('extensionDir');
+  if (!dir) throw new Error('the extension was not built (no Chromium?); see tests/support/global-setup.ts');
+  return dir;
+}
+
+/** A fresh Chromium profile with the built extension loaded, headless. */
+export async function launchExtension(): Promise<ExtensionBrowser> {
+  const dir = extensionDir();
+  const profile = await mkdtemp(path.join(tmpdir(), 'b24-chromium-'));
+  const downloadsDir = path.join(profile, 'Downloads');
+  await mkdir(downloadsDir, { recursive: true });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    acceptDownloads: true,
+    downloadsPath: downloadsDir,
+    args: [`--disable-extensions-except=${dir}`, `--load-extension=${dir}`, ...FLAGS],
+    timeout: 30_000,
+  });
+  try {
+    const worker = async () =>
+      context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://')) ??
+      (await context.waitForEvent('serviceworker', {
+        predicate: (w) => w.url().startsWith('chrome-extension://'),
+        timeout: 15_000,
+      }));
+    const extensionId = new URL((await worker()).url()).host;
+    return {
+      context,
+      extensionId,
+      downloadsDir,
+      worker,
+      async openExtensionPage(file) {
+        const page = await context.newPage();
+        await page.goto(`chrome-extension://${extensionId}/${file}`);
+        return page;
+      },
+      async inWorker(fn, arg) {
+        return (await worker()).evaluate(fn as never, arg as never);
+      },
+      async screenshot(target, name) {
+        await mkdir(ARTIFACTS_DIR, { recursive: true });
+        const file = path.join(ARTIFACTS_DIR, `${name}.png`);
+        await target.screenshot({ path: file });
+        return file;
+      },
+      async close() {
+        await context.close().catch(() => {});
+        await rm(profile, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await context.close().catch(() => {});
+    await rm(profile, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** Polls `read` until it returns something other than undefined; bounded. */
+export async function waitFor<T>(
+  read: () => T | undefined | Promise<T | undefined>,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The unpacked extension built for this run, or null when there is no Chromium to run it. */
+    extensionDir: string | null;
+  }
+}

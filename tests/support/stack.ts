@@ -1,0 +1,103 @@
+import type { AddressInfo } from 'node:net';
+import { type ServerType, serve } from '@hono/node-server';
+import { createLogger } from '../../packages/api/src/config/logger.ts';
+import { createHttpApp } from '../../packages/api/src/http/app.ts';
+import { createGraphQLServer } from '../../packages/api/src/yoga.ts';
+import { startTestApi, type TestApi } from '../../packages/api/test/support/api.ts';
+
+/** One GraphQL request as the API received it over HTTP (the extension's, in these tests). */
+export interface LoggedOperation {
+  operationName: string | null;
+  query: string;
+  variables: Record<string, unknown>;
+  at: number;
+}
+
+export interface Stack {
+  /** The in-process test API (services, sandbox portal, `gql` without HTTP) behind the port. */
+  api: TestApi;
+  /** `http://127.0.0.1:PORT`, what the extension is told to use. */
+  apiUrl: string;
+  /** Every GraphQL request that came in over HTTP, oldest first. */
+  operations: LoggedOperation[];
+  /** Requests whose document asks for `field` at the top level (e.g. `editSummaries`). */
+  requestsFor(field: string): LoggedOperation[];
+  /** Closes the API's port (connections dropped): the extension sees the API down. */
+  stopHttp(): Promise<void>;
+  /** Listens again on the same port. */
+  startHttp(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The API on a fresh database (`DATABASE_URL`'s server in CI, PGlite otherwise) with its jobs and the
+ * sandbox portal and its pages, listening on 127.0.0.1 so a browser reaches both. Requests are
+ * counted here, on the server, so a test counts what actually arrived.
+ */
+export async function startStack(): Promise<Stack> {
+  const api = await startTestApi();
+  const app = createHttpApp(api.services, createGraphQLServer(createLogger('silent', false)));
+  const operations: LoggedOperation[] = [];
+
+  const handle = async (request: Request, env: unknown): Promise<Response> => {
+    if (request.method === 'POST' && new URL(request.url).pathname === '/graphql') {
+      const body = (await request
+        .clone()
+        .json()
+        .catch(() => null)) as {
+        query?: string;
+        operationName?: string;
+        variables?: Record<string, unknown>;
+      } | null;
+      if (body?.query) {
+        operations.push({
+          operationName: body.operationName ?? null,
+          query: body.query,
+          variables: body.variables ?? {},
+          at: Date.now(),
+        });
+      }
+    }
+    return app.fetch(request, env);
+  };
+
+  let server: ServerType | null = null;
+  let port = 0;
+  const startHttp = () =>
+    new Promise<void>((resolve, reject) => {
+      const s = serve({ fetch: handle, hostname: '127.0.0.1', port }, (info: AddressInfo) => {
+        port = info.port;
+        resolve();
+      });
+      s.once('error', reject);
+      server = s;
+    });
+  const stopHttp = () =>
+    new Promise<void>((resolve) => {
+      const s = server;
+      server = null;
+      if (!s) return resolve();
+      s.close(() => resolve());
+      // Keep-alive connections would otherwise keep answering: the API is down for everyone.
+      (s as { closeAllConnections?: () => void }).closeAllConnections?.();
+    });
+
+  await startHttp();
+  const apiUrl = `http://127.0.0.1:${port}`;
+  // Export download links and portal event handlers point here, as they do under `pnpm start`.
+  api.services.urls.public = apiUrl;
+
+  return {
+    api,
+    apiUrl,
+    operations,
+    requestsFor: (field) =>
+      operations.filter((op) => new RegExp(`[{\\s]${field}\\s*[({]`).test(op.query.replace(/#.*$/gm, ''))),
+    stopHttp,
+    startHttp,
+    async close() {
+      await stopHttp();
+      await api.close();
+    },
+  };
+}
