@@ -3,7 +3,6 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type BrowserContext, chromium, type Page, type Worker } from 'playwright-core';
-import { inject } from 'vitest';
 
 export const CHROMIUM = '/usr/bin/chromium';
 /** Browser tests run only where Debian's Chromium is installed (CI installs it in .ci/run). */
@@ -38,16 +37,8 @@ export interface ExtensionBrowser {
   close(): Promise<void>;
 }
 
-/** The built extension's directory, from the e2e project's global setup. */
-export function extensionDir(): string {
-  const dir = inject('extensionDir');
-  if (!dir) throw new Error('the extension was not built (no Chromium?); see tests/support/global-setup.ts');
-  return dir;
-}
-
-/** A fresh Chromium profile with the built extension loaded, headless. */
-export async function launchExtension(): Promise<ExtensionBrowser> {
-  const dir = extensionDir();
+/** A fresh Chromium profile with the unpacked extension in `dir` loaded, headless. */
+export async function launchExtension(dir: string): Promise<ExtensionBrowser> {
   const profile = await mkdtemp(path.join(tmpdir(), 'b24-chromium-'));
   const downloadsDir = path.join(profile, 'Downloads');
   await mkdir(downloadsDir, { recursive: true });
@@ -110,12 +101,5 @@ export async function waitFor<T>(
     if (value !== undefined) return value;
     if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    /** The unpacked extension built for this run, or null when there is no Chromium to run it. */
-    extensionDir: string | null;
   }
 }
