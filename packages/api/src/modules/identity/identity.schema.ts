@@ -1,3 +1,4 @@
+import type { AppServices } from '../../app-services.ts';
 import { builder } from '../../builder.ts';
 import { InvalidInputError, InvalidSignInCodeError, NotFoundError, RateLimitedError } from '../../errors.ts';
 import { afterFilter, pageSize, toPage } from '../../schema/keyset.ts';
@@ -134,10 +135,13 @@ builder.mutationField('signOut', (t) =>
     resolve: async (_root, _args, ctx) => {
       const { principal } = ctx;
       if (principal.kind === 'anonymous') throw new Error('unreachable');
-      return audited(
-        ctx,
-        (tx) => ctx.services.tokens.revoke(tx, principal.tokenId),
-        (token) => ({ action: 'auth.signout', target: { type: 'token', id: token.id } }),
+      return forgettingPrincipals(
+        ctx.services,
+        audited(
+          ctx,
+          (tx) => ctx.services.tokens.revoke(tx, principal.tokenId),
+          (token) => ({ action: 'auth.signout', target: { type: 'token', id: token.id } }),
+        ),
       );
     },
   }),
@@ -156,14 +160,17 @@ builder.mutationField('revokeApiToken', (t) =>
       const admin = principal.kind === 'user' && principal.roles.has('ADMIN');
       // A token you may not see is reported exactly like one that does not exist.
       if (!token || !(mine || admin)) throw new NotFoundError('ApiToken', String(id));
-      return audited(
-        { em, services, principal, request },
-        (tx) => services.tokens.revoke(tx, token.id),
-        (revoked) => ({
-          action: 'token.revoked',
-          target: { type: 'token', id: revoked.id },
-          metadata: { ownerUserId: revoked.userId, kind: revoked.kind },
-        }),
+      return forgettingPrincipals(
+        services,
+        audited(
+          { em, services, principal, request },
+          (tx) => services.tokens.revoke(tx, token.id),
+          (revoked) => ({
+            action: 'token.revoked',
+            target: { type: 'token', id: revoked.id },
+            metadata: { ownerUserId: revoked.userId, kind: revoked.kind },
+          }),
+        ),
       );
     },
   }),
@@ -220,6 +227,7 @@ builder.mutationField('grantAuditor', (t) =>
         grantedBy: principal.kind === 'user' ? principal.userId : 0,
       });
       await em.flush();
+      services.principals.forget();
       return grant;
     },
   }),
@@ -232,20 +240,38 @@ builder.mutationField('revokeAuditor', (t) =>
     authScopes: { admin: true },
     args: { userId: t.arg.int({ required: true }) },
     resolve: async (_root, { userId }, ctx) =>
-      audited(
-        ctx,
-        async (tx) => {
-          const grant = await tx.findOne(AuditorGrant, { userId, revokedAt: null });
-          if (!grant) throw new NotFoundError('AuditorGrant', String(userId));
-          grant.revokedAt = new Date();
-          grant.revokedBy = actorIdOf(ctx.principal);
-          await tx.flush();
-          return grant;
-        },
-        () => ({ action: 'auditor.revoked', target: { type: 'user', id: userId } }),
+      forgettingPrincipals(
+        ctx.services,
+        audited(
+          ctx,
+          async (tx) => {
+            const grant = await tx.findOne(AuditorGrant, { userId, revokedAt: null });
+            if (!grant) throw new NotFoundError('AuditorGrant', String(userId));
+            grant.revokedAt = new Date();
+            grant.revokedBy = actorIdOf(ctx.principal);
+            await tx.flush();
+            return grant;
+          },
+          () => ({ action: 'auditor.revoked', target: { type: 'user', id: userId } }),
+        ),
       ),
   }),
 );
+
+/**
+ * Once a change to tokens or grants has committed, this process forgets the token lookups it remembered
+ * (principal.service.ts), so the next request sees the change.
+ */
+async function forgettingPrincipals<T>(
+  services: Pick<AppServices, 'principals'>,
+  change: Promise<T>,
+): Promise<T> {
+  try {
+    return await change;
+  } finally {
+    services.principals.forget();
+  }
+}
 
 function withoutIntegrator<T extends { integrator: unknown }>(fields: T): Omit<T, 'integrator'> {
   const { integrator: _integrator, ...rest } = fields;

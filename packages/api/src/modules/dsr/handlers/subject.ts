@@ -34,7 +34,7 @@ export async function rememberSubject(
  */
 export async function settleOwnRecords(
   ctx: RunContext,
-  services: Pick<AppServices, 'secret' | 'audit' | 'directory'>,
+  services: Pick<AppServices, 'secret' | 'audit' | 'directory' | 'principals'>,
   subject: { subjectUserId: number; loginHashes: string[] },
   progress: RequestProgress,
 ): Promise<unknown> {
@@ -54,5 +54,7 @@ export async function settleOwnRecords(
     );
   }
   services.directory.forget(subject.subjectUserId);
+  // Their tokens were revoked and auditor grant removed: this process stops accepting them now.
+  services.principals.forget();
   return (ctx.request.checkpoint as SubjectCheckpoint).ownRecords;
 }
