@@ -11,11 +11,16 @@ import { defineExtensionMessaging } from '@webext-core/messaging';
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: OutcomeError };
 
 export interface OutcomeError {
-  /** `network` (API unreachable), `auth` (not signed in or token refused), `refused` (policy or role), `invalid`, `unknown`. */
-  kind: 'network' | 'auth' | 'refused' | 'invalid' | 'unknown';
+  /**
+   * `network` (API unreachable), `auth` (not signed in or token refused), `refused` (policy, role or
+   * rate limit), `invalid` (bad input or code), `notFound` (no such request, user or session), `unknown`.
+   */
+  kind: 'network' | 'auth' | 'refused' | 'invalid' | 'notFound' | 'unknown';
   message: string;
-  /** The policy rule that refused, when the API named one. */
+  /** The policy rule that refused, when the API named one (`rateLimited` for a rate limit). */
   rule?: string;
+  /** The input field an `invalid` error is about, when the API named one. */
+  field?: string;
 }
 
 export interface SignedInUser {
