@@ -29,6 +29,7 @@ export type AuditEventInput = {
   idempotencyKey: string;
   /** Integrators only; for users, the request address. */
   ip?: string | null | undefined;
+  /** An object of at most 4 KB besides `text`. For post/comment/message.edited, `text` (a string of at most 64 KB) is the text the page shows: it is stored as a version in the edit history and the event keeps only its SHA-256 (`textHash`). */
   metadata?: unknown;
   occurredAt: string;
   /** The user the actor acted as (impersonation). */

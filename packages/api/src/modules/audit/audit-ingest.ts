@@ -77,7 +77,7 @@ export interface RecordOutcome {
  * to the submitter, so nobody can claim (and so suppress) another submitter's keys.
  */
 export async function recordEvents(
-  audit: AuditService,
+  audit: Pick<AuditService, 'append'>,
   em: EntityManager,
   principal: Principal,
   request: { ip: string; userAgent: string | null },

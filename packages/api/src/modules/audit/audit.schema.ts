@@ -2,11 +2,13 @@ import { builder } from '../../builder.ts';
 import type { GraphQLContext } from '../../context.ts';
 import { InvalidInputError } from '../../errors.ts';
 import { pageSize } from '../../schema/keyset.ts';
+import { recordEventsWithEdits } from '../edits/extension-edits.ts';
 import { AUDIT_SOURCES } from './audit-event.entity.ts';
-import { type AuditEventInput, MAX_EVENTS_PER_CALL, recordEvents } from './audit-ingest.ts';
+import { type AuditEventInput, MAX_EVENTS_PER_CALL } from './audit-ingest.ts';
 import type { AuditFilter } from './audit-query.ts';
 import type { AuditRecord } from './audit-record.ts';
 import type { AuditProblem, AuditVerification } from './audit-verify.ts';
+import { userMayRecord } from './record-policy.ts';
 
 const AuditSourceEnum = builder.enumType('AuditSource', {
   values: Object.fromEntries(AUDIT_SOURCES.map((s) => [s.replace('-', '_').toUpperCase(), { value: s }])),
@@ -143,7 +145,11 @@ const AuditEventInputRef = builder.inputType('AuditEventInput', {
     userAgent: t.string({ description: 'Integrators only; for users, the request header.' }),
     targetType: t.string(),
     targetId: t.string(),
-    metadata: t.field({ type: 'JSON' }),
+    metadata: t.field({
+      type: 'JSON',
+      description:
+        'An object of at most 4 KB besides `text`. For post/comment/message.edited, `text` (a string of at most 64 KB) is the text the page shows: it is stored as a version in the edit history and the event keeps only its SHA-256 (`textHash`).',
+    }),
     source: t.field({ type: AuditSourceEnum }),
   }),
 });
@@ -160,11 +166,15 @@ const RecordOutcomeRef = builder
 builder.mutationField('recordEvents', (t) =>
   t.field({
     type: RecordOutcomeRef,
-    description: `Records up to ${MAX_EVENTS_PER_CALL} audit events: users about their own sessions, integrators with audit:write.`,
+    description: `Records up to ${MAX_EVENTS_PER_CALL} audit events: users the edits and deletions of posts, comments and messages their extension saw (post.edited, post.deleted, comment.*, message.*), integrators with audit:write any action. Events with a text also store a version in the edit history.`,
     errors: { types: [InvalidInputError] },
-    authScopes: { employee: true, integrator: 'audit:write' },
+    // A user's batch is refused as a whole when one of its actions is not theirs to report.
+    authScopes: (_root, { events }) =>
+      userMayRecord(events.map((e) => e.action))
+        ? { employee: true, integrator: 'audit:write' }
+        : { integrator: 'audit:write' },
     args: { events: t.arg({ type: [AuditEventInputRef], required: true }) },
     resolve: (_root, { events }, { em, services, principal, request }) =>
-      recordEvents(services.audit, em, principal, request, events as AuditEventInput[]),
+      recordEventsWithEdits(services, em, principal, request, events as AuditEventInput[]),
   }),
 );

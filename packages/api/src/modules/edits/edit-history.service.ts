@@ -24,6 +24,11 @@ export interface RecordVersionInput {
   source: VersionSource;
   /** A deletion: stored as a version with empty text. */
   deleted?: boolean;
+  /**
+   * The caller logs this edit itself, in the same transaction (`recordEvents` stores the event the
+   * extension reported), so the audit hook writes nothing: one edit, one audit event.
+   */
+  skipAuditEvent?: boolean;
 }
 
 export interface VersionWithDiff {
@@ -55,6 +60,20 @@ const SESSION_KEY = /^[0-9a-f]{64}$/;
 
 export function textHash(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+export function isPortalId(id: string): boolean {
+  return ENTITY_ID.test(id);
+}
+
+/**
+ * Serialises writers of one item until the transaction ends (taking it again in the same transaction is
+ * free). Callers that also append to the audit log take it before the chain lock, as `record` does.
+ */
+export async function lockItem(em: EntityManager, ref: ContentRef): Promise<void> {
+  await sql(em, 'select pg_advisory_xact_lock(hashtextextended(?, 0))', [
+    `content_version:${ref.entityType}:${ref.entityId}`,
+  ]);
 }
 
 export function validateRef(ref: ContentRef, field: string): void {
@@ -100,9 +119,7 @@ export class EditHistoryService {
     const text = deleted ? '' : input.text;
     const hash = textHash(text);
     return em.transactional(async (tx) => {
-      await sql(tx, 'select pg_advisory_xact_lock(hashtextextended(?, 0))', [
-        `content_version:${input.entityType}:${input.entityId}`,
-      ]);
+      await lockItem(tx, input);
       const latest = await tx.findOne(
         ContentVersion,
         { entityType: input.entityType, entityId: input.entityId },
@@ -123,7 +140,7 @@ export class EditHistoryService {
         source: input.source,
       });
       await tx.flush();
-      await writeEditAuditEvents(tx, version, this.#audit);
+      if (!input.skipAuditEvent) await writeEditAuditEvents(tx, version, this.#audit);
       return { version, created: true };
     });
   }
