@@ -39,6 +39,8 @@ export const builder = new SchemaBuilder<{
     authScopes: (ctx) => authScopesFor(ctx.principal),
     // Every non-public field declares authScopes; a failed or throwing scope check is a refusal, never a pass.
     treatErrorsAsUnauthorized: true,
+    // A subscription is refused when it is made, not after it has started streaming.
+    authorizeOnSubscribe: true,
     unauthorizedError: (_parent, _context, _info, result) => new NotAuthorizedError(result.message),
   },
   relay: {

@@ -51,6 +51,8 @@ export function createGraphQLServer(logger: Logger, options: { graphiql?: boolea
           : maskError(error, message, isDev),
     },
     landingPage: false,
+    // yoga would allow every origin, with credentials; http/cors.ts decides in front of it instead.
+    cors: false,
     plugins: [
       // Browsers may send "simple" requests cross-site without preflight; those must carry this header.
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),

@@ -16,6 +16,17 @@ const optionalUrl = (protocols: string[]) =>
 
 const port = z.coerce.number().int().min(0).max(65535);
 
+/** `a, b,c` → ['a', 'b', 'c']; unset or empty → []. */
+const commaList = z
+  .string()
+  .default('')
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+
 /** Every setting the API reads, with its environment variable as the key. */
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -25,18 +36,13 @@ export const configSchema = z.object({
   DATABASE_URL: optionalUrl(['postgres', 'postgresql']),
   DATA_DIR: z.string().default(path.join(repoRoot, '.data')),
   BITRIX24_WEBHOOK_URL: optionalUrl(['http', 'https']),
-  BITRIX24_ADMIN_WEBHOOK_URLS: z
-    .string()
-    .default('')
-    .transform((v) =>
-      v
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
-    )
-    .refine((urls) => urls.every((u) => /^https?:\/\//.test(u)), {
-      message: 'must be comma-separated http(s) URLs',
-    }),
+  BITRIX24_ADMIN_WEBHOOK_URLS: commaList.refine((urls) => urls.every((u) => /^https?:\/\//.test(u)), {
+    message: 'must be comma-separated http(s) URLs',
+  }),
+  /** Origins besides the browser extension's that may call /graphql and the downloads, e.g. https://console.example.com. */
+  CORS_ORIGINS: commaList.refine((origins) => origins.every((o) => /^https?:\/\/[^/]+$/.test(o)), {
+    message: 'must be comma-separated origins such as https://console.example.com (no path)',
+  }),
   BITRIX24_PLAN: z.enum(['standard', 'enterprise']).default('standard'),
   BITRIX24_APPLICATION_TOKEN: z.string().optional(),
   SANDBOX_PORT: port.default(0),

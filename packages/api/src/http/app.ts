@@ -6,6 +6,7 @@ import { receivePortalEvent } from '../modules/portal-events/event-route.ts';
 import { EVENTS_PATH } from '../modules/portal-events/events.ts';
 import { downloadWeeklyReport, servePublicKey } from '../modules/reports/reports.routes.ts';
 import type { GraphQLServer } from '../yoga.ts';
+import { extensionCors } from './cors.ts';
 import { downloadExport } from './export-download.ts';
 import { showImpersonationSession } from './impersonation-session.ts';
 
@@ -23,6 +24,11 @@ export function createHttpApp(services: AppServices, graphql: GraphQLServer): Ho
       return c.json({ status: 'not ready' }, 503);
     }
   });
+
+  const crossOrigin = extensionCors(services.config.CORS_ORIGINS);
+  for (const route of ['/graphql', '/exports/:id/download', '/audit/reports/:id/download']) {
+    app.use(route, crossOrigin);
+  }
 
   app.get('/exports/:id/download', (c) => downloadExport(c, services));
   app.get('/audit/export.csv', (c) => exportAuditCsv(c, services));

@@ -103,29 +103,3 @@ describe('a failed request', { timeout: 120_000 }, () => {
     expect(byEmployee.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 });
-
-describe('progress', () => {
-  it('streams as server-sent events until the request is finished', async () => {
-    const token = await api.tokenFor(24);
-    const id = await exportFor(24, token);
-    const response = await api.fetch('/graphql', {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        accept: 'text/event-stream',
-        authorization: `Bearer ${token}`,
-      },
-      body: JSON.stringify({
-        query: `subscription { requestProgress(id: "${id}") { status progress { step done total } } }`,
-      }),
-    });
-    expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
-    const text = await response.text(); // the stream ends when the request is finished
-    const events = text
-      .split('\n')
-      .filter((line) => line.startsWith('data: ') && line.includes('requestProgress'))
-      .map((line) => JSON.parse(line.slice(6)).data.requestProgress);
-    expect(events.length).toBeGreaterThanOrEqual(1);
-    expect(events.at(-1).status).toBe('COMPLETED');
-  });
-});

@@ -14,6 +14,7 @@ export const REQUEST_STATUSES = [
 ] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 export const OPEN_STATUSES: readonly RequestStatus[] = ['PENDING', 'AWAITING_CONFIRMATION', 'RUNNING'];
+export const FINISHED_STATUSES: readonly RequestStatus[] = ['COMPLETED', 'FAILED', 'CANCELLED'];
 
 export const REQUEST_SOURCES = ['SELF', 'ADMIN', 'DISMISSAL_POLICY', 'INTEGRATOR'] as const;
 export type RequestSource = (typeof REQUEST_SOURCES)[number];

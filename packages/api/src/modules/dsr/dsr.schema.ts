@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import { builder } from '../../builder.ts';
 import type { GraphQLContext } from '../../context.ts';
 import { DomainError, InvalidInputError, NotFoundError, PolicyRefusedError } from '../../errors.ts';
@@ -13,6 +14,7 @@ import {
 } from './data-subject-request.entity.ts';
 import type { publicPreview } from './erasure.service.ts';
 import type { RequestOrigin } from './request.service.ts';
+import { watchRequest } from './request-progress.ts';
 
 const RequestTypeEnum = builder.enumType('RequestType', { values: REQUEST_TYPES });
 const RequestStatusEnum = builder.enumType('RequestStatus', { values: REQUEST_STATUSES });
@@ -326,29 +328,24 @@ builder.queryField('dataSubjectRequests', (t) =>
   }),
 );
 
-const FINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
-
-builder.subscriptionField('requestProgress', (t) =>
+builder.subscriptionField('dataSubjectRequestProgress', (t) =>
   t.field({
     type: DataSubjectRequestRef,
     description:
-      'The request each time its status or progress changes, until it is finished (server-sent events).',
+      'The request now and each time its status or progress changes, until it is finished (server-sent events; at most 30 minutes, then subscribe again).',
     authScopes: { authenticated: true },
     args: { id: t.arg.id({ required: true }) },
-    subscribe: async function* (_root, { id }, ctx) {
-      // Polling the row works whichever process runs the request, on PostgreSQL and PGlite alike.
-      const seen = { at: 0 };
-      const deadline = Date.now() + 6 * 3600_000;
-      while (Date.now() < deadline) {
-        const request = await ctx.services.requests.visible(ctx.em.fork(), ctx.principal, String(id));
-        const stamp = request.updatedAt.getTime();
-        if (stamp !== seen.at) {
-          seen.at = stamp;
-          yield request;
-        }
-        if (FINAL.has(request.status)) return;
-        await new Promise((resolve) => setTimeout(resolve, 500));
-      }
+    subscribe: async (_root, { id }, ctx) => {
+      // Who may see the request is decided once; afterwards the row is followed even if anonymisation
+      // removes the subject's id from it.
+      const request = await ctx.services.requests
+        .visible(ctx.em.fork(), ctx.principal, String(id))
+        .catch((error: unknown) => {
+          // A subscription's field has no result union: the refusal is a GraphQL error the client can read.
+          if (!(error instanceof NotFoundError)) throw error;
+          throw new GraphQLError(error.message, { extensions: { code: 'NOT_FOUND' } });
+        });
+      return watchRequest(() => ctx.em.fork().findOne(DataSubjectRequest, { id: request.id }));
     },
     resolve: (request) => request,
   }),

@@ -1,3 +1,4 @@
+import type { ObjectRef } from '@pothos/core';
 import { builder } from '../../builder.ts';
 import type { GraphQLContext } from '../../context.ts';
 import { InvalidInputError, NotFoundError } from '../../errors.ts';
@@ -198,5 +199,20 @@ builder.queryField('dismissedUsers', (t) =>
     description: 'Employees whose portal account is inactive.',
     authScopes: { admin: true, auditor: true, integrator: 'users:read' },
     resolve: (_root, args, ctx) => userPage(ctx, args, { active: false }),
+  }),
+);
+
+type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
+
+/** `Me` is defined with the tokens (identity.schema.ts); by name here, beside the portal user it points to. */
+const MeByName = 'Me' as unknown as ObjectRef<Types, { userId: number | null }>;
+
+builder.objectField(MeByName, 'user', (t) =>
+  t.field({
+    type: PortalUserRef,
+    nullable: true,
+    description: 'You, as the portal knows you (name, e-mail); null for integrator tokens.',
+    authScopes: { authenticated: true },
+    resolve: (me, _args, { services }) => (me.userId === null ? null : services.directory.getUser(me.userId)),
   }),
 );
