@@ -158,6 +158,28 @@ describe('recordEvents with texts seen in pages', () => {
     expect(await history('7004')).toEqual([]);
   });
 
+  it('runs alongside the portal-event path on the same item without deadlock or gaps', async () => {
+    // The extension path locks the item before the audit chain, as recordVersion + its hook do.
+    const reports = Array.from({ length: 6 }, (_, i) =>
+      api.gql(RECORD, { events: [seen(`c-${i}`, '7005', `extension text ${i}`)] }, { token: employee }),
+    );
+    const pushed = Array.from({ length: 6 }, (_, i) =>
+      api.services.edits.recordVersion(api.services.orm.em.fork(), {
+        entityType: 'POST',
+        entityId: '7005',
+        text: `portal text ${i}`,
+        editedAt: new Date(),
+        editor: 3,
+        source: 'portal-event',
+      }),
+    );
+    const results = await Promise.all(reports);
+    await Promise.all(pushed);
+    for (const r of results) expect(r.data?.recordEvents).toMatchObject({ stored: 1 });
+    const versions = (await history('7005')).map((v: any) => v.version.version);
+    expect(versions).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+  });
+
   it('counts the versions from the extension in editSummaries', async () => {
     const refs = ['7001', '7002', '7004'].map((entityId) => ({ entityType: 'POST', entityId }));
     const items = (await api.gql(SUMMARIES, { refs }, { token: admin })).data?.editSummaries.items;
