@@ -62,7 +62,8 @@ export interface GraphQLCall {
 }
 
 export interface ProtocolMap {
-  getSession(): ExtensionSession;
+  /** What storage says; with `refresh` (the popup on open) user and roles are re-read with `me` first. */
+  getSession(data?: { refresh?: boolean }): ExtensionSession;
   requestSignInCode(data: { apiUrl: string; login: string }): Outcome<null>;
   signIn(data: { login: string; code: string }): Outcome<ExtensionSession>;
   signOut(): ExtensionSession;
