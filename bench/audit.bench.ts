@@ -8,6 +8,9 @@
  *    BENCH_AUDIT_ROWS events (default 1,000,000, spread over 12 monthly partitions), through GraphQL and
  *    through the service, against the same SQL sent raw through `pg`: p95 and the ratio.
  *
+ * The paths take turns (requests one by one for reads, slices of batches for ingestion) so that the load
+ * of other processes on a shared machine falls on each alike; the ratios compare figures of the same run.
+ *
  * `pnpm bench audit`. Figures only; nothing is asserted.
  */
 import { randomUUID } from 'node:crypto';
@@ -38,7 +41,8 @@ const INGEST_EVENTS = Number(process.env.BENCH_AUDIT_INGEST ?? 20_000);
 const ROWS = Number(process.env.BENCH_AUDIT_ROWS ?? 1_000_000);
 const ACTORS = 1_000;
 const CONCURRENCY = Number(process.env.BENCH_AUDIT_CONCURRENCY ?? 4);
-const QUERY_RUNS = Number(process.env.BENCH_AUDIT_QUERY_RUNS ?? 300);
+const QUERY_RUNS = Number(process.env.BENCH_AUDIT_QUERY_RUNS ?? 500);
+const INGEST_ROUNDS = 4;
 
 const RECORD = `mutation ($events: [AuditEventInput!]!) {
   recordEvents(events: $events) { __typename ... on RecordEventsResult { stored duplicates } }
@@ -82,11 +86,7 @@ async function ingestion(api: TestApi, pool: Pool) {
     const response = await api.gql(RECORD, { events: batchOf(b, round) }, { token });
     if (response.data?.recordEvents?.stored !== BATCH) throw new Error(JSON.stringify(response));
   };
-  await send(-1); // warm-up: partition, caches, JIT
-  const batches = INGEST_EVENTS / BATCH;
-
   const columns = EVENT_COLUMNS.split(', ');
-  let rows: Record<string, unknown>[] = [];
   const raw = async (slice: Record<string, unknown>[]) => {
     const params: unknown[] = [];
     const values = slice.map((row) => {
@@ -98,37 +98,48 @@ async function ingestion(api: TestApi, pool: Pool) {
     });
     await pool.query(`insert into audit_event (${EVENT_COLUMNS}) values ${values.join(', ')}`, params);
   };
-  const table: (string | number)[][] = [['path', 'concurrency', 'events', 'seconds', 'events/s', 'vs raw']];
-  for (const concurrency of [1, CONCURRENCY]) {
-    round++;
-    const graphqlMs = await pooled(batches, concurrency, send);
-    // The rows just stored (new ids) are inserted again, raw: 500 per multi-row INSERT, as the service does.
-    rows = (
+  /** The rows recordEvents just stored, to be inserted again (new ids) by the raw path. */
+  const stored = async (n: number) =>
+    (
       await pool.query(
         `select ${EVENT_COLUMNS} from audit_event where actor = '5' order by seq desc limit $1`,
-        [INGEST_EVENTS],
+        [n],
       )
-    ).rows;
-    const rawMs = await pooled(batches, concurrency, (b) => raw(rows.slice(b * BATCH, (b + 1) * BATCH)));
-    const graphqlRate = INGEST_EVENTS / (graphqlMs / 1000);
-    const rawRate = INGEST_EVENTS / (rawMs / 1000);
+    ).rows.reverse();
+
+  // Warm-up of both paths: partition, caches, JIT, pool connections.
+  await send(-1);
+  await raw(await stored(BATCH));
+
+  // The two paths take turns in ROUNDS slices, so a change in the machine's load (2 shared cores) or the
+  // table's growth falls on both; each raw slice inserts the very rows the GraphQL slice before it stored.
+  const batches = INGEST_EVENTS / BATCH;
+  const perRound = Math.ceil(batches / INGEST_ROUNDS);
+  const table: (string | number)[][] = [['path', 'concurrency', 'events', 'seconds', 'events/s', 'vs raw']];
+  for (const concurrency of [1, CONCURRENCY]) {
+    let graphqlMs = 0;
+    let rawMs = 0;
+    let events = 0;
+    for (let from = 0; from < batches; from += perRound) {
+      round++;
+      const n = Math.min(perRound, batches - from);
+      graphqlMs += await pooled(n, concurrency, (b) => send(from + b));
+      const rows = await stored(n * BATCH);
+      rawMs += await pooled(n, concurrency, (b) => raw(rows.slice(b * BATCH, (b + 1) * BATCH)));
+      events += n * BATCH;
+    }
+    const graphqlRate = events / (graphqlMs / 1000);
+    const rawRate = events / (rawMs / 1000);
     table.push(
       [
         'recordEvents (HTTP + GraphQL + chain)',
         concurrency,
-        INGEST_EVENTS,
+        events,
         graphqlMs / 1000,
         Math.round(graphqlRate),
         ratio(graphqlRate, rawRate),
       ],
-      [
-        'raw multi-row INSERT through pg',
-        concurrency,
-        INGEST_EVENTS,
-        rawMs / 1000,
-        Math.round(rawRate),
-        '×1.00',
-      ],
+      ['raw multi-row INSERT through pg', concurrency, events, rawMs / 1000, Math.round(rawRate), '×1.00'],
     );
   }
   printTable(`ingestion: ${INGEST_EVENTS.toLocaleString('en')} events in batches of ${BATCH}`, table);
@@ -167,18 +178,25 @@ async function seed(api: TestApi, pool: Pool): Promise<Date> {
   return start;
 }
 
-function p95(samples: number[]): number {
+/** Nearest-rank percentile: the smallest sample that at least p of all samples do not exceed. */
+function percentile(samples: number[], p: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length * 0.95)]!;
+  return sorted[Math.max(0, Math.ceil(sorted.length * p) - 1)]!;
 }
 
-async function timed(run: () => Promise<unknown>): Promise<number[]> {
-  for (let i = 0; i < 20; i++) await run();
-  const samples: number[] = [];
+/**
+ * Times each path QUERY_RUNS times after 20 warm-up runs each, the paths taking turns request by request,
+ * so the load other processes put on the machine falls on all of them alike.
+ */
+async function timedTogether(paths: (() => Promise<unknown>)[]): Promise<number[][]> {
+  for (let i = 0; i < 20; i++) for (const run of paths) await run();
+  const samples = paths.map((): number[] => []);
   for (let i = 0; i < QUERY_RUNS; i++) {
-    const t = performance.now();
-    await run();
-    samples.push(performance.now() - t);
+    for (const [k, run] of paths.entries()) {
+      const t = performance.now();
+      await run();
+      samples[k]!.push(performance.now() - t);
+    }
   }
   return samples;
 }
@@ -207,19 +225,20 @@ async function reading(api: TestApi, pool: Pool, start: Date) {
   const rows: (string | number)[][] = [['query', 'path', 'rows', 'p50 ms', 'p95 ms', 'p95 vs raw']];
   for (const c of cases) {
     let count = 0;
-    const raw = await timed(async () => {
-      count = (await pool.query(c.sql, c.params)).rowCount ?? 0;
-    });
-    const service = await timed(() =>
-      api.services.audit.query(api.services.orm.em.fork(), c.filter as never, 50),
-    );
     let graphqlRows = 0;
-    const graphql = await timed(async () => {
-      const response = await api.gql(PAGE, { filter: c.filter }, { token });
-      graphqlRows = response.data?.auditEvents?.edges?.length ?? -1;
-    });
+    const [raw, service, graphql] = (await timedTogether([
+      async () => {
+        count = (await pool.query(c.sql, c.params)).rowCount ?? 0;
+      },
+      () => api.services.audit.query(api.services.orm.em.fork(), c.filter as never, 50),
+      async () => {
+        const response = await api.gql(PAGE, { filter: c.filter }, { token });
+        graphqlRows = response.data?.auditEvents?.edges?.length ?? -1;
+      },
+    ])) as [number[], number[], number[]];
+    const p95 = (s: number[]) => percentile(s, 0.95);
+    const median = (s: number[]) => percentile(s, 0.5);
     const base = p95(raw);
-    const median = (s: number[]) => [...s].sort((a, b) => a - b)[Math.floor(s.length / 2)]!;
     rows.push([c.name, 'raw SQL through pg', count, median(raw), base, '×1.00']);
     rows.push([c.name, 'services.audit.query', 50, median(service), p95(service), ratio(p95(service), base)]);
     rows.push([

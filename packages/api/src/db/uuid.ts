@@ -1,7 +1,10 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomFillSync, randomInt } from 'node:crypto';
 
 let lastMs = -1;
 let counter = 0;
+/** Random bytes drawn 4 KiB at a time: one system call per 256 ids instead of one per id. */
+const pool = Buffer.allocUnsafe(4096);
+let poolOffset = pool.length;
 
 /**
  * A UUID version 7 (RFC 9562): 48-bit Unix milliseconds, then a 12-bit counter (method 1) so ids made in
@@ -22,7 +25,12 @@ export function uuidv7(): string {
     }
     ms = lastMs;
   }
-  const bytes = randomBytes(16);
+  if (poolOffset + 16 > pool.length) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  const bytes = Buffer.from(pool.subarray(poolOffset, poolOffset + 16));
+  poolOffset += 16;
   bytes.writeUIntBE(ms, 0, 6);
   bytes[6] = 0x70 | (counter >> 8);
   bytes[7] = counter & 0xff;

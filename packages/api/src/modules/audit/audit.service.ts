@@ -5,7 +5,7 @@ import { sha256Hex } from '../identity/secrets.ts';
 import type { AppSecret } from '../settings/app-secret.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
 import { inTransaction, lockChain } from './audit-chain.ts';
-import { commitmentsOf, hashWith } from './audit-hash.ts';
+import { commitmentsOf, hashPrepared, hashWith, prepareDigest } from './audit-hash.ts';
 import { createPartition, partitionFor } from './audit-partitions.ts';
 import { pseudonymiseSubject } from './audit-pseudonymise.ts';
 import { type AuditFilter, type AuditPage, queryEvents } from './audit-query.ts';
@@ -54,10 +54,12 @@ export class AuditService {
     if (drafts.length === 0) return [];
     const submitter = options.submitter ?? 'system';
     const sessionKeys = new Map<string, string>(); // a batch usually comes from one session
-    // Ids and the keyed commitments (most of the hashing work) are made before the lock is taken.
+    // Ids, the keyed commitments and the canonical JSON (all of the hashing work but the last SHA-256)
+    // are made before the lock is taken.
     const prepared = drafts.map((draft, i) => {
       const event = { ...this.#prepare(draft, submitter, i, sessionKeys), id: uuidv7() };
-      return { event, commitments: commitmentsOf(event, this.#mac) };
+      const commitments = commitmentsOf(event, this.#mac);
+      return { event, commitments, digest: prepareDigest(event, commitments) };
     });
     return inTransaction(em, async (tx) => {
       const head = await lockChain(tx);
@@ -66,9 +68,11 @@ export class AuditService {
       if (fresh.length === 0) return [];
       await this.#ensurePartition(tx, receivedAt);
       let prevHash = head.hash;
-      const records = fresh.map(({ event, commitments }, i) => {
+      const records = fresh.map(({ event, commitments, digest }, i) => {
         const record = { ...event, receivedAt, seq: head.seq + i + 1, prevHash, hash: '' };
-        record.hash = hashWith(prevHash, record, commitments);
+        record.hash = digest
+          ? hashPrepared(prevHash, digest, receivedAt)
+          : hashWith(prevHash, record, commitments);
         prevHash = record.hash;
         return record;
       });

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject, randomBytes } from 'node:crypto';
 import { type EntityManager, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { SystemSetting } from '../../db/system-setting.entity.ts';
 
@@ -9,10 +9,11 @@ const KEY = 'app.secret';
  * (API, workers, CLI) signs and pseudonymises alike. Used for keyed hashes only, never for encryption.
  */
 export class AppSecret {
-  readonly #key: Buffer;
+  /** A KeyObject rather than the bytes: each HMAC then skips importing the key (a third of its cost). */
+  readonly #key: KeyObject;
 
   private constructor(key: Buffer) {
-    this.#key = key;
+    this.#key = createSecretKey(key);
   }
 
   static async load(em: EntityManager): Promise<AppSecret> {

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { commitmentsOf, hashPrepared, hashWith, prepareDigest } from '../../src/modules/audit/audit-hash.ts';
+import type { AuditRecord } from '../../src/modules/audit/audit-record.ts';
+
+const mac = (purpose: string, value: string) => `${purpose}:${value}`.padEnd(64, '0').slice(0, 64);
+
+function event(
+  overrides: Partial<AuditRecord> = {},
+): Omit<AuditRecord, 'receivedAt' | 'seq' | 'prevHash' | 'hash'> {
+  return {
+    id: '0190f2d4-0000-7000-8000-000000000001',
+    occurredAt: new Date('2026-11-20T10:00:00.123Z'),
+    actor: '5',
+    onBehalfOf: null,
+    sessionKey: 'a'.repeat(64),
+    ip: '10.0.0.1',
+    userAgent: null,
+    action: 'message.edited',
+    targetType: 'message',
+    targetId: '42',
+    metadata: {
+      chatId: 'chat1',
+      receivedAt: 'not the real one',
+      nested: { z: [1, 'two', null], a: '\u2028' },
+    },
+    source: 'extension',
+    idempotencyKey: 'key',
+    sealed: null,
+    ...overrides,
+  };
+}
+
+describe('the hash input made before the chain lock', () => {
+  it('gives the same hash as hashing the whole event under the lock', () => {
+    const receivedAt = new Date('2026-11-20T10:00:01.456Z');
+    for (const e of [event(), event({ metadata: {}, targetType: null, targetId: null, actor: null })]) {
+      const commitments = commitmentsOf(e, mac);
+      const prepared = prepareDigest(e, commitments);
+      expect(prepared).not.toBeNull();
+      const prevHash = 'f'.repeat(64);
+      expect(hashPrepared(prevHash, prepared!, receivedAt)).toBe(
+        hashWith(prevHash, { ...e, receivedAt }, commitments),
+      );
+    }
+  });
+});
