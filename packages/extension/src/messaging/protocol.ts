@@ -84,6 +84,11 @@ export interface ProtocolMap {
   endImpersonation(data: { portalOrigin: string }): Outcome<null>;
   /** Downloads a finished export through the API with the token (never a URL with it). */
   downloadExport(data: { requestId: string }): Outcome<{ downloadId: number }>;
+  /**
+   * Opens the console page at a route (e.g. `/audit/sessions/<id>`) in a new tab. A web page cannot
+   * link to an extension page without web_accessible_resources, so content scripts ask the background.
+   */
+  openConsole(data: { path: string }): void;
 }
 
 /** One event for `recordEvents`, with the idempotency key that makes a retried flush harmless. */

@@ -30,6 +30,20 @@ export const impersonationSessionsItem = storage.defineItem<Record<string, Activ
   { fallback: {} },
 );
 
+/** Impersonation sessions (ids) the impersonated employee has seen the notice of and dismissed. */
+export const acknowledgedImpersonationsItem = storage.defineItem<string[]>(
+  'local:acknowledgedImpersonations',
+  {
+    fallback: [],
+  },
+);
+/**
+ * Per post/message (`post:45`, `message:1202`, prefixed by portal origin): SHA-256 of the text this
+ * browser last saw, so a changed text is reported as an edit. Bounded (oldest dropped), see
+ * src/content/seen-texts.ts.
+ */
+export const seenTextsItem = storage.defineItem<Record<string, string>>('local:seenTexts', { fallback: {} });
+
 export interface ImpersonationIntent {
   adminUserId: number;
   targetUserId: number;
