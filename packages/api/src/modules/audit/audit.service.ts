@@ -61,10 +61,17 @@ export class AuditService {
       const commitments = commitmentsOf(event, this.#mac);
       return { event, commitments, digest: prepareDigest(event, commitments) };
     });
+    // In a transaction of its own (recordEvents), the batch claims its idempotency keys before it waits
+    // for the chain lock, so the lock is held only for the head, the hashes and the insert. No deadlock:
+    // such a transaction holds nothing else, and every claim takes its keys in sorted order in one
+    // statement. In a caller's transaction, which may already hold the lock, keys are claimed under it.
+    const ownTransaction = !em.isInTransaction();
     return inTransaction(em, async (tx) => {
+      let fresh = ownTransaction ? await this.#claimKeys(tx, prepared) : null;
+      if (fresh?.length === 0) return [];
       const head = await lockChain(tx);
       const receivedAt = this.#clock?.() ?? head.now;
-      const fresh = await this.#claimKeys(tx, prepared);
+      fresh ??= await this.#claimKeys(tx, prepared);
       if (fresh.length === 0) return [];
       await this.#ensurePartition(tx, receivedAt);
       let prevHash = head.hash;
@@ -156,7 +163,9 @@ export class AuditService {
     prepared: T[],
   ): Promise<T[]> {
     const events = prepared.map((p) => p.event);
-    const keys = [...new Set(events.map((e) => e.idempotencyKey).filter((k): k is string => k !== null))];
+    const keys = [
+      ...new Set(events.map((e) => e.idempotencyKey).filter((k): k is string => k !== null)),
+    ].sort();
     if (keys.length === 0) return prepared;
     const claimed = await boundSql<{ key: string }>(
       em,
