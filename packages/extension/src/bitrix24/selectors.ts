@@ -35,6 +35,8 @@ export const liveFeed = {
   bodyIdPrefix: 'blog_post_body_',
   outerIdPrefix: 'blog_post_outer_',
   bodyText: '.feed-post-text',
+  /** Where a badge goes: the author line. */
+  badgeAnchor: '.feed-post-title-block',
 } as const;
 
 export const messenger = {
@@ -43,7 +45,7 @@ export const messenger = {
   text: '.bx-im-message-base__text',
   editMark: '.bx-im-message-status__edit-mark',
   /** Where a badge goes: next to the status (time, edited mark). */
-  status: '.bx-im-message-status__container',
+  badgeAnchor: '.bx-im-message-status__container',
 } as const;
 
 export const profile = {
