@@ -112,17 +112,23 @@ export function createApiClient(deps: ApiClientDeps): ApiClient {
     },
 
     async subscribe(document, variables, signal) {
+      // The signal cancels the connecting only; once the stream is open, the reader cancels it
+      // (streamedResults), which ends the connection cleanly where aborting the fetch mid-body does not.
+      const connecting = new AbortController();
+      const abort = () => connecting.abort();
+      signal.addEventListener('abort', abort, { once: true });
       const sent = await post(
         requestBody(document, variables),
         await deps.token(),
         'text/event-stream',
-        signal,
-      );
+        connecting.signal,
+      ).finally(() => signal.removeEventListener('abort', abort));
       if (!sent.ok) return sent;
       const response = sent.value;
       const type = response.headers.get('content-type') ?? '';
-      if (response.ok && type.includes('text/event-stream') && response.body) return sent;
-      // yoga answers a refused subscription with a plain JSON result instead of a stream.
+      // Refusals can come as events of a stream too (with a 4xx/5xx status): the stream says what went wrong.
+      if (type.includes('text/event-stream') && response.body) return sent;
+      // Otherwise yoga answers with a plain JSON result.
       const text = await response.text().catch(() => '');
       let errors: GraphQLErrorEntry[] | undefined;
       try {

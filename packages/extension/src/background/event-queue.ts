@@ -72,12 +72,14 @@ export function createEventQueue(api: ApiClient) {
         return { sent, remaining: 0 };
       }
       const result = await api.execute(RecordEventsDocument, { events: batch.map(toAuditEventInput) });
-      if (!result.ok && result.error.kind !== 'invalid') {
+      const permanent = !result.ok && (result.error.kind === 'invalid' || result.error.kind === 'refused');
+      if (!result.ok && !permanent) {
         const remaining = (await eventQueueItem.getValue()).length;
         await scheduleRetry();
         return { sent, remaining };
       }
-      // An `invalid` batch would be refused forever and block everything behind it: drop and count it.
+      // A batch the API refuses as invalid or not the user's to report would be refused forever and
+      // block everything behind it: drop and count it (content scripts only queue reportable edits).
       if (!result.ok)
         await eventQueueDroppedItem.setValue((await eventQueueDroppedItem.getValue()) + batch.length);
       else sent += batch.length;

@@ -8,6 +8,7 @@ import { createEventQueue } from './event-queue.ts';
 import { createImpersonationTracker } from './impersonation.ts';
 import { restorePortals } from './portals.ts';
 import { startProgressPort } from './progress.ts';
+import { startReportDownloads } from './report-download.ts';
 
 /** Wires the message handlers; each area's handlers live in their own module. */
 export function startBackground(): void {
@@ -47,6 +48,7 @@ export function startBackground(): void {
   onMessage('downloadExport', ({ data }) => downloadExport(api, data));
 
   startProgressPort(api);
+  startReportDownloads();
   queue.start();
   void restorePortals().catch(() => undefined);
 }

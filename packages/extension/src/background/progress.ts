@@ -49,9 +49,9 @@ export async function relayProgress(
   const opened = await api.subscribe(DataSubjectRequestProgressDocument, { id: requestId }, signal);
   if (!opened.ok) return post({ type: 'error', error: opened.error });
   type Result = ResultOf<typeof DataSubjectRequestProgressDocument>;
-  for await (const result of streamedResults<Result>(opened.value)) {
+  for await (const result of streamedResults<Result>(opened.value, signal)) {
     if (!result.ok) return post({ type: 'error', error: result.error });
     post({ type: 'update', request: result.value.dataSubjectRequestProgress });
   }
-  post({ type: 'done' });
+  if (!signal.aborted) post({ type: 'done' });
 }

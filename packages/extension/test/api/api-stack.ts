@@ -10,6 +10,8 @@ export interface ApiStack {
   api: {
     portal: { state: { notifications: Map<unknown, { userId: number; message: string }> } };
     tokenFor(userId: number): Promise<string>;
+    /** Through every HTTP layer without a socket. */
+    fetch(path: string, init?: RequestInit): Promise<Response>;
     gql<T = Record<string, any>>(
       query: string,
       variables?: Record<string, unknown>,
