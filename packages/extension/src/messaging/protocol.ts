@@ -89,6 +89,8 @@ export interface ProtocolMap {
    * link to an extension page without web_accessible_resources, so content scripts ask the background.
    */
   openConsole(data: { path: string }): void;
+  /** Downloads a weekly audit report (console, auditors and admins) with the token as a header. */
+  downloadReport(data: { reportId: string }): Outcome<{ downloadId: number }>;
 }
 
 /** One event for `recordEvents`, with the idempotency key that makes a retried flush harmless. */
