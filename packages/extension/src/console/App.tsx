@@ -1,0 +1,83 @@
+import { useEffect, useState } from 'preact/hooks';
+import { i18n } from '#i18n';
+import { type ExtensionSession, sendMessage } from '../messaging/protocol.ts';
+import { SignInHint } from './components/SignInHint.tsx';
+import { TabNav } from './components/TabNav.tsx';
+import { parseRoute, type Route, resolveRoute, tabsFor } from './route.ts';
+import { AuditTab } from './tabs/AuditTab.tsx';
+import { DismissedTab } from './tabs/DismissedTab.tsx';
+import { RequestsTab } from './tabs/RequestsTab.tsx';
+import { SettingsTab } from './tabs/SettingsTab.tsx';
+import { UsersTab } from './tabs/UsersTab.tsx';
+
+/** The hash, kept in state so a link from a content script or a tab click re-renders the page. */
+function useHash(): string {
+  const [hash, setHash] = useState(location.hash);
+  useEffect(() => {
+    const update = () => setHash(location.hash);
+    window.addEventListener('hashchange', update);
+    return () => window.removeEventListener('hashchange', update);
+  }, []);
+  return hash;
+}
+
+/** The console: who is signed in decides which tabs exist; the hash decides which one shows. */
+export function App() {
+  const [session, setSession] = useState<ExtensionSession | null>(null);
+  const hash = useHash();
+
+  useEffect(() => {
+    // Roles are re-read from the API, so a role granted or revoked since sign-in shows at once.
+    void sendMessage('getSession', { refresh: true }).then(setSession, () =>
+      setSession({ apiUrl: null, signedIn: false, user: null, roles: [] }),
+    );
+  }, []);
+
+  if (!session) return <p class="loading">{i18n.t('console.loading')}</p>;
+  if (!session.signedIn) return <SignInHint />;
+
+  const allowed = tabsFor(session.roles);
+  if (allowed.length === 0) {
+    return (
+      <main class="console">
+        <p class="notice" data-testid="console-no-role">
+          {i18n.t('console.noRole')}
+        </p>
+      </main>
+    );
+  }
+  const route = resolveRoute(parseRoute(hash), allowed);
+  return (
+    <div class="console">
+      <header class="console-header">
+        <h1>{i18n.t('console.title')}</h1>
+        {session.user ? (
+          <span class="signed-in" data-testid="console-user">
+            {i18n.t('console.signedInAs', [session.user.name])}
+          </span>
+        ) : null}
+      </header>
+      <TabNav tabs={allowed} active={route.tab} />
+      <main class="tab-panel">
+        <TabContent route={route} />
+      </main>
+    </div>
+  );
+}
+
+function TabContent({ route }: { route: Route }) {
+  switch (route.tab) {
+    case 'settings':
+      return <SettingsTab />;
+    case 'users':
+      return <UsersTab />;
+    case 'dismissed':
+      return <DismissedTab />;
+    case 'requests':
+      return <RequestsTab />;
+    case 'audit':
+      return <AuditTab sessionId={route.sessionId} />;
+    default:
+      return null;
+  }
+}
