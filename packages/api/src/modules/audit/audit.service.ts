@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import type { EntityManager } from '@mikro-orm/core';
 import { uuidv7 } from '../../db/uuid.ts';
 import { InvalidInputError } from '../../errors.ts';
@@ -5,7 +6,14 @@ import { sha256Hex } from '../identity/secrets.ts';
 import type { AppSecret } from '../settings/app-secret.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
 import { inTransaction, lockChain } from './audit-chain.ts';
-import { commitmentsOf, hashPrepared, hashWith, prepareDigest } from './audit-hash.ts';
+import {
+  type Commitments,
+  commitmentsOf,
+  hashPrepared,
+  hashWith,
+  type PreparedDigest,
+  prepareDigest,
+} from './audit-hash.ts';
 import { createPartition, partitionFor } from './audit-partitions.ts';
 import { pseudonymiseSubject } from './audit-pseudonymise.ts';
 import { type AuditFilter, type AuditPage, queryEvents } from './audit-query.ts';
@@ -54,21 +62,36 @@ export class AuditService {
     if (drafts.length === 0) return [];
     const submitter = options.submitter ?? 'system';
     const sessionKeys = new Map<string, string>(); // a batch usually comes from one session
-    // Ids, the keyed commitments and the canonical JSON (all of the hashing work but the last SHA-256)
-    // are made before the lock is taken.
-    const prepared = drafts.map((draft, i) => {
-      const event = { ...this.#prepare(draft, submitter, i, sessionKeys), id: uuidv7() };
-      const commitments = commitmentsOf(event, this.#mac);
-      return { event, commitments, digest: prepareDigest(event, commitments) };
-    });
+    const prepared: Prepared[] = drafts.map((draft, i) => ({
+      event: { ...this.#prepare(draft, submitter, i, sessionKeys), id: uuidv7() },
+      commitments: null,
+      digest: null,
+    }));
+    // The keyed commitments and the canonical JSON (all of the hashing work but the last SHA-256) are
+    // made before the chain lock is taken.
+    const hashInputs = () => {
+      for (const p of prepared) {
+        p.commitments = commitmentsOf(p.event, this.#mac);
+        p.digest = prepareDigest(p.event, p.commitments);
+      }
+    };
     // In a transaction of its own (recordEvents), the batch claims its idempotency keys before it waits
-    // for the chain lock, so the lock is held only for the head, the hashes and the insert. No deadlock:
-    // such a transaction holds nothing else, and every claim takes its keys in sorted order in one
-    // statement. In a caller's transaction, which may already hold the lock, keys are claimed under it.
+    // for the chain lock, so the lock is held only for the head, the hashes and the insert; and it makes
+    // its hash inputs while the database stores the keys. No deadlock: such a transaction holds nothing
+    // else, and every claim takes its keys in sorted order in one statement. In a caller's transaction,
+    // which may already hold the lock, keys are claimed under it.
     const ownTransaction = !em.isInTransaction();
+    if (!ownTransaction) hashInputs();
     return inTransaction(em, async (tx) => {
-      let fresh = ownTransaction ? await this.#claimKeys(tx, prepared) : null;
-      if (fresh?.length === 0) return [];
+      let fresh: Prepared[] | null = null;
+      if (ownTransaction) {
+        const claiming = this.#claimKeys(tx, prepared);
+        claiming.catch(() => {}); // awaited below; this only keeps a failure from counting as unhandled
+        await setImmediate(); // the claim is on its way to the database
+        hashInputs();
+        fresh = await claiming;
+        if (fresh.length === 0) return [];
+      }
       const head = await lockChain(tx);
       const receivedAt = this.#clock?.() ?? head.now;
       fresh ??= await this.#claimKeys(tx, prepared);
@@ -79,7 +102,7 @@ export class AuditService {
         const record = { ...event, receivedAt, seq: head.seq + i + 1, prevHash, hash: '' };
         record.hash = digest
           ? hashPrepared(prevHash, digest, receivedAt)
-          : hashWith(prevHash, record, commitments);
+          : hashWith(prevHash, record, commitments!);
         prevHash = record.hash;
         return record;
       });
@@ -194,6 +217,13 @@ export class AuditService {
     if (row?.found) this.#partitions.add(partition.name);
     else await createPartition(em, partition);
   }
+}
+
+/** An event on its way into the chain; its hash inputs are filled in before the lock is taken. */
+interface Prepared {
+  event: Omit<AuditRecord, 'receivedAt' | 'seq' | 'prevHash' | 'hash'>;
+  commitments: Commitments | null;
+  digest: PreparedDigest | null;
 }
 
 const INSERT_COLUMNS =
