@@ -1,0 +1,58 @@
+import { h } from 'preact';
+import type { ContentScriptContext } from 'wxt/utils/content-script-context';
+import { sendMessage } from '../messaging/protocol.ts';
+import { acknowledgedImpersonationsItem } from '../storage/items.ts';
+import { ImpersonationNotice, type NoticeSession } from '../ui/ImpersonationNotice.tsx';
+import { callApi } from './api.ts';
+import { createPreactUi } from './shadow-ui.ts';
+
+/** Acknowledged ids kept; older ones are dropped (their sessions are long past the first page). */
+const MAX_ACKNOWLEDGED = 500;
+
+/** Sessions in which `userId` was impersonated and that this browser has not acknowledged. */
+export function unacknowledged(
+  sessions: readonly (NoticeSession & { impersonatedUserId: number })[],
+  userId: number,
+  acknowledged: readonly string[],
+): NoticeSession[] {
+  const seen = new Set(acknowledged);
+  return sessions
+    .filter((s) => s.impersonatedUserId === userId && !seen.has(s.id))
+    .map(({ id, adminUserId, startedAt }) => ({ id, adminUserId, startedAt }));
+}
+
+/**
+ * On an employee's own visit (not inside an impersonation): a notice of the sessions in which an
+ * administrator acted as them, each with a link to its actions in the console, until dismissed.
+ */
+export async function showImpersonationNotice(ctx: ContentScriptContext, userId: number): Promise<void> {
+  const outcome = await callApi('ImpersonationSessions', {
+    filter: { impersonatedUserId: userId },
+    first: 20,
+  });
+  if (!outcome.ok) return;
+  let sessions = unacknowledged(
+    outcome.value.impersonationSessions.edges.map((e) => e.node),
+    userId,
+    await acknowledgedImpersonationsItem.getValue(),
+  );
+  if (sessions.length === 0 || ctx.isInvalid) return;
+
+  const dismiss = async (id: string) => {
+    const acknowledged = await acknowledgedImpersonationsItem.getValue();
+    await acknowledgedImpersonationsItem.setValue(
+      [...acknowledged.filter((a) => a !== id), id].slice(-MAX_ACKNOWLEDGED),
+    );
+    sessions = sessions.filter((s) => s.id !== id);
+    rerender();
+  };
+  const open = (id: string) =>
+    void sendMessage('openConsole', { path: `/audit/sessions/${encodeURIComponent(id)}` });
+  const view = () => h(ImpersonationNotice, { sessions, onOpen: open, onDismiss: (id) => void dismiss(id) });
+  const ui = await createPreactUi(ctx, { name: 'b24-gdpr-notice', position: 'inline', anchor: 'body', view });
+  const rerender = () => {
+    ui.remove();
+    if (sessions.length > 0) ui.mount();
+  };
+  ui.mount();
+}
