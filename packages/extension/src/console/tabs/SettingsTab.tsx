@@ -1,5 +1,5 @@
 import type { SettingsFieldsFragment, WeeklyReportSettingsFieldsFragment } from '@b24-gdpr/shared/graphql';
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { i18n } from '#i18n';
 import { ErrorText } from '../components/ErrorText.tsx';
 import { Field } from '../components/Field.tsx';
@@ -50,12 +50,17 @@ function SettingsEditor(props: {
   const [weekly, setWeekly] = useState<WeeklyForm>(() => weeklyForm(props.weekly));
   const [errors, setErrors] = useState<FieldErrors>({});
   const [status, setStatus] = useState<Status>({ kind: 'idle' });
-  useEffect(() => setStatus((s) => (s.kind === 'saved' ? { kind: 'idle' } : s)), [form, weekly]);
 
-  const set = <K extends keyof SettingsForm>(key: K, value: SettingsForm[K]) =>
+  // An edit after a save hides "Saved": it no longer describes the form.
+  const edited = () => setStatus((s) => (s.kind === 'saved' ? { kind: 'idle' } : s));
+  const set = <K extends keyof SettingsForm>(key: K, value: SettingsForm[K]) => {
+    edited();
     setForm((f) => ({ ...f, [key]: value }));
-  const setW = <K extends keyof WeeklyForm>(key: K, value: WeeklyForm[K]) =>
+  };
+  const setW = <K extends keyof WeeklyForm>(key: K, value: WeeklyForm[K]) => {
+    edited();
     setWeekly((w) => ({ ...w, [key]: value }));
+  };
   const inputValue = (e: Event) => (e.currentTarget as HTMLInputElement).value;
   const onText = (key: 'alertRecipients' | 'autoAnonymiseAfterDays') => (e: Event) => set(key, inputValue(e));
   const onWeekly = (key: keyof WeeklyForm) => (e: Event) => setW(key, inputValue(e));
@@ -92,7 +97,9 @@ function SettingsEditor(props: {
 
   function failed(error: { message: string; field?: string }, prefix: string) {
     if (error.field) {
-      setErrors({ [`${prefix}${error.field}`]: error.message });
+      // The weekly settings live under `weeklyReports` in the API's settings document.
+      const field = error.field.replace(/^weeklyReports\./, '');
+      setErrors({ [`${prefix}${field}`]: error.message });
       setStatus({ kind: 'idle' });
     } else setStatus({ kind: 'failed', message: error.message });
   }
