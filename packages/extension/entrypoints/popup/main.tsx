@@ -1,3 +1,5 @@
 import { render } from 'preact';
+import { App } from '../../src/popup/App.tsx';
+import '../../src/popup/popup.css';
 
-render(<p>b24-gdpr</p>, document.getElementById('app') as HTMLElement);
+render(<App />, document.getElementById('app') as HTMLElement);
