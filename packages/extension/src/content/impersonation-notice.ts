@@ -2,24 +2,13 @@ import { h } from 'preact';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { sendMessage } from '../messaging/protocol.ts';
 import { acknowledgedImpersonationsItem } from '../storage/items.ts';
-import { ImpersonationNotice, type NoticeSession } from '../ui/ImpersonationNotice.tsx';
+import { ImpersonationNotice } from '../ui/ImpersonationNotice.tsx';
 import { callApi } from './api.ts';
+import { unacknowledged } from './notice-sessions.ts';
 import { createPreactUi } from './shadow-ui.ts';
 
 /** Acknowledged ids kept; older ones are dropped (their sessions are long past the first page). */
 const MAX_ACKNOWLEDGED = 500;
-
-/** Sessions in which `userId` was impersonated and that this browser has not acknowledged. */
-export function unacknowledged(
-  sessions: readonly (NoticeSession & { impersonatedUserId: number })[],
-  userId: number,
-  acknowledged: readonly string[],
-): NoticeSession[] {
-  const seen = new Set(acknowledged);
-  return sessions
-    .filter((s) => s.impersonatedUserId === userId && !seen.has(s.id))
-    .map(({ id, adminUserId, startedAt }) => ({ id, adminUserId, startedAt }));
-}
 
 /**
  * On an employee's own visit (not inside an impersonation): a notice of the sessions in which an

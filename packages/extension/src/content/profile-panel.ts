@@ -4,20 +4,8 @@ import { readProfile } from '../bitrix24/profile.ts';
 import { profile } from '../bitrix24/selectors.ts';
 import type { ExtensionSession } from '../messaging/protocol.ts';
 import { ProfilePanel, SignedOutPanel } from '../ui/profile/ProfilePanel.tsx';
+import { panelViewer } from './panel-viewer.ts';
 import { createPreactUi } from './shadow-ui.ts';
-
-/**
- * Which panel a profile gets: the signed-in employee's own profile, or (administrators) anyone
- * else's; nothing for an employee on a colleague's profile.
- */
-export function panelViewer(
-  session: ExtensionSession,
-  profileUserId: number,
-): 'own' | 'admin' | 'signedOut' | null {
-  if (!session.signedIn || !session.user) return 'signedOut';
-  if (session.user.id === profileUserId) return 'own';
-  return session.roles.includes('ADMIN') ? 'admin' : null;
-}
 
 /**
  * Mounts the "Personal data" panel at the end of the profile's left column whenever a profile is
