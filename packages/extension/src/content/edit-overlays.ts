@@ -2,11 +2,11 @@ import type { ContentRefInput } from '@b24-gdpr/shared/graphql';
 import { h, render } from 'preact';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import type { OperationResult } from '../api/operations.ts';
+import { callApi } from '../api/operations.ts';
 import { BADGE_CSS, EditBadge } from '../ui/edits/EditBadge.tsx';
 import { EditPanel } from '../ui/edits/EditPanel.tsx';
-import { callApi } from './api.ts';
 import { badgeAnchorOf, type ContentItem, ENTITY_TYPES, itemKey } from './content-items.ts';
-import { createPreactUi, type ShadowUi } from './shadow-ui.ts';
+import { createBodyUi } from './shadow-ui.ts';
 import { createSummaryTracker } from './summary-tracker.ts';
 
 type Summaries = Extract<OperationResult<'EditSummaries'>['editSummaries'], { __typename: 'EditSummaries' }>;
@@ -24,28 +24,18 @@ export function createEditOverlays(ctx: ContentScriptContext) {
   const summaries = new Map<string, EditSummary>();
   const badged = new WeakMap<Element, HTMLElement>();
   const hosts = new Set<HTMLElement>();
-  let panel: Promise<ShadowUi> | null = null;
   let open: ContentRefInput | null = null;
+  const panel = createBodyUi(ctx, 'b24-gdpr-edits', 'last', () =>
+    open ? h(EditPanel, { key: `${open.entityType}:${open.entityId}`, item: open, onClose: close }) : null,
+  );
 
-  const openPanel = async (item: ContentRefInput) => {
+  const openPanel = (item: ContentRefInput) => {
     open = item;
-    panel ??= createPreactUi(ctx, {
-      name: 'b24-gdpr-edits',
-      position: 'inline',
-      anchor: 'body',
-      append: 'last',
-      view: () =>
-        open
-          ? h(EditPanel, { key: `${open.entityType}:${open.entityId}`, item: open, onClose: close })
-          : null,
-    });
-    const ui = await panel;
-    ui.remove();
-    ui.mount();
+    void panel.show();
   };
   const close = () => {
     open = null;
-    void panel?.then((ui) => ui.remove());
+    void panel.hide();
   };
 
   const badge = (item: ContentItem) => {
@@ -64,7 +54,7 @@ export function createEditOverlays(ctx: ContentScriptContext) {
       h(EditBadge, {
         editCount: summary.editCount,
         impersonated: summary.editedWhileImpersonating,
-        onOpen: () => void openPanel(ref),
+        onOpen: () => openPanel(ref),
       }),
       container,
     );

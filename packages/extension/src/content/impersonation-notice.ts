@@ -1,11 +1,11 @@
 import { h } from 'preact';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
+import { callApi } from '../api/operations.ts';
 import { sendMessage } from '../messaging/protocol.ts';
 import { acknowledgedImpersonationsItem } from '../storage/items.ts';
 import { ImpersonationNotice } from '../ui/ImpersonationNotice.tsx';
-import { callApi } from './api.ts';
 import { unacknowledged } from './notice-sessions.ts';
-import { createPreactUi } from './shadow-ui.ts';
+import { createBodyUi } from './shadow-ui.ts';
 
 /** Acknowledged ids kept; older ones are dropped (their sessions are long past the first page). */
 const MAX_ACKNOWLEDGED = 500;
@@ -37,11 +37,9 @@ export async function showImpersonationNotice(ctx: ContentScriptContext, userId:
   };
   const open = (id: string) =>
     void sendMessage('openConsole', { path: `/audit/sessions/${encodeURIComponent(id)}` });
-  const view = () => h(ImpersonationNotice, { sessions, onOpen: open, onDismiss: (id) => void dismiss(id) });
-  const ui = await createPreactUi(ctx, { name: 'b24-gdpr-notice', position: 'inline', anchor: 'body', view });
-  const rerender = () => {
-    ui.remove();
-    if (sessions.length > 0) ui.mount();
-  };
-  ui.mount();
+  const ui = createBodyUi(ctx, 'b24-gdpr-notice', 'last', () =>
+    h(ImpersonationNotice, { sessions, onOpen: open, onDismiss: (id) => void dismiss(id) }),
+  );
+  const rerender = () => void (sessions.length > 0 ? ui.show() : ui.hide());
+  await ui.show();
 }

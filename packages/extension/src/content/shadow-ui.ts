@@ -33,3 +33,27 @@ export function createPreactUi(ctx: ContentScriptContext, options: UiOptions): P
     },
   });
 }
+
+/**
+ * A UI at the page's body that is shown and hidden as a whole (the banner, the notice, dialogs);
+ * created on first show. `show` draws `view` afresh.
+ */
+export function createBodyUi(
+  ctx: ContentScriptContext,
+  name: string,
+  append: 'first' | 'last',
+  view: () => ComponentChild,
+) {
+  let ui: Promise<ShadowUi> | null = null;
+  return {
+    async show(): Promise<void> {
+      ui ??= createPreactUi(ctx, { name, position: 'inline', anchor: 'body', append, view });
+      const shown = await ui;
+      shown.remove();
+      shown.mount();
+    },
+    async hide(): Promise<void> {
+      (await ui)?.remove();
+    },
+  };
+}

@@ -1,7 +1,7 @@
 import type { ContentRefInput } from '@b24-gdpr/shared/graphql';
 import { useEffect, useState } from 'preact/hooks';
 import { i18n } from '#i18n';
-import { callApi } from '../../content/api.ts';
+import { callApi } from '../../api/operations.ts';
 import { type HistoryVersion, WordDiff } from './WordDiff.tsx';
 
 /** Every version of one post or message with its word diff against the version before. */

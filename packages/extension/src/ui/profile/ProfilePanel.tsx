@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { i18n } from '#i18n';
-import { callApi } from '../../content/api.ts';
+import { callApi } from '../../api/operations.ts';
 import type { Outcome } from '../../messaging/protocol.ts';
 import { ActionButton } from './ActionButton.tsx';
 import { EraseDialog } from './EraseDialog.tsx';
