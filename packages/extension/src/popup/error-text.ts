@@ -11,6 +11,8 @@ export function errorText(error: OutcomeError): string {
       return i18n.t('popup.errors.network');
     case 'auth':
       return i18n.t('popup.errors.auth');
+    case 'invalid':
+      return error.field === 'apiUrl' ? i18n.t('popup.errors.apiUrl') : error.message;
     default:
       return error.message;
   }
