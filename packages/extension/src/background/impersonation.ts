@@ -4,6 +4,7 @@ import { fail, ok } from '../api/outcome.ts';
 import type { ActingAs, Outcome, PageIdentity } from '../messaging/protocol.ts';
 import {
   type ActiveImpersonation,
+  impersonationEndsItem,
   impersonationIntentsItem,
   impersonationSessionsItem,
 } from '../storage/items.ts';
@@ -51,6 +52,7 @@ export function createImpersonationTracker(api: ApiClient, now: () => number = D
   function pageIdentity(identity: PageIdentity): Promise<{ actingAs: ActingAs | null }> {
     return serialised(async () => {
       if (!isOrigin(identity.portalOrigin)) return { actingAs: null };
+      await reportPendingEnds();
       const origin = identity.portalOrigin;
       const userId = isUserId(identity.userId) ? identity.userId : null;
       const sessionKey = isSessionKey(identity.sessionKey) ? identity.sessionKey : null;
@@ -120,7 +122,22 @@ export function createImpersonationTracker(api: ApiClient, now: () => number = D
     delete sessions[origin];
     await impersonationSessionsItem.setValue(sessions);
     const ended = await api.execute(EndImpersonationDocument, { id: active.sessionId });
+    if (!ended.ok && ended.error.kind === 'network') {
+      await impersonationEndsItem.setValue([...(await impersonationEndsItem.getValue()), active.sessionId]);
+    }
     return ended.ok ? ok(null) : ended;
+  }
+
+  /** Ends that could not be reported when they happened; each is tried until the API can be reached. */
+  async function reportPendingEnds(): Promise<void> {
+    const pending = await impersonationEndsItem.getValue();
+    if (pending.length === 0) return;
+    const unreported: string[] = [];
+    for (const sessionId of pending) {
+      const ended = await api.execute(EndImpersonationDocument, { id: sessionId });
+      if (!ended.ok && ended.error.kind === 'network') unreported.push(sessionId);
+    }
+    await impersonationEndsItem.setValue(unreported);
   }
 
   async function forgetIntent(origin: string): Promise<void> {

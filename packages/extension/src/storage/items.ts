@@ -61,3 +61,7 @@ export interface ActiveImpersonation {
   adminName: string | null;
   impersonatedName: string | null;
 }
+/** Impersonation sessions whose end could not be reported (API unreachable); retried on the next page. */
+export const impersonationEndsItem = storage.defineItem<string[]>('local:impersonationEnds', {
+  fallback: [],
+});

@@ -121,6 +121,31 @@ describe('impersonation tracking', () => {
     expect(await sessionsWithKey(key('e'))).toEqual([]);
   });
 
+  it('reports an end the API missed while it was down on the next page', async () => {
+    const tracker = createImpersonationTracker(createBackgroundApi());
+    await tracker.authorizeIntent({
+      portalOrigin: portal,
+      adminUserId: 1,
+      targetUserId: 16,
+      sessionKey: key('1'),
+    });
+    expect(
+      (await tracker.pageIdentity({ portalOrigin: portal, userId: 16, sessionKey: key('2') })).actingAs,
+    ).not.toBeNull();
+    await stack.stopHttp();
+    try {
+      // Logged out while the API is down: no banner any more, the end waits.
+      expect(
+        (await tracker.pageIdentity({ portalOrigin: portal, userId: null, sessionKey: null })).actingAs,
+      ).toBeNull();
+    } finally {
+      await stack.startHttp();
+    }
+    expect((await sessionsWithKey(key('2')))[0]?.endedAt).toBeNull();
+    await tracker.pageIdentity({ portalOrigin: portal, userId: 1, sessionKey: key('1') });
+    expect((await sessionsWithKey(key('2')))[0]?.endedAt).not.toBeNull();
+  });
+
   it('refuses malformed identities from the page and shows nothing when the API refuses the start', async () => {
     const tracker = createImpersonationTracker(createBackgroundApi());
     await tracker.authorizeIntent({
