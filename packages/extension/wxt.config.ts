@@ -6,6 +6,9 @@ import { BITRIX24_CLOUD_MATCHES } from './src/portal/cloud-domains.ts';
 // portal's host at run time from the options page instead.
 const testHosts = process.env.B24_GDPR_TEST_HOSTS === '1' ? ['http://127.0.0.1/*', 'http://localhost/*'] : [];
 
+// Self-hosted portals: asked for one host at a time from the options page.
+const OPTIONAL_HOSTS = ['https://*/*', 'http://*/*'];
+
 export default defineConfig({
   modules: ['@wxt-dev/i18n/module'],
   manifest: {
@@ -14,12 +17,20 @@ export default defineConfig({
     default_locale: 'en',
     permissions: ['storage', 'alarms', 'scripting', 'downloads'],
     host_permissions: [...BITRIX24_CLOUD_MATCHES, ...testHosts],
-    optional_host_permissions: ['https://*/*', 'http://*/*'],
+    optional_host_permissions: OPTIONAL_HOSTS,
   },
   hooks: {
     // The test hosts reach every content script and web-accessible resource from this one place,
     // so the entrypoints keep matching only the cloud domains.
     'build:manifestGenerated': (_wxt, manifest) => {
+      // The injected UI loads its CSS from the extension; on a self-hosted portal (content scripts
+      // registered at run time, src/background/portals.ts) that file must be reachable too. Only
+      // resources with a per-session URL are widened, so a site cannot probe for the extension.
+      for (const resource of manifest.web_accessible_resources ?? []) {
+        if (typeof resource !== 'string' && resource.use_dynamic_url) {
+          resource.matches = [...new Set([...(resource.matches ?? []), ...OPTIONAL_HOSTS])];
+        }
+      }
       if (testHosts.length === 0) return;
       for (const script of manifest.content_scripts ?? []) {
         script.matches = [...(script.matches ?? []), ...testHosts];
