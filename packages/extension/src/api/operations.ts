@@ -1,6 +1,9 @@
 import {
   AuditEventsDocument,
   CancelRequestDocument,
+  ConsoleDismissedUsersDocument,
+  ConsoleSetUserRightsDocument,
+  ConsoleUsersDocument,
   DataSubjectRequestDocument,
   DataSubjectRequestsDocument,
   DismissedUsersDocument,
@@ -66,6 +69,10 @@ export const operations = {
   VerifyAuditLog: VerifyAuditLogDocument,
   ImpersonationSessions: ImpersonationSessionsDocument,
   ImpersonationSession: ImpersonationSessionDocument,
+  // The console's lists, without each user's per-action policy decisions (console.graphql).
+  ConsoleUsers: ConsoleUsersDocument,
+  ConsoleDismissedUsers: ConsoleDismissedUsersDocument,
+  ConsoleSetUserRights: ConsoleSetUserRightsDocument,
 } as const;
 
 export type OperationName = keyof typeof operations;
