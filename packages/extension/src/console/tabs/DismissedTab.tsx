@@ -1,4 +1,4 @@
-import type { PortalUserFieldsFragment, RequestFieldsFragment } from '@b24-gdpr/shared/graphql';
+import type { ConsoleUserFieldsFragment, RequestFieldsFragment } from '@b24-gdpr/shared/graphql';
 import { useState } from 'preact/hooks';
 import { i18n } from '#i18n';
 import { ErasurePreview, type Preview } from '../components/ErasurePreview.tsx';
@@ -20,10 +20,10 @@ export function DismissedTab() {
   const [page, setPage] = useState(FIRST_PAGE);
   const [selected, setSelected] = useState<Set<number>>(new Set());
   const [results, setResults] = useState<Map<number, RowResult>>(new Map());
-  const [preview, setPreview] = useState<{ user: PortalUserFieldsFragment; preview: Preview } | null>(null);
+  const [preview, setPreview] = useState<{ user: ConsoleUserFieldsFragment; preview: Preview } | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [users] = useOperation('DismissedUsers', { first: PAGE_SIZE, after: page.after });
+  const [users] = useOperation('ConsoleDismissedUsers', { first: PAGE_SIZE, after: page.after });
 
   const record = (entries: [number, RowResult][]) => setResults((map) => new Map([...map, ...entries]));
 
@@ -61,7 +61,7 @@ export function DismissedTab() {
       setSelected(new Set());
     });
 
-  const askErase = (user: PortalUserFieldsFragment) =>
+  const askErase = (user: ConsoleUserFieldsFragment) =>
     run(async () => {
       const result = await runOperation('PreviewErasure', { userId: user.id });
       if (!result.ok) return record([[user.id, { error: result.error.message }]]);

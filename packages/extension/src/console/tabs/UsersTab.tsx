@@ -1,4 +1,4 @@
-import type { UserRightsFieldsFragment } from '@b24-gdpr/shared/graphql';
+import type { ConsoleUserRightsFieldsFragment } from '@b24-gdpr/shared/graphql';
 import { useState } from 'preact/hooks';
 import { i18n } from '#i18n';
 import { ErrorText } from '../components/ErrorText.tsx';
@@ -20,10 +20,10 @@ export function UsersTab() {
   const [page, setPage] = useState(FIRST_PAGE);
   const [selected, setSelected] = useState<Set<number>>(new Set());
   // Rights the API returned after a change, shown instead of the page's until it is reloaded.
-  const [changed, setChanged] = useState<Map<number, UserRightsFieldsFragment>>(new Map());
+  const [changed, setChanged] = useState<Map<number, ConsoleUserRightsFieldsFragment>>(new Map());
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const [users] = useOperation('Users', {
+  const [users] = useOperation('ConsoleUsers', {
     filter: { active: true, ...(search ? { search } : {}) },
     first: USERS_PAGE_SIZE,
     after: page.after,
@@ -32,7 +32,7 @@ export function UsersTab() {
   async function setRights(userIds: number[], change: RightsChange) {
     setBusy(true);
     setError(null);
-    const result = await runOperation('SetUserRights', { userIds, ...change });
+    const result = await runOperation('ConsoleSetUserRights', { userIds, ...change });
     setBusy(false);
     if (!result.ok) return setError(result.error.message);
     setChanged((map) => {

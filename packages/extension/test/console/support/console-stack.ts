@@ -19,6 +19,13 @@ export async function startConsoleStack(): Promise<ApiStack> {
   fakeBrowser.runtime.onConnect.addListener = () => undefined;
   const { startBackground } = await import('../../../src/background/main.ts');
   startBackground();
+  // The API's first `users` query reads the whole portal directory (seconds on a busy machine);
+  // done here once, so each test's wait is for the console, not for that.
+  await stack.api.gql(
+    '{ users(first: 1) { edges { node { id } } } }',
+    {},
+    { token: await stack.api.tokenFor(1) },
+  );
   return stack;
 }
 

@@ -27,7 +27,7 @@ export function findByTestId<T extends Element = HTMLElement>(root: ParentNode, 
       if (!element) throw new Error(`no [data-testid="${testId}"] yet`);
       return element as unknown as T;
     },
-    { timeout: 10_000, interval: 20 },
+    { timeout: 20_000, interval: 20 },
   );
 }
 
@@ -46,4 +46,4 @@ export function typeInto(
 
 /** Waits until `check` stops throwing (an assertion about what the page shows now). */
 export const eventually = <T>(check: () => T | Promise<T>): Promise<T> =>
-  vi.waitFor(check, { timeout: 10_000, interval: 20 });
+  vi.waitFor(check, { timeout: 20_000, interval: 20 });
