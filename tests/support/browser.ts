@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -51,13 +52,28 @@ export async function launchExtension(dir: string): Promise<ExtensionBrowser> {
     timeout: 30_000,
   });
   try {
-    const worker = async () =>
-      context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://')) ??
-      (await context.waitForEvent('serviceworker', {
-        predicate: (w) => w.url().startsWith('chrome-extension://'),
-        timeout: 15_000,
-      }));
-    const extensionId = new URL((await worker()).url()).host;
+    const extensionId = unpackedExtensionId(dir);
+    const origin = `chrome-extension://${extensionId}/`;
+    const running = () => context.serviceWorkers().find((w) => w.url().startsWith(origin));
+    const worker = async (): Promise<Worker> => {
+      const found = running();
+      if (found) return found;
+      const started = context.waitForEvent('serviceworker', {
+        predicate: (w) => w.url().startsWith(origin),
+        timeout: 30_000,
+      });
+      // Chromium sometimes starts the worker before Playwright attaches and reports nothing, or the
+      // idle worker has stopped: an extension page messaging it (the popup asks for the session)
+      // starts it again.
+      const waker = await context.newPage();
+      await waker.goto(`${origin}popup.html`).catch(() => undefined);
+      try {
+        return running() ?? (await started);
+      } finally {
+        await waker.close();
+      }
+    };
+    await worker();
     return {
       context,
       extensionId,
@@ -87,6 +103,15 @@ export async function launchExtension(dir: string): Promise<ExtensionBrowser> {
     await rm(profile, { recursive: true, force: true });
     throw error;
   }
+}
+
+/**
+ * Chromium's id of an unpacked extension: the SHA-256 of its absolute path, the first 32 hex digits
+ * written with the letters a–p. Known before the extension's worker runs.
+ */
+export function unpackedExtensionId(dir: string): string {
+  const hex = createHash('sha256').update(path.resolve(dir)).digest('hex').slice(0, 32);
+  return [...hex].map((digit) => String.fromCharCode(97 + Number.parseInt(digit, 16))).join('');
 }
 
 /** Polls `read` until it returns something other than undefined; bounded. */

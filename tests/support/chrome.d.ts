@@ -21,6 +21,14 @@ declare namespace chrome {
     }
     function search(query: { id?: number; state?: string; orderBy?: string[] }): Promise<DownloadItem[]>;
   }
+  namespace alarms {
+    interface Alarm {
+      name: string;
+      scheduledTime: number;
+    }
+    function get(name: string): Promise<Alarm | undefined>;
+    function create(name: string, info: { when?: number; delayInMinutes?: number }): Promise<void>;
+  }
   namespace runtime {
     function getManifest(): { content_scripts?: { matches?: string[]; js?: string[] }[] };
   }

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { requestBody, type TypedDocumentNode } from '@b24-gdpr/shared/graphql';
 import { type ServerType, serve } from '@hono/node-server';
 import { createLogger } from '../../packages/api/src/config/logger.ts';
 import { createHttpApp } from '../../packages/api/src/http/app.ts';
@@ -20,6 +21,11 @@ export interface Stack {
   apiUrl: string;
   /** Every GraphQL request that came in over HTTP, oldest first. */
   operations: LoggedOperation[];
+  /**
+   * Runs one of the shared documents as a portal user (a fresh token), in-process, and returns its
+   * data; GraphQL errors throw. How a test checks what the API stored.
+   */
+  query<R, V>(userId: number, document: TypedDocumentNode<R, V>, variables: V): Promise<R>;
   /** Requests whose document asks for `field` at the top level (e.g. `editSummaries`). */
   requestsFor(field: string): LoggedOperation[];
   /** Closes the API's port (connections dropped): the extension sees the API down. */
@@ -83,6 +89,14 @@ export async function startStack(): Promise<Stack> {
     });
 
   await startHttp();
+  const tokens = new Map<number, Promise<string>>();
+  const tokenFor = (userId: number) => {
+    const known = tokens.get(userId);
+    if (known) return known;
+    const issued = api.tokenFor(userId);
+    tokens.set(userId, issued);
+    return issued;
+  };
   const apiUrl = `http://127.0.0.1:${port}`;
   // Export download links and portal event handlers point here, as they do under `pnpm start`.
   api.services.urls.public = apiUrl;
@@ -91,6 +105,13 @@ export async function startStack(): Promise<Stack> {
     api,
     apiUrl,
     operations,
+    async query(userId, document, variables) {
+      const { query, variables: vars } = requestBody(document, variables);
+      const answer = await api.gql(query, vars as Record<string, unknown>, { token: await tokenFor(userId) });
+      if (answer.errors?.length || !answer.data)
+        throw new Error(`GraphQL errors: ${JSON.stringify(answer.errors)}`);
+      return answer.data as never;
+    },
     requestsFor: (field) =>
       operations.filter((op) => new RegExp(`[{\\s]${field}\\s*[({]`).test(op.query.replace(/#.*$/gm, ''))),
     stopHttp,
