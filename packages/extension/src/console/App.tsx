@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { i18n } from '#i18n';
 import { type ExtensionSession, sendMessage } from '../messaging/protocol.ts';
+import { SessionDetail } from './audit/SessionDetail.tsx';
 import { SignInHint } from './components/SignInHint.tsx';
 import { TabNav } from './components/TabNav.tsx';
 import { parseRoute, type Route, resolveRoute, tabsFor } from './route.ts';
@@ -37,6 +38,20 @@ export function App() {
   if (!session.signedIn) return <SignInHint />;
 
   const allowed = tabsFor(session.roles);
+  const asked = parseRoute(hash);
+  // The notice an impersonated employee sees links to the session's actions: anyone signed in may
+  // open a session by its address, and the API decides whether they may see it.
+  if (asked.tab === 'audit' && asked.sessionId && !allowed.includes('audit')) {
+    return (
+      <div class="console">
+        <Header user={session.user} />
+        {allowed.length > 0 ? <TabNav tabs={allowed} active={null} /> : null}
+        <main class="tab-panel">
+          <SessionDetail id={asked.sessionId} backLink={false} />
+        </main>
+      </div>
+    );
+  }
   if (allowed.length === 0) {
     return (
       <main class="console">
@@ -46,22 +61,28 @@ export function App() {
       </main>
     );
   }
-  const route = resolveRoute(parseRoute(hash), allowed);
+  const route = resolveRoute(asked, allowed);
   return (
     <div class="console">
-      <header class="console-header">
-        <h1>{i18n.t('console.title')}</h1>
-        {session.user ? (
-          <span class="signed-in" data-testid="console-user">
-            {i18n.t('console.signedInAs', [session.user.name])}
-          </span>
-        ) : null}
-      </header>
+      <Header user={session.user} />
       <TabNav tabs={allowed} active={route.tab} />
       <main class="tab-panel">
         <TabContent route={route} />
       </main>
     </div>
+  );
+}
+
+function Header({ user }: { user: ExtensionSession['user'] }) {
+  return (
+    <header class="console-header">
+      <h1>{i18n.t('console.title')}</h1>
+      {user ? (
+        <span class="signed-in" data-testid="console-user">
+          {i18n.t('console.signedInAs', [user.name])}
+        </span>
+      ) : null}
+    </header>
   );
 }
 

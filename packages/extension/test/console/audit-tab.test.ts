@@ -113,12 +113,27 @@ describe('the audit tab against the API', { timeout: 90_000 }, () => {
     expect(download).toHaveBeenCalledTimes(1);
   });
 
-  it('shows an administrator who is no auditor no audit tab, even at an audit address', async () => {
+  it('shows an administrator who is no auditor no audit tab; a session address still opens that session', async () => {
     await signInAs(stack, 1);
     try {
-      const root = await open(`#/audit/sessions/${sessionId}`, 'tab-settings');
+      const root = await open(`#/audit/sessions/${sessionId}`, 'session-detail');
       expect(queryByTestId(root, 'tab-audit')).toBeNull();
-      expect(queryByTestId(root, 'session-detail')).toBeNull();
+      expect(queryByTestId(root, 'tab-settings')).not.toBeNull();
+      expect(queryByTestId(root, 'session-back')).toBeNull();
+    } finally {
+      await signInAs(stack, AUDITOR);
+    }
+  });
+
+  it('opens the session for the employee who was impersonated (their notice links here), not for others', async () => {
+    try {
+      await signInAs(stack, 7);
+      const mine = await open(`#/audit/sessions/${sessionId}`, 'session-detail');
+      expect((await findByTestId(mine, 'session-admin')).textContent).toBe('#1');
+      mounted?.unmount();
+      await signInAs(stack, 8);
+      const theirs = await open(`#/audit/sessions/${sessionId}`, 'session-error');
+      expect(queryByTestId(theirs, 'session-detail')).toBeNull();
     } finally {
       await signInAs(stack, AUDITOR);
     }

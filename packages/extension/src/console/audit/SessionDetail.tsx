@@ -11,14 +11,14 @@ import { EventTable } from './EventTable.tsx';
 const PAGE_SIZE = 50;
 
 /** One impersonation session: who acted as whom, when, and everything recorded during it. */
-export function SessionDetail({ id }: { id: string }) {
+export function SessionDetail({ id, backLink = true }: { id: string; backLink?: boolean }) {
   const [page, setPage] = useState(FIRST_PAGE);
   const [session] = useOperation('ImpersonationSession', { id, first: PAGE_SIZE, after: page.after });
-  const back = (
+  const back = backLink ? (
     <a href={routeHash({ tab: 'audit', sessionId: null })} data-testid="session-back">
       {i18n.t('console.audit.back')}
     </a>
-  );
+  ) : null;
   if (session.state === 'loading') return <p class="loading">{i18n.t('console.loading')}</p>;
   if (session.state === 'error') {
     return (
