@@ -6,6 +6,8 @@ import { PROGRESS_PORT, type ProgressRequest, type ProgressUpdate } from '../mes
 
 type Port = Browser.runtime.Port;
 
+const KEEP_ALIVE_MS = 20_000;
+
 /**
  * Serves `runtime.connect({ name: 'progress' })`: the first message names the request, the answer is
  * the API's progress subscription relayed as {@link ProgressUpdate}s. Either side disconnecting
@@ -28,12 +30,21 @@ export function serveProgress(api: ApiClient, port: Port): void {
     const post = (update: ProgressUpdate) => {
       if (!abort.signal.aborted) port.postMessage(update);
     };
+    // Chrome stops an idle worker after 30 s, open fetch or not; an extension API call resets that
+    // timer, so a stream that is quiet for a while (a request awaiting confirmation) keeps running.
+    const keepAlive = setInterval(() => {
+      Promise.resolve()
+        .then(() => browser.runtime.getPlatformInfo())
+        .catch(() => undefined);
+    }, KEEP_ALIVE_MS);
+    abort.signal.addEventListener('abort', () => clearInterval(keepAlive), { once: true });
     relayProgress(api, requestId, post, abort.signal)
       .catch(() => {
         if (!abort.signal.aborted)
           post({ type: 'error', error: { kind: 'network', message: 'The progress stream broke.' } });
       })
       .finally(() => {
+        clearInterval(keepAlive);
         if (!abort.signal.aborted) port.disconnect();
       });
   });

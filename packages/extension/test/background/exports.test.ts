@@ -5,8 +5,8 @@ import { createApiClient } from '../../src/api/client.ts';
 import { callApi } from '../../src/api/operations.ts';
 import { createBackgroundApi } from '../../src/background/api.ts';
 import { downloadExport } from '../../src/background/downloads.ts';
-import { relayProgress } from '../../src/background/progress.ts';
-import type { ProgressUpdate } from '../../src/messaging/progress.ts';
+import { relayProgress, serveProgress } from '../../src/background/progress.ts';
+import { PROGRESS_PORT, type ProgressRequest, type ProgressUpdate } from '../../src/messaging/progress.ts';
 import { apiUrlItem, tokenItem } from '../../src/storage/items.ts';
 import { type ApiStack, startApiStack } from '../api/api-stack.ts';
 
@@ -111,6 +111,28 @@ describe('export progress and download', { timeout: 120_000 }, () => {
     expect(updates).toEqual([
       { type: 'update', request: expect.objectContaining({ status: 'AWAITING_CONFIRMATION' }) },
     ]);
+  });
+
+  it('serves the progress port: {requestId} in, updates out, then the background disconnects', async () => {
+    const id = await startExport(21);
+    const posted: ProgressUpdate[] = [];
+    const listeners: { message?: (m: unknown) => void } = {};
+    const disconnected = new Promise<void>((resolve) => {
+      const port = {
+        name: PROGRESS_PORT,
+        onMessage: { addListener: (l: (m: unknown) => void) => (listeners.message = l) },
+        onDisconnect: { addListener: () => undefined },
+        postMessage: (m: ProgressUpdate) => posted.push(m),
+        disconnect: () => resolve(),
+      };
+      serveProgress(api, port as unknown as Parameters<typeof serveProgress>[1]);
+    });
+    listeners.message?.({ requestId: id } satisfies ProgressRequest);
+    // A second request on the same port is ignored.
+    listeners.message?.({ requestId: 'other' });
+    await disconnected;
+    expect(posted.at(-1)).toEqual({ type: 'done' });
+    expect(posted.at(-2)).toMatchObject({ type: 'update', request: { id, status: 'COMPLETED' } });
   });
 
   it('runs named operations through the graphql message only when they are in the map', async () => {
