@@ -3,6 +3,7 @@ import { fail } from '../api/outcome.ts';
 import { onMessage } from '../messaging/protocol.ts';
 import { createBackgroundApi } from './api.ts';
 import { getSession, refreshSession, requestSignInCode, signIn, signOut } from './auth.ts';
+import { openConsole } from './console-tab.ts';
 import { downloadExport } from './downloads.ts';
 import { createEventQueue } from './event-queue.ts';
 import { createImpersonationTracker } from './impersonation.ts';
@@ -46,6 +47,7 @@ export function startBackground(): void {
   onMessage('pageIdentity', ({ data }) => impersonation.pageIdentity(data));
   onMessage('endImpersonation', ({ data }) => impersonation.endImpersonation(data));
   onMessage('downloadExport', ({ data }) => downloadExport(api, data));
+  onMessage('openConsole', ({ data }) => openConsole(data));
 
   startProgressPort(api);
   startReportDownloads();
