@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type BrowserContext, chromium, type Page, type Worker } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page, type Worker } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 /** Browser tests run only where Debian's Chromium is installed (CI installs it in .ci/run). */
@@ -36,6 +36,11 @@ export interface ExtensionBrowser {
   /** Writes `tests/artifacts/<name>.png` of the page or of one element of it. */
   screenshot(target: Page | ReturnType<Page['locator']>, name: string): Promise<string>;
   close(): Promise<void>;
+}
+
+/** Chromium without any extension, with the same flags: the baseline for the extension's benchmark. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS, timeout: 30_000 });
 }
 
 /** A fresh Chromium profile with the unpacked extension in `dir` loaded, headless. */

@@ -4,6 +4,8 @@ import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { REPO_ROOT } from './api-process.ts';
 import { CHROMIUM, hasChromium } from './browser.ts';
+// The typed `extensionDir` key provided below.
+import type {} from './extension-dir.ts';
 
 const EXTENSION_ROOT = path.join(REPO_ROOT, 'packages/extension');
 /** Git-ignored (tests/.gitignore); rebuilt on every run so the tests never see a stale extension. */
