@@ -18,11 +18,12 @@ export async function signInExtension(
     await popup.getByTestId('api-url').fill(stack.apiUrl);
     await popup.getByTestId('login').fill(String(userId));
     await popup.getByTestId('send-code').click();
-    await popup.getByTestId('code').or(popup.getByTestId('sign-in-error')).waitFor({ timeout: 15_000 });
+    const error = popup.getByTestId('sign-in-error');
+    await popup.getByTestId('code').or(error).waitFor({ timeout: 15_000 });
+    if (await error.isVisible()) throw new Error(`no code sent to ${userId}: ${await error.textContent()}`);
     const code = await codeSentTo(stack, userId, before);
     await popup.getByTestId('code').fill(code);
     await popup.getByTestId('sign-in').click();
-    const error = popup.getByTestId('sign-in-error');
     await popup.getByTestId('signed-in-user').or(error).waitFor({ timeout: 15_000 });
     if (await error.isVisible())
       throw new Error(`signing in as ${userId} failed: ${await error.textContent()}`);
