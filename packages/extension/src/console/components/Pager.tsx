@@ -9,6 +9,8 @@ export function Pager(props: {
   onChange(state: PageState): void;
 }) {
   const { state, pageInfo } = props;
+  // One page and nothing before it: nothing to page through.
+  if (!hasPreviousPage(state) && !pageInfo?.hasNextPage) return null;
   return (
     <nav class="pager" data-testid={props.testId}>
       <button
