@@ -27,6 +27,27 @@ async function open(hash: string, ready: string) {
   return view.root;
 }
 
+/** The in-process API behind the stack, to put requests into states a test cannot wait for. */
+interface Database {
+  services: {
+    orm: {
+      em: { fork(): { getConnection(): { execute(sql: string, params: unknown[]): Promise<unknown> } } };
+    };
+  };
+}
+
+/** Marks a request failed with its deadline `days` from now (a run that broke, close to its deadline). */
+async function failWithDeadline(id: string, days: number): Promise<void> {
+  const { services } = stack.api as unknown as Database;
+  await services.orm.em
+    .fork()
+    .getConnection()
+    .execute(
+      `update data_subject_request set status = 'FAILED', error = 'portal unreachable', due_at = ?, finished_at = now() where id = ?`,
+      [new Date(Date.now() + days * 86_400_000 + 3_600_000).toISOString(), id],
+    );
+}
+
 const rowIds = (root: HTMLElement, prefix: string) =>
   [...root.querySelectorAll(`[data-testid^="${prefix}"]`)].map((row) =>
     row.getAttribute('data-testid')?.slice(prefix.length),
@@ -181,5 +202,36 @@ describe('requests against the API', { timeout: 90_000 }, () => {
       `{ dataSubjectRequest(id: "${id}") { ... on DataSubjectRequest { status } } }`,
     );
     expect(dataSubjectRequest.status).toBe('CANCELLED');
+  });
+
+  it('colours deadlines green, amber under 10 days and red under 5, and retries a failed request', async () => {
+    // Erasure previews wait for a confirmation, so no job runs them while the test sets their state.
+    const ids: string[] = [];
+    for (const userId of [8, 9, 10]) {
+      const { previewErasure } = await gqlAs(
+        stack,
+        1,
+        `mutation { previewErasure(userId: ${userId}) { __typename ... on ErasurePreview { request { id } } ... on PolicyRefusedError { message } } }`,
+      );
+      expect(previewErasure.__typename).toBe('ErasurePreview');
+      ids.push(previewErasure.request.id);
+    }
+    const [green, amber, red] = ids as [string, string, string];
+    await failWithDeadline(green, 20);
+    await failWithDeadline(amber, 7);
+    await failWithDeadline(red, 2);
+
+    const root = await open('#/requests', `deadline-${red}`);
+    expect((await findByTestId(root, `deadline-${green}`)).getAttribute('data-colour')).toBe('green');
+    expect((await findByTestId(root, `deadline-${amber}`)).getAttribute('data-colour')).toBe('amber');
+    expect((await findByTestId(root, `deadline-${red}`)).getAttribute('data-colour')).toBe('red');
+    expect((await findByTestId(root, `deadline-${red}`)).textContent).toBe('console.requests.daysLeft(2)');
+    expect(queryByTestId(root, `request-row-${red}`)?.textContent).toContain('portal unreachable');
+
+    (await findByTestId(root, `request-retry-${red}`)).click();
+    await eventually(() =>
+      expect(queryByTestId(root, `request-row-${red}`)?.getAttribute('data-status')).not.toBe('FAILED'),
+    );
+    expect(queryByTestId(root, `request-retry-${red}`)).toBeNull();
   });
 });
