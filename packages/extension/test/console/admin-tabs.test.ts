@@ -233,5 +233,9 @@ describe('requests against the API', { timeout: 90_000 }, () => {
       expect(queryByTestId(root, `request-row-${red}`)?.getAttribute('data-status')).not.toBe('FAILED'),
     );
     expect(queryByTestId(root, `request-retry-${red}`)).toBeNull();
+    (await findByTestId(root, 'requests-refresh')).click();
+    await eventually(() =>
+      expect(queryByTestId(root, `request-row-${amber}`)?.getAttribute('data-status')).toBe('FAILED'),
+    );
   });
 });

@@ -27,7 +27,7 @@ export function RequestsTab() {
   const [updated, setUpdated] = useState<Map<string, RequestFieldsFragment>>(new Map());
   const [errors, setErrors] = useState<Map<string, string>>(new Map());
   const [busy, setBusy] = useState(false);
-  const [requests] = useOperation('DataSubjectRequests', {
+  const [requests, reload] = useOperation('DataSubjectRequests', {
     filter: requestFilterVariables(filter),
     first: PAGE_SIZE,
     after: page.after,
@@ -93,6 +93,17 @@ export function RequestsTab() {
             </option>
           ))}
         </select>
+        {/* Progress moves on the server; a newer page replaces the one shown, changed rows included. */}
+        <button
+          type="button"
+          data-testid="requests-refresh"
+          onClick={() => {
+            setUpdated(new Map());
+            reload();
+          }}
+        >
+          {i18n.t('console.requests.refresh')}
+        </button>
       </div>
       {requests.state === 'error' ? <ErrorText error={requests.error} /> : null}
       {requests.state === 'loading' ? <p class="loading">{i18n.t('console.loading')}</p> : null}
