@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { commitmentsOf, hashPrepared, hashWith, prepareDigest } from '../../src/modules/audit/audit-hash.ts';
 import type { AuditRecord } from '../../src/modules/audit/audit-record.ts';
+import { rowHead, rowJson, toColumns } from '../../src/modules/audit/audit-sql.ts';
 
 const mac = (purpose: string, value: string) => `${purpose}:${value}`.padEnd(64, '0').slice(0, 64);
 
@@ -40,6 +41,22 @@ describe('the hash input made before the chain lock', () => {
       const prevHash = 'f'.repeat(64);
       expect(hashPrepared(prevHash, prepared!, receivedAt)).toBe(
         hashWith(prevHash, { ...e, receivedAt }, commitments),
+      );
+    }
+  });
+});
+
+describe('the row JSON made before the chain lock', () => {
+  it('holds the same columns and values as the row made under the lock', () => {
+    const chain = {
+      receivedAt: new Date('2026-11-20T10:00:01.456Z'),
+      seq: 7,
+      prevHash: 'f'.repeat(64),
+      hash: 'e'.repeat(64),
+    };
+    for (const e of [event(), event({ sealed: { actor: 'c'.repeat(64) }, actor: 'anon:1234' })]) {
+      expect(JSON.parse(rowJson(rowHead(e), chain))).toEqual(
+        JSON.parse(JSON.stringify(toColumns({ ...e, ...chain }))),
       );
     }
   });

@@ -19,7 +19,7 @@ import { pseudonymiseSubject } from './audit-pseudonymise.ts';
 import { type AuditFilter, type AuditPage, queryEvents } from './audit-query.ts';
 import type { AuditEventDraft, AuditRecord } from './audit-record.ts';
 import { type MaintenanceOutcome, maintain } from './audit-retention.ts';
-import { boundSql, sql, toColumns } from './audit-sql.ts';
+import { boundSql, rowHead, rowJson, sql } from './audit-sql.ts';
 import { type AuditVerification, type VerifyRange, verifyChain } from './audit-verify.ts';
 
 export const ACTION_PATTERN = /^[a-z]+(\.[a-z_]+)+$/;
@@ -66,13 +66,17 @@ export class AuditService {
       event: { ...this.#prepare(draft, submitter, i, sessionKeys), id: uuidv7() },
       commitments: null,
       digest: null,
+      row: '',
     }));
-    // The keyed commitments and the canonical JSON (all of the hashing work but the last SHA-256) are
-    // made before the chain lock is taken.
-    const hashInputs = () => {
-      for (const p of prepared) {
+    // The keyed commitments, the canonical JSON (all of the hashing work but the last SHA-256) and most of
+    // each row's JSON are made before the chain lock is taken, in slices: between them, another batch
+    // that holds the lock gets its database replies handled instead of waiting for this one.
+    const hashInputs = async () => {
+      for (const [i, p] of prepared.entries()) {
+        if (i > 0 && i % 50 === 0) await setImmediate();
         p.commitments = commitmentsOf(p.event, this.#mac);
         p.digest = prepareDigest(p.event, p.commitments);
+        p.row = rowHead(p.event);
       }
     };
     // In a transaction of its own (recordEvents), the batch claims its idempotency keys before it waits
@@ -81,14 +85,14 @@ export class AuditService {
     // else, and every claim takes its keys in sorted order in one statement. In a caller's transaction,
     // which may already hold the lock, keys are claimed under it.
     const ownTransaction = !em.isInTransaction();
-    if (!ownTransaction) hashInputs();
+    if (!ownTransaction) await hashInputs();
     return inTransaction(em, async (tx) => {
       let fresh: Prepared[] | null = null;
       if (ownTransaction) {
         const claiming = this.#claimKeys(tx, prepared);
         claiming.catch(() => {}); // awaited below; this only keeps a failure from counting as unhandled
         await setImmediate(); // the claim is on its way to the database
-        hashInputs();
+        await hashInputs();
         fresh = await claiming;
         if (fresh.length === 0) return [];
       }
@@ -114,7 +118,7 @@ export class AuditService {
            select ${INSERT_COLUMNS} from json_populate_recordset(null::audit_event, $1::json)
            returning 1)
          update audit_chain set seq = $2, hash = $3, last_event_id = $4 where id = 1`,
-        [JSON.stringify(records.map(toColumns)), last.seq, last.hash, last.id],
+        [`[${records.map((r, i) => rowJson(fresh[i]!.row, r)).join(',')}]`, last.seq, last.hash, last.id],
       );
       return records;
     });
@@ -224,6 +228,8 @@ interface Prepared {
   event: Omit<AuditRecord, 'receivedAt' | 'seq' | 'prevHash' | 'hash'>;
   commitments: Commitments | null;
   digest: PreparedDigest | null;
+  /** `rowHead` of the event. */
+  row: string;
 }
 
 const INSERT_COLUMNS =
