@@ -13,7 +13,12 @@ function fakeContext() {
     onInvalidated: (fn: () => void) => invalidated.push(fn),
     addEventListener: () => undefined,
   };
-  return { ctx: ctx as unknown as ContentScriptContext, invalidate: () => invalidated.forEach((fn) => fn()) };
+  return {
+    ctx: ctx as unknown as ContentScriptContext,
+    invalidate: () => {
+      for (const fn of invalidated) fn();
+    },
+  };
 }
 
 const post = (id: number) =>
