@@ -1,28 +1,17 @@
 import { UserRightsDocument } from '@b24-gdpr/shared/graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ExtensionBrowser, hasChromium, launchExtension } from './support/browser.ts';
-import { extensionDir } from './support/extension-dir.ts';
+import { describe, expect, it } from 'vitest';
+import { hasChromium } from './support/browser.ts';
+import { useExtensionE2e } from './support/e2e.ts';
 import { signInExtension } from './support/extension-session.ts';
 import { openPortalAs } from './support/portal.ts';
-import { type Stack, startStack } from './support/stack.ts';
 
 const ADMIN = 1;
 const EMPLOYEE = 7;
 
-let stack: Stack;
-let browser: ExtensionBrowser;
-beforeAll(async () => {
-  if (!hasChromium) return;
-  stack = await startStack();
-  browser = await launchExtension(extensionDir());
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+const e2e = useExtensionE2e();
 
 const storedRights = async (userId: number) => {
-  const { userRights } = await stack.query(ADMIN, UserRightsDocument, { userId });
+  const { userRights } = await e2e.stack.query(ADMIN, UserRightsDocument, { userId });
   if (userRights.__typename !== 'UserRights') throw new Error(`no rights for ${userId}`);
   return userRights;
 };
@@ -30,8 +19,13 @@ const storedRights = async (userId: number) => {
 describe.skipIf(!hasChromium)("an administrator on another employee's profile", () => {
   it('turns the anonymisation right on with the switch, and the API stores it', async () => {
     expect((await storedRights(EMPLOYEE)).canAnonymise).toBe(false);
-    await signInExtension(browser, stack, ADMIN);
-    const page = await openPortalAs(browser.context, stack, ADMIN, `/company/personal/user/${EMPLOYEE}/`);
+    await signInExtension(e2e.browser, e2e.stack, ADMIN);
+    const page = await openPortalAs(
+      e2e.browser.context,
+      e2e.stack,
+      ADMIN,
+      `/company/personal/user/${EMPLOYEE}/`,
+    );
     const panel = page.getByTestId('gdpr-panel');
     await expect.poll(() => panel.getAttribute('data-viewer'), { timeout: 15_000 }).toBe('admin');
     const right = panel.getByTestId('right-anonymise');
@@ -52,6 +46,6 @@ describe.skipIf(!hasChromium)("an administrator on another employee's profile", 
     const reloaded = page.getByTestId('gdpr-panel').getByTestId('right-anonymise');
     await expect.poll(() => reloaded.isChecked(), { timeout: 15_000 }).toBe(true);
     expect(await page.getByTestId('right-erase').isChecked()).toBe(false);
-    await browser.screenshot(page.getByTestId('gdpr-panel'), 'profile-panel-admin');
+    await e2e.browser.screenshot(page.getByTestId('gdpr-panel'), 'profile-panel-admin');
   });
 });

@@ -1,43 +1,38 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { SetUserRightsDocument, UserRightsDocument } from '@b24-gdpr/shared/graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DataSubjectRequest } from '../packages/api/src/modules/dsr/data-subject-request.entity.ts';
 import { readZip } from '../packages/api/test/support/zip.ts';
-import { type ExtensionBrowser, hasChromium, launchExtension, waitFor } from './support/browser.ts';
-import { extensionDir } from './support/extension-dir.ts';
+import { hasChromium, waitFor } from './support/browser.ts';
+import { useExtensionE2e } from './support/e2e.ts';
 import { extensionStorage, signInExtension } from './support/extension-session.ts';
 import { openPortalAs } from './support/portal.ts';
-import { type Stack, startStack } from './support/stack.ts';
 
 const ADMIN = 1;
 const EMPLOYEE = 5;
 
-let stack: Stack;
-let browser: ExtensionBrowser;
-beforeAll(async () => {
-  if (!hasChromium) return;
-  stack = await startStack();
-  browser = await launchExtension(extensionDir());
+const e2e = useExtensionE2e(async ({ stack }) => {
   // The employee's anonymisation right is off (whatever the defaults say).
   await stack.query(ADMIN, SetUserRightsDocument, { userIds: [EMPLOYEE], canAnonymise: false });
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
 });
 
 describe.skipIf(!hasChromium)('an employee on their own profile', () => {
   it('signs in with the one-time code from their Bitrix24 notification', async () => {
-    await signInExtension(browser, stack, EMPLOYEE);
-    const stored = await extensionStorage(browser);
+    await signInExtension(e2e.browser, e2e.stack, EMPLOYEE);
+    const stored = await extensionStorage(e2e.browser);
     expect(stored.user).toMatchObject({ id: EMPLOYEE });
     expect(stored.roles).toEqual(['EMPLOYEE']);
     expect(stored.token).toMatch(/^b24g_/);
   });
 
   it('downloads their data: the archive arrives and its manifest is the request’s', async () => {
-    const page = await openPortalAs(browser.context, stack, EMPLOYEE, `/company/personal/user/${EMPLOYEE}/`);
+    const page = await openPortalAs(
+      e2e.browser.context,
+      e2e.stack,
+      EMPLOYEE,
+      `/company/personal/user/${EMPLOYEE}/`,
+    );
     const panel = page.getByTestId('gdpr-panel');
     await expect.poll(() => panel.getAttribute('data-viewer'), { timeout: 15_000 }).toBe('own');
     const download = panel.getByTestId('gdpr-download');
@@ -47,7 +42,7 @@ describe.skipIf(!hasChromium)('an employee on their own profile', () => {
     // The export runs in the API's job worker; the panel follows its progress until the link is ready.
     const ready = panel.getByTestId('download-ready');
     await expect.poll(() => ready.isVisible(), { timeout: 45_000, interval: 250 }).toBe(true);
-    const request = await stack.api.services.orm.em
+    const request = await e2e.stack.api.services.orm.em
       .fork()
       .findOneOrFail(
         DataSubjectRequest,
@@ -55,12 +50,14 @@ describe.skipIf(!hasChromium)('an employee on their own profile', () => {
         { orderBy: { createdAt: 'desc' } },
       );
     expect(request.status).toBe('COMPLETED');
-    await browser.screenshot(panel, 'profile-panel-export-ready');
+    await e2e.browser.screenshot(panel, 'profile-panel-export-ready');
 
     await ready.click();
     const item = await waitFor(
       async () => {
-        const [found] = await browser.inWorker(() => chrome.downloads.search({ orderBy: ['-startTime'] }));
+        const [found] = await e2e.browser.inWorker(() =>
+          chrome.downloads.search({ orderBy: ['-startTime'] }),
+        );
         if (found?.state === 'interrupted') throw new Error(`the download failed: ${found.error}`);
         return found?.state === 'complete' ? found : undefined;
       },
@@ -69,8 +66,8 @@ describe.skipIf(!hasChromium)('an employee on their own profile', () => {
     );
     // Playwright saves downloads under generated names; what matters is where it came from and what it holds.
     expect(item.mime).toBe('application/zip');
-    expect(new URL(item.url).origin).toBe(stack.apiUrl);
-    expect(item.url).not.toContain((await extensionStorage(browser)).token);
+    expect(new URL(item.url).origin).toBe(e2e.stack.apiUrl);
+    expect(item.url).not.toContain((await extensionStorage(e2e.browser)).token);
     const bytes = await readFile(item.filename);
     const archive = (request.checkpoint as { archive: { bytes: number; sha256: string; manifest: unknown } })
       .archive;
@@ -86,12 +83,17 @@ describe.skipIf(!hasChromium)('an employee on their own profile', () => {
   });
 
   it('sees Anonymise disabled, with the rule that refuses it, while their right is off', async () => {
-    const { userRights } = await stack.query(EMPLOYEE, UserRightsDocument, { userId: EMPLOYEE });
+    const { userRights } = await e2e.stack.query(EMPLOYEE, UserRightsDocument, { userId: EMPLOYEE });
     if (userRights.__typename !== 'UserRights') throw new Error('no rights');
     const refused = userRights.actions.find((a) => a.action === 'ANONYMISE')!;
     expect(refused.allowed).toBe(false);
 
-    const page = await openPortalAs(browser.context, stack, EMPLOYEE, `/company/personal/user/${EMPLOYEE}/`);
+    const page = await openPortalAs(
+      e2e.browser.context,
+      e2e.stack,
+      EMPLOYEE,
+      `/company/personal/user/${EMPLOYEE}/`,
+    );
     const panel = page.getByTestId('gdpr-panel');
     const anonymise = panel.getByTestId('gdpr-anonymise');
     await expect.poll(() => anonymise.count(), { timeout: 15_000 }).toBe(1);
@@ -100,6 +102,6 @@ describe.skipIf(!hasChromium)('an employee on their own profile', () => {
     expect(await panel.getByTestId('gdpr-reason-anonymise').textContent()).toBe(
       refused.message ?? refused.rule,
     );
-    await browser.screenshot(panel, 'profile-panel-own');
+    await e2e.browser.screenshot(panel, 'profile-panel-own');
   });
 });

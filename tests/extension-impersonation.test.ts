@@ -1,44 +1,33 @@
 import { createHash } from 'node:crypto';
 import { ImpersonationSessionsDocument } from '@b24-gdpr/shared/graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ExtensionBrowser, hasChromium, launchExtension, waitFor } from './support/browser.ts';
-import { extensionDir } from './support/extension-dir.ts';
+import { describe, expect, it } from 'vitest';
+import { hasChromium, waitFor } from './support/browser.ts';
+import { useExtensionE2e } from './support/e2e.ts';
 import { signInExtension, signOutExtension } from './support/extension-session.ts';
 import { openPortalAs } from './support/portal.ts';
-import { type Stack, startStack } from './support/stack.ts';
 
 const ADMIN = 1;
 const EMPLOYEE = 8;
 
-let stack: Stack;
-let browser: ExtensionBrowser;
-beforeAll(async () => {
-  if (!hasChromium) return;
-  stack = await startStack();
-  browser = await launchExtension(extensionDir());
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+const e2e = useExtensionE2e();
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const fullName = (id: number) => {
-  const user = stack.api.portal.state.users.get(id)!;
+  const user = e2e.stack.api.portal.state.users.get(id)!;
   return `${user.NAME} ${user.LAST_NAME}`;
 };
 /** Chat messages the API's webhook user (1) wrote into private chats with `recipient`. */
 const alertsTo = (recipient: number) =>
-  [...stack.api.portal.state.messages.values()].filter((m) => {
-    const chat = stack.api.portal.state.chats.get(m.chatId);
+  [...e2e.stack.api.portal.state.messages.values()].filter((m) => {
+    const chat = e2e.stack.api.portal.state.chats.get(m.chatId);
     return chat?.type === 'private' && chat.memberIds.includes(recipient) && m.authorId === 1;
   });
 
 describe.skipIf(!hasChromium)('an administrator authorises as an employee', () => {
   it('shows the banner on the next pages, stores the session with both users and the key, alerts user 1, and tells the employee later', async () => {
-    await signInExtension(browser, stack, ADMIN);
+    await signInExtension(e2e.browser, e2e.stack, ADMIN);
     const alertsBefore = alertsTo(1).length;
-    const page = await openPortalAs(browser.context, stack, ADMIN, '/bitrix/admin/user_admin.php');
+    const page = await openPortalAs(e2e.browser.context, e2e.stack, ADMIN, '/bitrix/admin/user_admin.php');
 
     // The row action of the admin user list, as an administrator clicks it.
     await page
@@ -52,22 +41,22 @@ describe.skipIf(!hasChromium)('an administrator authorises as an employee', () =
     await expect.poll(() => banner.isVisible(), { timeout: 15_000 }).toBe(true);
     await expect.poll(() => banner.textContent()).toContain(fullName(EMPLOYEE));
     expect(await banner.textContent()).toContain(fullName(ADMIN));
-    await browser.screenshot(page, 'impersonation-banner');
+    await e2e.browser.screenshot(page, 'impersonation-banner');
 
     // Every page of that session keeps it: a full load and an in-page (data-slider) navigation.
-    await page.goto(stack.api.portal.pages.url(`/company/personal/user/${EMPLOYEE}/`));
+    await page.goto(e2e.stack.api.portal.pages.url(`/company/personal/user/${EMPLOYEE}/`));
     await expect
       .poll(() => page.getByTestId('impersonation-banner').isVisible(), { timeout: 10_000 })
       .toBe(true);
-    await page.goto(stack.api.portal.pages.url('/stream/'));
+    await page.goto(e2e.stack.api.portal.pages.url('/stream/'));
     await expect
       .poll(() => page.getByTestId('impersonation-banner').isVisible(), { timeout: 10_000 })
       .toBe(true);
 
-    const switched = stack.api.portal.pages.authorizations().at(-1)!;
+    const switched = e2e.stack.api.portal.pages.authorizations().at(-1)!;
     expect(switched).toMatchObject({ adminId: ADMIN, userId: EMPLOYEE });
     const sessions = await waitFor(async () => {
-      const found = await stack.query(ADMIN, ImpersonationSessionsDocument, {
+      const found = await e2e.stack.query(ADMIN, ImpersonationSessionsDocument, {
         filter: { impersonatedUserId: EMPLOYEE },
         first: 10,
       });
@@ -90,13 +79,13 @@ describe.skipIf(!hasChromium)('an administrator authorises as an employee', () =
     await page.close();
 
     // Later the employee, with the extension signed in as themselves, sees the notice on their portal.
-    await signOutExtension(browser);
-    await signInExtension(browser, stack, EMPLOYEE);
-    const own = await openPortalAs(browser.context, stack, EMPLOYEE, '/stream/');
+    await signOutExtension(e2e.browser);
+    await signInExtension(e2e.browser, e2e.stack, EMPLOYEE);
+    const own = await openPortalAs(e2e.browser.context, e2e.stack, EMPLOYEE, '/stream/');
     const notice = own.getByTestId('impersonation-notice');
     await expect.poll(() => notice.isVisible(), { timeout: 15_000 }).toBe(true);
     expect(await notice.locator(`[data-session-id="${session.id}"]`).count()).toBe(1);
     expect(await own.getByTestId('impersonation-banner').count()).toBe(0);
-    await browser.screenshot(own, 'impersonation-notice');
+    await e2e.browser.screenshot(own, 'impersonation-notice');
   });
 });
