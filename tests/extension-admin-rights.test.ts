@@ -1,4 +1,4 @@
-import { UserRightsDocument } from '@b24-gdpr/shared/graphql';
+import { UpdateSettingsDocument, UserRightsDocument } from '@b24-gdpr/shared/graphql';
 import { describe, expect, it } from 'vitest';
 import { hasChromium } from './support/browser.ts';
 import { useExtensionE2e } from './support/e2e.ts';
@@ -8,17 +8,27 @@ import { openPortalAs } from './support/portal.ts';
 const ADMIN = 1;
 const EMPLOYEE = 7;
 
-const e2e = useExtensionE2e();
+// With the portal's anonymisation switched on, the employee's own right is what decides.
+const e2e = useExtensionE2e(async ({ stack }) => {
+  await stack.query(ADMIN, UpdateSettingsDocument, { input: { anonymisationEnabled: true } });
+});
 
-const storedRights = async (userId: number) => {
-  const { userRights } = await e2e.stack.query(ADMIN, UserRightsDocument, { userId });
+/** The employee's rights as the API answers `viewer` (the employee's own decisions depend on them). */
+const storedRights = async (userId: number, viewer = ADMIN) => {
+  const { userRights } = await e2e.stack.query(viewer, UserRightsDocument, { userId });
   if (userRights.__typename !== 'UserRights') throw new Error(`no rights for ${userId}`);
   return userRights;
 };
 
 describe.skipIf(!hasChromium)("an administrator on another employee's profile", () => {
   it('turns the anonymisation right on with the switch, and the API stores it', async () => {
-    expect((await storedRights(EMPLOYEE)).canAnonymise).toBe(false);
+    const before = await storedRights(EMPLOYEE);
+    expect(before.canAnonymise).toBe(false);
+    const own = (rights: typeof before) => rights.actions.find((a) => a.action === 'ANONYMISE');
+    expect(own(await storedRights(EMPLOYEE, EMPLOYEE))).toMatchObject({
+      allowed: false,
+      rule: 'NO_ANONYMISE_RIGHT',
+    });
     await signInExtension(e2e.browser, e2e.stack, ADMIN);
     const page = await openPortalAs(
       e2e.browser.context,
@@ -39,6 +49,8 @@ describe.skipIf(!hasChromium)("an administrator on another employee's profile", 
       .toBe(true);
     const stored = await storedRights(EMPLOYEE);
     expect(stored).toMatchObject({ canAnonymise: true, canErase: false, isDefault: false, updatedBy: ADMIN });
+    // The right now counts: the employee may anonymise their own data.
+    expect(own(await storedRights(EMPLOYEE, EMPLOYEE))).toMatchObject({ allowed: true, rule: null });
     await expect.poll(() => right.isChecked()).toBe(true);
 
     // A fresh load reads the stored right back; the other right is untouched.

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { SetUserRightsDocument, UserRightsDocument } from '@b24-gdpr/shared/graphql';
+import { SetUserRightsDocument, UpdateSettingsDocument, UserRightsDocument } from '@b24-gdpr/shared/graphql';
 import { describe, expect, it } from 'vitest';
 import { DataSubjectRequest } from '../packages/api/src/modules/dsr/data-subject-request.entity.ts';
 import { readZip } from '../packages/api/test/support/zip.ts';
@@ -13,7 +13,9 @@ const ADMIN = 1;
 const EMPLOYEE = 5;
 
 const e2e = useExtensionE2e(async ({ stack }) => {
-  // The employee's anonymisation right is off (whatever the defaults say).
+  // Anonymisation is switched on for the portal, but this employee's right to it is off: the rule
+  // that refuses is theirs, not the master switch.
+  await stack.query(ADMIN, UpdateSettingsDocument, { input: { anonymisationEnabled: true } });
   await stack.query(ADMIN, SetUserRightsDocument, { userIds: [EMPLOYEE], canAnonymise: false });
 });
 
@@ -86,7 +88,7 @@ describe.skipIf(!hasChromium)('an employee on their own profile', () => {
     const { userRights } = await e2e.stack.query(EMPLOYEE, UserRightsDocument, { userId: EMPLOYEE });
     if (userRights.__typename !== 'UserRights') throw new Error('no rights');
     const refused = userRights.actions.find((a) => a.action === 'ANONYMISE')!;
-    expect(refused.allowed).toBe(false);
+    expect(refused).toMatchObject({ allowed: false, rule: 'NO_ANONYMISE_RIGHT' });
 
     const page = await openPortalAs(
       e2e.browser.context,
