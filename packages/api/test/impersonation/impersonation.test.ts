@@ -152,6 +152,34 @@ describe('impersonation sessions', () => {
     expect((await api.services.audit.verify(api.services.orm.em.fork())).ok).toBe(true);
   });
 
+  it('takes onBehalfOfId from a user only for their own session with that user and key', async () => {
+    const k = key('sessid-fff');
+    await api.gql(START, { u: 16, k }, { token: admin });
+    const record = `mutation ($e: [AuditEventInput!]!) { recordEvents(events: $e) { __typename ... on InvalidInputError { field message } ... on RecordEventsResult { stored } } }`;
+    const edit = (idempotencyKey: string, onBehalfOfId: number, sessionKey: string) => ({
+      idempotencyKey,
+      action: 'post.edited',
+      occurredAt: new Date().toISOString(),
+      onBehalfOfId,
+      sessionKey,
+      targetType: 'post',
+      targetId: '78',
+    });
+    const before = (await api.services.audit.verify(api.services.orm.em.fork())).checked;
+    // Another user than the one impersonated, a key of no session, and an employee claiming the admin's session.
+    for (const [token, e] of [
+      [admin, edit('claim-1', 17, k)],
+      [admin, edit('claim-2', 16, key('sessid-none'))],
+      [await api.tokenFor(17), edit('claim-3', 16, k)],
+    ] as const) {
+      const refused = (await api.gql(record, { e: [e] }, { token })).data?.recordEvents;
+      expect(refused).toMatchObject({ __typename: 'InvalidInputError', field: 'events.0.onBehalfOfId' });
+    }
+    expect((await api.services.audit.verify(api.services.orm.em.fork())).checked).toBe(before);
+    const ok = (await api.gql(record, { e: [edit('claim-4', 16, k)] }, { token: admin })).data?.recordEvents;
+    expect(ok).toMatchObject({ __typename: 'RecordEventsResult', stored: 1 });
+  });
+
   it('only the session’s administrator (or another administrator) can end it', async () => {
     const s = (await api.gql(START, { u: 15, k: key('sessid-eee') }, { token: admin })).data
       ?.startImpersonation;

@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { z } from 'zod';
 import { InvalidInputError } from '../../errors.ts';
 import type { Principal } from '../identity/roles.ts';
+import { ImpersonationSession } from '../impersonation/impersonation-session.entity.ts';
 import { ACTION_PATTERN, type AuditService } from './audit.service.ts';
 import type { AuditSource } from './audit-event.entity.ts';
 import type { AuditEventDraft } from './audit-record.ts';
@@ -143,7 +144,40 @@ export async function recordEvents(
       source: event.source ?? 'api',
     };
   });
+  if (principal.kind === 'user') await checkOnBehalfOf(em, principal.userId, drafts);
   const submitter = principal.kind === 'user' ? `user:${principal.userId}` : `token:${principal.tokenId}`;
   const stored = await audit.append(em, drafts, { submitter });
   return { stored: stored.length, duplicates: drafts.length - stored.length };
+}
+
+/**
+ * A user may say they acted as someone else only for a session the API knows: an impersonation session of
+ * theirs with that user and the event's session key. Otherwise anyone could write "done as user X" into
+ * the log. Integrators relay the portal's own records and are trusted with the field.
+ */
+async function checkOnBehalfOf(em: EntityManager, adminUserId: number, drafts: readonly AuditEventDraft[]) {
+  const claims = drafts.flatMap((d, index) =>
+    d.onBehalfOfId != null
+      ? [{ d, index, key: d.sessionToken ? sha256Hex(d.sessionToken) : (d.sessionKey ?? null) }]
+      : [],
+  );
+  if (claims.length === 0) return;
+  const keys = [...new Set(claims.flatMap(({ key }) => (key ? [key] : [])))];
+  const sessions =
+    keys.length === 0
+      ? []
+      : await em.find(
+          ImpersonationSession,
+          { adminUserId, sessionKey: { $in: keys } },
+          { fields: ['impersonatedUserId', 'sessionKey'] },
+        );
+  const known = new Set(sessions.map((s) => `${s.sessionKey}:${s.impersonatedUserId}`));
+  for (const { d, index, key } of claims) {
+    if (!key || !known.has(`${key}:${d.onBehalfOfId}`)) {
+      throw new InvalidInputError(
+        `events.${index}.onBehalfOfId`,
+        'onBehalfOfId must be the user you impersonated in the session with this sessionKey.',
+      );
+    }
+  }
 }
