@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { z } from 'zod';
 import { InvalidInputError } from '../../errors.ts';
 import type { Principal } from '../identity/roles.ts';
+import { sha256Hex } from '../identity/secrets.ts';
 import { ImpersonationSession } from '../impersonation/impersonation-session.entity.ts';
 import { ACTION_PATTERN, type AuditService } from './audit.service.ts';
 import type { AuditSource } from './audit-event.entity.ts';
