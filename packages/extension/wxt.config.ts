@@ -11,14 +11,19 @@ const OPTIONAL_HOSTS = ['https://*/*', 'http://*/*'];
 
 export default defineConfig({
   modules: ['@wxt-dev/i18n/module'],
-  manifest: {
+  manifest: ({ browser }) => ({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
     default_locale: 'en',
     permissions: ['storage', 'alarms', 'scripting', 'downloads'],
     host_permissions: [...BITRIX24_CLOUD_MATCHES, ...testHosts],
     optional_host_permissions: OPTIONAL_HOSTS,
-  },
+    // Firefox (`build:firefox`, MV3): a fixed id keeps storage across reinstalls; 128 is the first
+    // version that runs content scripts in the page's main world (page-globals).
+    ...(browser === 'firefox'
+      ? { browser_specific_settings: { gecko: { id: 'b24-gdpr@b24-gdpr.dev', strict_min_version: '128.0' } } }
+      : {}),
+  }),
   hooks: {
     // The test hosts reach every content script and web-accessible resource from this one place,
     // so the entrypoints keep matching only the cloud domains.
