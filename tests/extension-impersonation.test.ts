@@ -85,6 +85,10 @@ describe.skipIf(!hasChromium)('an administrator authorises as an employee', () =
     const notice = own.getByTestId('impersonation-notice');
     await expect.poll(() => notice.isVisible(), { timeout: 15_000 }).toBe(true);
     expect(await notice.locator(`[data-session-id="${session.id}"]`).count()).toBe(1);
+    // Who did it, by name: the employee could not look the administrator up themselves.
+    expect(await notice.locator(`[data-session-id="${session.id}"]`).textContent()).toContain(
+      fullName(ADMIN),
+    );
     expect(await own.getByTestId('impersonation-banner').count()).toBe(0);
     await e2e.browser.screenshot(own, 'impersonation-notice');
   });

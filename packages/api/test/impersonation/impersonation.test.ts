@@ -105,6 +105,18 @@ describe('impersonation sessions', () => {
     expect(await api.services.orm.em.fork().count(ImpersonationSession, {})).toBe(before);
   });
 
+  it('names both people, so the impersonated employee learns who it was', async () => {
+    const eight = await api.tokenFor(8);
+    const q = '{ impersonationSessions(first: 5) { edges { node { adminName impersonatedName } } } }';
+    const nodes = (await api.gql(q, {}, { token: eight })).data?.impersonationSessions.edges.map(
+      (e: any) => e.node,
+    );
+    const name = (id: number) =>
+      `${api.portal.state.users.get(id)!.NAME} ${api.portal.state.users.get(id)!.LAST_NAME}`;
+    expect(nodes.length).toBeGreaterThan(0);
+    for (const node of nodes) expect(node).toEqual({ adminName: name(1), impersonatedName: name(8) });
+  });
+
   it('an employee sees only the sessions in which they were impersonated', async () => {
     const eight = await api.tokenFor(8);
     const mine = (await api.gql(LIST, {}, { token: eight })).data?.impersonationSessions.edges.map(

@@ -16,3 +16,8 @@ export function formatBytes(bytes: number): string {
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
+
+/** A person named by the API, with their portal id ("Ada Lovelace (#7)"), or just the id when unnamed. */
+export function personLabel(name: string | null | undefined, id: number): string {
+  return name ? `${name} (#${id})` : `#${id}`;
+}

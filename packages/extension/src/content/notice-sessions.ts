@@ -9,5 +9,5 @@ export function unacknowledged(
   const seen = new Set(acknowledged);
   return sessions
     .filter((s) => s.impersonatedUserId === userId && !seen.has(s.id))
-    .map(({ id, adminUserId, startedAt }) => ({ id, adminUserId, startedAt }));
+    .map(({ id, adminUserId, adminName, startedAt }) => ({ id, adminUserId, adminName, startedAt }));
 }

@@ -3,6 +3,8 @@ import { i18n } from '#i18n';
 export interface NoticeSession {
   id: string;
   adminUserId: number;
+  /** The portal's name for the administrator; null when it no longer knows them. */
+  adminName: string | null;
   startedAt: string;
 }
 
@@ -21,7 +23,7 @@ export function ImpersonationNotice(props: {
           <li key={session.id} data-session-id={session.id}>
             <span>
               {i18n.t('page.notice.session', [
-                i18n.t('page.notice.admin', [String(session.adminUserId)]),
+                session.adminName ?? i18n.t('page.notice.admin', [String(session.adminUserId)]),
                 new Date(session.startedAt).toLocaleString(),
               ])}
             </span>

@@ -8,7 +8,12 @@ export interface ApiStack {
   /** `http://127.0.0.1:PORT`. */
   apiUrl: string;
   api: {
-    portal: { state: { notifications: Map<unknown, { userId: number; message: string }> } };
+    portal: {
+      state: {
+        notifications: Map<unknown, { userId: number; message: string }>;
+        users: Map<number, { NAME: string; LAST_NAME: string }>;
+      };
+    };
     tokenFor(userId: number): Promise<string>;
     /** Through every HTTP layer without a socket. */
     fetch(path: string, init?: RequestInit): Promise<Response>;

@@ -36,6 +36,11 @@ beforeAll(async () => {
   await signInAs(stack, AUDITOR);
 }, 120_000);
 afterAll(() => stack?.close());
+/** How the console names a portal user: the portal's full name and the id. */
+const label = (id: number) => {
+  const user = stack.api.portal.state.users.get(id);
+  return `${user?.NAME} ${user?.LAST_NAME} (#${id})`;
+};
 afterEach(() => mounted?.unmount());
 
 async function open(hash: string, ready: string) {
@@ -61,8 +66,8 @@ describe('the audit tab against the API', { timeout: 90_000 }, () => {
     (await findByTestId<HTMLAnchorElement>(root, `session-link-${sessionId}`)).click();
     await eventually(() => expect(window.location.hash).toBe(`#/audit/sessions/${sessionId}`));
     await findByTestId(root, 'session-detail');
-    expect((await findByTestId(root, 'session-admin')).textContent).toBe('#1');
-    expect((await findByTestId(root, 'session-impersonated')).textContent).toBe('#7');
+    expect((await findByTestId(root, 'session-admin')).textContent).toBe(label(1));
+    expect((await findByTestId(root, 'session-impersonated')).textContent).toBe(label(7));
     // The session's start is itself recorded with the session key.
     await eventually(() => expect(actions(root)).toContain('impersonation.started'));
     (await findByTestId<HTMLAnchorElement>(root, 'session-back')).click();
@@ -129,7 +134,7 @@ describe('the audit tab against the API', { timeout: 90_000 }, () => {
     try {
       await signInAs(stack, 7);
       const mine = await open(`#/audit/sessions/${sessionId}`, 'session-detail');
-      expect((await findByTestId(mine, 'session-admin')).textContent).toBe('#1');
+      expect((await findByTestId(mine, 'session-admin')).textContent).toBe(label(1));
       mounted?.unmount();
       await signInAs(stack, 8);
       const theirs = await open(`#/audit/sessions/${sessionId}`, 'session-error');

@@ -23,15 +23,27 @@ describe('which profile panel', () => {
 
 describe('impersonation notice', () => {
   const sessions = [
-    { id: 'a', adminUserId: 1, impersonatedUserId: 5, startedAt: '2026-11-20T10:00:00Z' },
-    { id: 'b', adminUserId: 1, impersonatedUserId: 6, startedAt: '2026-11-20T11:00:00Z' },
-    { id: 'c', adminUserId: 2, impersonatedUserId: 5, startedAt: '2026-11-21T09:00:00Z' },
+    {
+      id: 'a',
+      adminUserId: 1,
+      adminName: 'Ada Admin',
+      impersonatedUserId: 5,
+      startedAt: '2026-11-20T10:00:00Z',
+    },
+    {
+      id: 'b',
+      adminUserId: 1,
+      adminName: 'Ada Admin',
+      impersonatedUserId: 6,
+      startedAt: '2026-11-20T11:00:00Z',
+    },
+    { id: 'c', adminUserId: 2, adminName: null, impersonatedUserId: 5, startedAt: '2026-11-21T09:00:00Z' },
   ];
 
   it("lists only the user's own sessions not acknowledged yet", () => {
     expect(unacknowledged(sessions, 5, [])).toEqual([
-      { id: 'a', adminUserId: 1, startedAt: '2026-11-20T10:00:00Z' },
-      { id: 'c', adminUserId: 2, startedAt: '2026-11-21T09:00:00Z' },
+      { id: 'a', adminUserId: 1, adminName: 'Ada Admin', startedAt: '2026-11-20T10:00:00Z' },
+      { id: 'c', adminUserId: 2, adminName: null, startedAt: '2026-11-21T09:00:00Z' },
     ]);
     expect(unacknowledged(sessions, 5, ['a']).map((s) => s.id)).toEqual(['c']);
     expect(unacknowledged(sessions, 5, ['a', 'c'])).toEqual([]);

@@ -29,6 +29,29 @@ export const ImpersonationSessionRef = builder.objectType(ImpersonationSession, 
   }),
 });
 
+// Names for people reading a session (the impersonated employee's notice, the console): employees may
+// not list users, so the session carries the two names it is about. One portal call per page of sessions.
+for (const [field, userIdOf] of [
+  ['adminName', (s: ImpersonationSession) => s.adminUserId],
+  ['impersonatedName', (s: ImpersonationSession) => s.impersonatedUserId],
+] as const) {
+  builder.objectField(ImpersonationSessionRef, field, (t) =>
+    t.loadable({
+      type: 'String',
+      nullable: true,
+      description: 'Full name as the portal has it now; null when the portal no longer knows the user.',
+      load: async (ids: number[], ctx: GraphQLContext) => {
+        const users = await ctx.services.directory.getUsers(ids);
+        return ids.map((id) => {
+          const user = users.get(id);
+          return user ? `${user.name} ${user.lastName}`.trim() : null;
+        });
+      },
+      resolve: userIdOf,
+    }),
+  );
+}
+
 builder.objectField(ImpersonationSessionRef, 'actions', (t) =>
   t.connection({
     type: AuditEventRef,

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { i18n } from '#i18n';
 import { ErrorText } from '../components/ErrorText.tsx';
 import { Pager } from '../components/Pager.tsx';
-import { formatDateTime } from '../format.ts';
+import { formatDateTime, personLabel } from '../format.ts';
 import { FIRST_PAGE } from '../pagination.ts';
 import { routeHash } from '../route.ts';
 import { useOperation } from '../use-operation.ts';
@@ -36,9 +36,9 @@ export function SessionDetail({ id, backLink = true }: { id: string; backLink?: 
       <h2>{i18n.t('console.audit.sessionTitle')}</h2>
       <dl class="facts">
         <dt>{i18n.t('console.audit.admin')}</dt>
-        <dd data-testid="session-admin">{`#${s.adminUserId}`}</dd>
+        <dd data-testid="session-admin">{personLabel(s.adminName, s.adminUserId)}</dd>
         <dt>{i18n.t('console.audit.impersonated')}</dt>
-        <dd data-testid="session-impersonated">{`#${s.impersonatedUserId}`}</dd>
+        <dd data-testid="session-impersonated">{personLabel(s.impersonatedName, s.impersonatedUserId)}</dd>
         <dt>{i18n.t('console.audit.started')}</dt>
         <dd>{formatDateTime(s.startedAt)}</dd>
         <dt>{i18n.t('console.audit.ended')}</dt>

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { i18n } from '#i18n';
 import { ErrorText } from '../components/ErrorText.tsx';
 import { Pager } from '../components/Pager.tsx';
-import { formatDateTime } from '../format.ts';
+import { formatDateTime, personLabel } from '../format.ts';
 import { FIRST_PAGE } from '../pagination.ts';
 import { routeHash } from '../route.ts';
 import { useOperation } from '../use-operation.ts';
@@ -36,8 +36,8 @@ export function SessionList() {
           <tbody>
             {rows.map((s) => (
               <tr key={s.id} data-testid={`session-row-${s.id}`}>
-                <td>{`#${s.adminUserId}`}</td>
-                <td>{`#${s.impersonatedUserId}`}</td>
+                <td>{personLabel(s.adminName, s.adminUserId)}</td>
+                <td>{personLabel(s.impersonatedName, s.impersonatedUserId)}</td>
                 <td>{formatDateTime(s.startedAt)}</td>
                 <td>{s.endedAt ? formatDateTime(s.endedAt) : i18n.t('console.audit.open')}</td>
                 <td>
