@@ -34,7 +34,22 @@ function event(
 describe('the hash input made before the chain lock', () => {
   it('gives the same hash as hashing the whole event under the lock', () => {
     const receivedAt = new Date('2026-11-20T10:00:01.456Z');
-    for (const e of [event(), event({ metadata: {}, targetType: null, targetId: null, actor: null })]) {
+    const events = [
+      event(),
+      event({ metadata: {}, targetType: null, targetId: null, actor: null }),
+      // Keys that sort between the digest's own, strings that JSON escapes, a sealed field.
+      event({
+        action: 'post.deleted',
+        idempotencyKey: null,
+        ip: null,
+        userAgent: 'Mozilla "5.0" \\ \u00e9\ud83d\ude00\n',
+        targetId: 'x\u2029y',
+        metadata: { receivedAt: 1, 'b\u00e9': [{ y: 1, x: 2 }], a: -0.5, é: true, '': null },
+        sealed: { actor: 'c'.repeat(64) },
+        actor: 'anon:1234',
+      }),
+    ];
+    for (const e of events) {
       const commitments = commitmentsOf(e, mac);
       const prepared = prepareDigest(e, commitments);
       expect(prepared).not.toBeNull();

@@ -93,6 +93,38 @@ export function prepareDigest(
   event: Omit<HashedFields, 'receivedAt'>,
   commitments: Commitments,
 ): PreparedDigest | null {
+  return digestParts(event, commitments) ?? markedDigest(event, commitments);
+}
+
+/**
+ * `canonicalJson(eventDigest(…))` written directly, its keys in their sorted order, split where the value
+ * of `receivedAt` goes: no object to build, sort and walk per event but the metadata. Null when a field is
+ * not what `#prepare` makes (a string or null; metadata an object), and `markedDigest` does it instead.
+ */
+function digestParts(event: Omit<HashedFields, 'receivedAt'>, c: Commitments): PreparedDigest | null {
+  const { action, id, idempotencyKey, source, targetType, metadata } = event;
+  const fields = [action, id, idempotencyKey, source, targetType, c.actor, c.onBehalfOf, c.targetId];
+  fields.push(c.sessionKey, c.ip, c.userAgent);
+  for (const value of fields) if (value !== null && typeof value !== 'string') return null;
+  if (Object.keys(c).length !== SEALABLE_FIELDS.length) return null;
+  if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) return null;
+  const j = JSON.stringify;
+  return {
+    head:
+      `{"action":${j(action)},"actor":${j(c.actor)},"id":${j(id)},"idempotencyKey":${j(idempotencyKey)},` +
+      `"ip":${j(c.ip)},"metadata":${canonicalJson(metadata)},"occurredAt":${j(event.occurredAt.toISOString())},` +
+      `"onBehalfOf":${j(c.onBehalfOf)},"receivedAt":`,
+    tail:
+      `,"sessionKey":${j(c.sessionKey)},"source":${j(source)},"targetId":${j(c.targetId)},` +
+      `"targetType":${j(targetType)},"userAgent":${j(c.userAgent)},"v":1}`,
+  };
+}
+
+/** The generic way: the canonical JSON of the digest with a mark for `receivedAt`, cut at the mark. */
+function markedDigest(
+  event: Omit<HashedFields, 'receivedAt'>,
+  commitments: Commitments,
+): PreparedDigest | null {
   const json = canonicalJson({
     ...eventDigest({ ...event, receivedAt: new Date(0) }, commitments),
     receivedAt: RECEIVED_AT_MARK,
