@@ -137,10 +137,20 @@ function markedDigest(
 
 /** The same value as `hashWith(prevHash, event, commitments)` for the event `prepared` was made from. */
 export function hashPrepared(prevHash: string, prepared: PreparedDigest, receivedAt: Date): string {
+  // One update of one string: a third cheaper than four, under the chain lock.
   return createHash('sha256')
-    .update(prevHash)
-    .update(prepared.head)
-    .update(JSON.stringify(receivedAt.toISOString()))
-    .update(prepared.tail)
+    .update(`${prevHash}${prepared.head}${isoJson(receivedAt)}${prepared.tail}`)
     .digest('hex');
+}
+
+let lastIso = { time: Number.NaN, json: '' };
+
+/**
+ * `JSON.stringify(at.toISOString())`, remembered for the last time given: every event of a batch has the
+ * same `receivedAt`, and making its text 500 times under the chain lock costs as much as the hashing.
+ */
+export function isoJson(at: Date): string {
+  const time = at.getTime();
+  if (time !== lastIso.time) lastIso = { time, json: JSON.stringify(at.toISOString()) };
+  return lastIso.json;
 }

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/postgresql';
 import type { AuditSource } from './audit-event.entity.ts';
+import { isoJson } from './audit-hash.ts';
 import type { AuditRecord } from './audit-record.ts';
 
 /**
@@ -130,7 +131,7 @@ export function rowHead(event: Omit<AuditRecord, ChainFields>): string {
 /** `JSON.stringify(toColumns(record))` but for the order of keys, from the event's `rowHead`. */
 export function rowJson(head: string, record: Pick<AuditRecord, ChainFields>): string {
   return (
-    `${head},"received_at":${JSON.stringify(record.receivedAt.toISOString())},"seq":${record.seq},` +
+    `${head},"received_at":${isoJson(record.receivedAt)},"seq":${record.seq},` +
     `"prev_hash":${JSON.stringify(record.prevHash)},"hash":${JSON.stringify(record.hash)}}`
   );
 }
