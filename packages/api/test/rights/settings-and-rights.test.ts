@@ -164,6 +164,19 @@ describe('user lists', () => {
     expect(ids).toEqual(expected.sort((a, b) => a - b));
   });
 
+  it("decide each listed user's actions without asking the portal about them one by one", async () => {
+    api.services.directory.forget();
+    const before = api.portal.counters.calls('user.get');
+    const { data } = await api.gql(
+      '{ users(first: 20) { edges { node { id rights { actions { action allowed } } } } } }',
+      {},
+      { token: admin },
+    );
+    expect(data?.users.edges).toHaveLength(20);
+    // The listing itself reads one portal page; the decisions reuse it instead of 20 more user.get calls.
+    expect(api.portal.counters.calls('user.get') - before).toBeLessThanOrEqual(2);
+  });
+
   it('search by name', async () => {
     const anna = api.portal.state.users.get(9)!;
     const { data } = await api.gql(USERS, { filter: { search: anna.LAST_NAME } }, { token: admin });

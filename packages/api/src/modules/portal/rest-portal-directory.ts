@@ -44,6 +44,10 @@ export class RestPortalDirectory implements PortalDirectory {
       start: -1,
     });
     const users = page.map(toSummary).sort((a, b) => a.id - b.id);
+    // A listed page is fresh portal data: remember it, so the per-user fields of that page (rights and
+    // their decisions) read it from here instead of asking the portal once per user.
+    const now = Date.now();
+    for (const user of users) this.#users.set(user.id, { user, until: now + USER_TTL_MS });
     const limit = Math.min(query.limit, 50);
     return { users: users.slice(0, limit), hasMore: users.length > limit || page.length >= 50 };
   }
