@@ -30,7 +30,12 @@ export async function buildExtension(outDir: string): Promise<string> {
   const child = spawn(
     path.join(REPO_ROOT, 'node_modules/.bin/tsx'),
     [path.join(import.meta.dirname, 'wxt-build-main.ts'), EXTENSION_ROOT, outDir],
-    { env: { ...process.env, B24_GDPR_TEST_HOSTS: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    // NODE_ENV=production: Vitest's `test` would make Vite compile JSX in development mode, and the
+    // browser tests would then run a different bundle from the one `pnpm build` ships.
+    {
+      env: { ...process.env, NODE_ENV: 'production', B24_GDPR_TEST_HOSTS: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
   const output: string[] = [];
   child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString()));
