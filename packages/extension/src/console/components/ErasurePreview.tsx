@@ -1,7 +1,8 @@
-import type { PreviewErasureMutation } from '@b24-gdpr/shared/graphql';
 import { i18n } from '#i18n';
+import { ErasurePlan } from '../../ui/ErasurePlan.tsx';
+import type { ErasurePreview as Preview } from '../../ui/profile/types.ts';
 
-export type Preview = Extract<PreviewErasureMutation['previewErasure'], { __typename: 'ErasurePreview' }>;
+export type { Preview };
 
 /** What deleting a user would delete and keep (with the reasons), before anything happens. */
 export function ErasurePreview(props: {
@@ -15,40 +16,7 @@ export function ErasurePreview(props: {
   return (
     <div class="dialog" role="dialog" aria-modal="true" data-testid="erase-preview">
       <h3>{i18n.t('console.dismissed.previewTitle', [props.name])}</h3>
-      <p>{i18n.t('console.dismissed.previewIntro')}</p>
-      <table class="list compact">
-        <thead>
-          <tr>
-            <th>{i18n.t('console.dismissed.category')}</th>
-            <th>{i18n.t('console.dismissed.toDelete')}</th>
-            <th>{i18n.t('console.dismissed.kept')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {preview.categories.map((c) => (
-            <tr key={c.category} data-testid={`erase-category-${c.category}`}>
-              <td>{c.category}</td>
-              <td>{String(c.toDelete)}</td>
-              <td>{String(c.kept)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {preview.kept.length > 0 ? (
-        <>
-          <h4>{i18n.t('console.dismissed.keptTitle')}</h4>
-          <ul class="kept">
-            {preview.kept.map((k, i) => (
-              <li key={`${k.category}-${k.portalId ?? i}`}>{`${k.label} (${k.category}): ${k.reason}`}</li>
-            ))}
-          </ul>
-        </>
-      ) : null}
-      {preview.notes.map((note) => (
-        <p key={note} class="hint">
-          {note}
-        </p>
-      ))}
+      <ErasurePlan preview={preview} />
       <div class="actions">
         <button
           type="button"

@@ -1,4 +1,5 @@
 import { i18n } from '#i18n';
+import { ErasurePlan } from '../ErasurePlan.tsx';
 import type { ErasurePreview } from './types.ts';
 
 /**
@@ -20,47 +21,7 @@ export function EraseDialog(props: {
           <p>{i18n.t('page.erase.loading')}</p>
         ) : (
           <div data-testid="erase-preview">
-            <p>{i18n.t('page.erase.intro')}</p>
-            <table>
-              <thead>
-                <tr>
-                  <th>{i18n.t('page.erase.category')}</th>
-                  <th>{i18n.t('page.erase.toDelete')}</th>
-                  <th>{i18n.t('page.erase.kept')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {preview.categories.map((c) => (
-                  <tr key={c.category} data-category={c.category}>
-                    <td>{c.category}</td>
-                    <td>{c.toDelete}</td>
-                    <td>{c.kept}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            {preview.kept.length > 0 && (
-              <>
-                <h2>{i18n.t('page.erase.keptTitle')}</h2>
-                <ul data-testid="erase-kept">
-                  {preview.kept.map((k) => (
-                    <li key={`${k.category}:${k.portalId}`}>
-                      {k.label ? `${k.category}: ${k.label}` : k.category} — {k.reason}
-                    </li>
-                  ))}
-                </ul>
-              </>
-            )}
-            {preview.notes.length > 0 && (
-              <>
-                <h2>{i18n.t('page.erase.notes')}</h2>
-                <ul>
-                  {preview.notes.map((note) => (
-                    <li key={note}>{note}</li>
-                  ))}
-                </ul>
-              </>
-            )}
+            <ErasurePlan preview={preview} />
           </div>
         )}
         <div class="buttons">
