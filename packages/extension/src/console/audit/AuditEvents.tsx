@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { i18n } from '#i18n';
-import { ErrorText } from '../components/ErrorText.tsx';
+import { ListStatus } from '../components/ListStatus.tsx';
 import { Pager } from '../components/Pager.tsx';
 import { type AuditFilterForm, auditFilterVariables, EMPTY_AUDIT_FILTER } from '../filters.ts';
 import { FIRST_PAGE } from '../pagination.ts';
@@ -69,11 +69,12 @@ export function AuditEvents() {
           {i18n.t('console.audit.reset')}
         </button>
       </form>
-      {events.state === 'error' ? <ErrorText error={events.error} testId="audit-events-error" /> : null}
-      {events.state === 'loading' ? <p class="loading">{i18n.t('console.loading')}</p> : null}
-      {events.state === 'ready' && rows.length === 0 ? (
-        <p class="empty">{i18n.t('console.audit.noEvents')}</p>
-      ) : null}
+      <ListStatus
+        result={events}
+        empty={rows.length === 0}
+        emptyText={i18n.t('console.audit.noEvents')}
+        errorTestId="audit-events-error"
+      />
       {rows.length > 0 ? <EventTable events={rows} testId="audit-events" /> : null}
       <Pager
         state={page}

@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import { i18n } from '#i18n';
 import { ErasurePreview, type Preview } from '../components/ErasurePreview.tsx';
 import { ErrorText } from '../components/ErrorText.tsx';
+import { ListStatus } from '../components/ListStatus.tsx';
 import { Pager } from '../components/Pager.tsx';
 import { RequestLabel } from '../components/RequestLabel.tsx';
 import { fullName } from '../format.ts';
@@ -95,11 +96,7 @@ export function DismissedTab() {
         </button>
       </div>
       <ErrorText error={error} testId="dismissed-error" />
-      {users.state === 'error' ? <ErrorText error={users.error} /> : null}
-      {users.state === 'loading' ? <p class="loading">{i18n.t('console.loading')}</p> : null}
-      {users.state === 'ready' && rows.length === 0 ? (
-        <p class="empty">{i18n.t('console.dismissed.empty')}</p>
-      ) : null}
+      <ListStatus result={users} empty={rows.length === 0} emptyText={i18n.t('console.dismissed.empty')} />
       {rows.length > 0 ? (
         <table class="list" data-testid="dismissed-table">
           <thead>

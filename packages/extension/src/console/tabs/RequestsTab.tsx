@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import { i18n } from '#i18n';
 import { Deadline } from '../components/Deadline.tsx';
 import { ErrorText } from '../components/ErrorText.tsx';
+import { ListStatus } from '../components/ListStatus.tsx';
 import { Pager } from '../components/Pager.tsx';
 import { Progress } from '../components/Progress.tsx';
 import { statusLabel, typeLabel } from '../components/RequestLabel.tsx';
@@ -105,11 +106,7 @@ export function RequestsTab() {
           {i18n.t('console.requests.refresh')}
         </button>
       </div>
-      {requests.state === 'error' ? <ErrorText error={requests.error} /> : null}
-      {requests.state === 'loading' ? <p class="loading">{i18n.t('console.loading')}</p> : null}
-      {requests.state === 'ready' && rows.length === 0 ? (
-        <p class="empty">{i18n.t('console.requests.empty')}</p>
-      ) : null}
+      <ListStatus result={requests} empty={rows.length === 0} emptyText={i18n.t('console.requests.empty')} />
       {rows.length > 0 ? (
         <table class="list" data-testid="requests-table">
           <thead>

@@ -2,6 +2,7 @@ import type { ConsoleUserRightsFieldsFragment } from '@b24-gdpr/shared/graphql';
 import { useState } from 'preact/hooks';
 import { i18n } from '#i18n';
 import { ErrorText } from '../components/ErrorText.tsx';
+import { ListStatus } from '../components/ListStatus.tsx';
 import { Pager } from '../components/Pager.tsx';
 import { Switch } from '../components/Switch.tsx';
 import { fullName } from '../format.ts';
@@ -102,11 +103,7 @@ export function UsersTab() {
       </div>
       <ErrorText error={error} testId="users-error" />
 
-      {users.state === 'error' ? <ErrorText error={users.error} /> : null}
-      {users.state === 'loading' ? <p class="loading">{i18n.t('console.loading')}</p> : null}
-      {users.state === 'ready' && rows.length === 0 ? (
-        <p class="empty">{i18n.t('console.users.empty')}</p>
-      ) : null}
+      <ListStatus result={users} empty={rows.length === 0} emptyText={i18n.t('console.users.empty')} />
       {rows.length > 0 ? (
         <table class="list" data-testid="users-table">
           <thead>
