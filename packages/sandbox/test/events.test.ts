@@ -1,35 +1,24 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SandboxPortal } from '../src/index.ts';
-import { call, startPortal } from './helpers.ts';
+import { call, type Receiver, startPortal, startReceiver } from './helpers.ts';
 
 let portal: SandboxPortal;
 let admin: string;
-let receiver: Server;
+let receiver: Receiver;
 let receiverUrl: string;
-const received: { body: URLSearchParams; type: string }[] = [];
+let received: Receiver['received'];
 
 beforeAll(async () => {
   portal = await startPortal({ dataset: 'empty' });
   portal.seed.users(2);
   admin = portal.webhookUrl(1);
-  receiver = createServer((req, res) => {
-    let raw = '';
-    req.on('data', (c) => {
-      raw += c;
-    });
-    req.on('end', () => {
-      received.push({ body: new URLSearchParams(raw), type: req.headers['content-type'] ?? '' });
-      res.end('ok');
-    });
-  });
-  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/b24`;
+  receiver = await startReceiver();
+  receiverUrl = receiver.url;
+  received = receiver.received;
 });
 afterAll(async () => {
   await portal.close();
-  await new Promise((r) => receiver.close(r));
+  await receiver.close();
 });
 
 describe('event.bind and delivery', () => {

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createSandboxPortal, type SandboxOptions, type SandboxPortal } from '../src/index.ts';
 
 export interface Answer {
@@ -37,4 +39,31 @@ export async function get(url: string): Promise<Answer> {
 /** A portal without the rate limiter unless the test asks for one. */
 export function startPortal(options: SandboxOptions = {}): Promise<SandboxPortal> {
   return createSandboxPortal({ rateLimit: false, ...options });
+}
+
+/** An event handler on loopback that keeps every form body the portal posts to it. */
+export interface Receiver {
+  url: string;
+  received: { body: URLSearchParams; type: string }[];
+  close(): Promise<void>;
+}
+
+export async function startReceiver(): Promise<Receiver> {
+  const received: Receiver['received'] = [];
+  const server = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c) => {
+      raw += c;
+    });
+    req.on('end', () => {
+      received.push({ body: new URLSearchParams(raw), type: req.headers['content-type'] ?? '' });
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/b24`,
+    received,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }

@@ -90,6 +90,10 @@ export function inspectRouter(
     );
   });
   app.get('/state/tasks', (c) => c.json([...s().tasks.values()]));
+  app.get('/state/task-comments', (c) => {
+    const taskId = numberParam(c.req.query('taskId'));
+    return c.json([...s().taskComments.values()].filter((t) => taskId === undefined || t.taskId === taskId));
+  });
   app.get('/state/calendar-events', (c) => c.json([...s().calendarEvents.values()]));
   app.get('/state/storages', (c) => c.json([...s().storages.values()]));
   app.get('/state/authorizations', (c) => c.json(portal.sessions.authorizations));

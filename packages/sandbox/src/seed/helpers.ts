@@ -10,6 +10,7 @@ import type {
   Post,
   Storage,
   Task,
+  TaskComment,
   User,
 } from '../state/types.ts';
 import { USER_STRING_FIELDS } from '../state/user-fields.ts';
@@ -237,6 +238,24 @@ export class SeedHelpers {
     };
     this.state.tasks.set(t.id, t);
     return t;
+  }
+
+  taskComment(
+    taskId: number,
+    authorId: number,
+    text: string,
+    extra: Partial2<TaskComment> = {},
+  ): TaskComment {
+    const c: TaskComment = {
+      id: this.state.nextId('taskComment'),
+      taskId,
+      authorId,
+      text,
+      date: this.now().toISOString(),
+      ...extra,
+    };
+    this.state.taskComments.set(c.id, c);
+    return c;
   }
 
   calendarEvent(ownerId: number, name: string, extra: Partial2<CalendarEvent> = {}): CalendarEvent {

@@ -10,6 +10,7 @@ import type {
   Post,
   Storage,
   Task,
+  TaskComment,
   User,
   Webhook,
 } from './types.ts';
@@ -24,6 +25,7 @@ type Sequence =
   | 'message'
   | 'notification'
   | 'task'
+  | 'taskComment'
   | 'calendarEvent'
   | 'storage'
   | 'eventBinding'
@@ -55,6 +57,7 @@ export class PortalState {
   messages = new Map<number, Message>();
   notifications = new Map<number, Notification>();
   tasks = new Map<number, Task>();
+  taskComments = new Map<number, TaskComment>();
   calendarEvents = new Map<number, CalendarEvent>();
   storages = new Map<number, Storage>();
   eventBindings = new Map<number, EventBinding>();
@@ -82,6 +85,7 @@ export class PortalState {
     this.messages.clear();
     this.notifications.clear();
     this.tasks.clear();
+    this.taskComments.clear();
     this.calendarEvents.clear();
     this.storages.clear();
     this.eventBindings.clear();

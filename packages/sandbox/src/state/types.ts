@@ -109,6 +109,15 @@ export interface Task {
   accomplices: number[];
 }
 
+/** A comment in a task's old card (`task.commentitem.*`); the new card's comments are chat messages. */
+export interface TaskComment {
+  id: number;
+  taskId: number;
+  authorId: number;
+  text: string;
+  date: string;
+}
+
 export interface CalendarEvent {
   id: number;
   type: 'user' | 'group' | 'company_calendar';

@@ -1,7 +1,7 @@
 import { accessDenied, methodError } from '../errors.ts';
 import { type MethodDef, ok } from '../registry.ts';
 
-/** Events the sandbox knows (BITRIX24.md "Events"); only the Live Feed ones are emitted so far. */
+/** Events the sandbox knows (BITRIX24.md "Events"); the Live Feed and task comment ones are emitted. */
 export const KNOWN_EVENTS = new Set([
   'ONLIVEFEEDPOSTADD',
   'ONLIVEFEEDPOSTUPDATE',

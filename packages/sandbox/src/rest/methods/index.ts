@@ -6,6 +6,7 @@ import { imMethods } from './im.ts';
 import { notifyMethods } from './im-notify.ts';
 import { imV2Methods } from './im-v2.ts';
 import { logMethods } from './log.ts';
+import { taskCommentMethods } from './task-comments.ts';
 import { taskMethods } from './tasks.ts';
 import { userMethods } from './user.ts';
 
@@ -18,6 +19,7 @@ export function createMethodRegistry(): MethodRegistry {
     .add(imV2Methods)
     .add(logMethods)
     .add(taskMethods)
+    .add(taskCommentMethods)
     .add(calendarMethods)
     .add(diskMethods)
     .add(eventMethods);

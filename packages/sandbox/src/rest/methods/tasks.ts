@@ -1,7 +1,7 @@
-import type { Task } from '../../state/types.ts';
+import type { Task, User } from '../../state/types.ts';
 import { formatDateTime } from '../envelope.ts';
 import { matchesFilter, parseFilter, sortBy } from '../filter.ts';
-import type { MethodContext, MethodDef } from '../registry.ts';
+import type { MethodDef } from '../registry.ts';
 
 /** camelCase fields with string ids, as tasks.task.list answers (api-reference/tasks/tasks-task-list.md). */
 function taskView(t: Task): Record<string, unknown> {
@@ -52,10 +52,10 @@ function filterValue(t: Task, field: string): string | number | number[] | null 
 }
 
 /** Administrators see every task; others the tasks they take part in (tasks-task-list.md). */
-function canSee(ctx: MethodContext, t: Task): boolean {
-  const id = ctx.caller.ID;
+export function canSeeTask(user: User, t: Task): boolean {
+  const id = user.ID;
   return (
-    ctx.caller.isAdmin ||
+    user.isAdmin ||
     t.createdBy === id ||
     t.responsibleId === id ||
     t.auditors.includes(id) ||
@@ -71,7 +71,7 @@ export const taskMethods: MethodDef[] = [
       const order = ctx.params.obj('order');
       const [field, dir] = order ? (Object.entries(order)[0] ?? ['ID', 'desc']) : ['ID', 'desc'];
       let tasks = [...ctx.portal.state.tasks.values()].filter(
-        (t) => canSee(ctx, t) && matchesFilter(t, conds, filterValue),
+        (t) => canSeeTask(ctx.caller, t) && matchesFilter(t, conds, filterValue),
       );
       tasks = sortBy(
         tasks,
