@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { commitmentsOf, hashPrepared, hashWith, prepareDigest } from '../../src/modules/audit/audit-hash.ts';
+import {
+  commitMetadata,
+  commitmentsOf,
+  hashPrepared,
+  hashWith,
+  prepareDigest,
+} from '../../src/modules/audit/audit-hash.ts';
 import type { AuditRecord } from '../../src/modules/audit/audit-record.ts';
-import { rowHead, rowJson, toColumns } from '../../src/modules/audit/audit-sql.ts';
+import { rowHead, toColumns } from '../../src/modules/audit/audit-sql.ts';
 
 const mac = (purpose: string, value: string) => `${purpose}:${value}`.padEnd(64, '0').slice(0, 64);
 
@@ -48,6 +54,7 @@ describe('the hash input made before the chain lock', () => {
         sealed: { actor: 'c'.repeat(64) },
         actor: 'anon:1234',
       }),
+      event({ metadata: { reason: '[erased]' }, sealed: { metadata: 'd'.repeat(64) } }),
     ];
     for (const e of events) {
       const commitments = commitmentsOf(e, mac);
@@ -64,18 +71,29 @@ describe('the hash input made before the chain lock', () => {
   });
 });
 
-describe('the row JSON made before the chain lock', () => {
-  it('holds the same columns and values as the row made under the lock', () => {
-    const chain = {
-      receivedAt: new Date('2026-11-20T10:00:01.456Z'),
-      seq: 7,
-      prevHash: 'f'.repeat(64),
-      hash: 'e'.repeat(64),
-    };
+describe('the hash input', () => {
+  it('holds a keyed commitment of the metadata, not its text, and the sealed one once erasure sealed it', () => {
+    const e = event({ metadata: { reason: 'Alice Smith asked' } });
+    const commitments = commitmentsOf(e, mac);
+    expect(commitments.metadata).toBe(commitMetadata(e.id, e.metadata, mac));
+    const { head, tail } = prepareDigest(e, commitments)!;
+    expect(`${head}${tail}`).not.toContain('Alice');
+    expect(tail).toMatch(/"v":2}$/);
+    const sealed = event({ metadata: { reason: '[erased]' }, sealed: { metadata: commitments.metadata } });
+    expect(commitmentsOf(sealed, mac)).toEqual(commitments);
+  });
+});
+
+describe('the row JSON audit_append reads', () => {
+  it('holds every column of the event but those the chain fixes', () => {
     for (const e of [event(), event({ sealed: { actor: 'c'.repeat(64) }, actor: 'anon:1234' })]) {
-      expect(JSON.parse(rowJson(rowHead(e), chain))).toEqual(
-        JSON.parse(JSON.stringify(toColumns({ ...e, ...chain }))),
-      );
+      const {
+        received_at: _r,
+        prev_hash: _p,
+        hash: _h,
+        ...columns
+      } = toColumns({ ...e, receivedAt: new Date(0), seq: 3, prevHash: '', hash: '' });
+      expect(JSON.parse(`${rowHead(e)},"seq":3}`)).toEqual(JSON.parse(JSON.stringify(columns)));
     }
   });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ERASED_TEXT } from '../../src/modules/audit/audit-metadata-rule.ts';
 import { type AuditFixture, auditFixture, draft } from './support.ts';
 
 const backend = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
@@ -51,5 +52,117 @@ describe(`audit pseudonymisation (on ${backend})`, () => {
       `update audit_event set actor = 'anon:0000000000000000', sealed = '{"actor":"0"}' where seq = 2`,
     );
     expect((await f.audit.verify(f.em())).problem).toMatchObject({ kind: 'CHANGED', seq: 2 });
+  });
+
+  describe('metadata', () => {
+    const subject = 42;
+    const metadataOf = async (seq: number) =>
+      (
+        await f.sql<{ metadata: Record<string, unknown> }>('select metadata from audit_event where seq = ?', [
+          seq,
+        ])
+      )[0]!.metadata;
+
+    beforeAll(async () => {
+      await f.reset();
+      await f.audit.append(f.em(), [
+        draft(1, {
+          actorId: 1,
+          action: 'impersonation.started',
+          target: { type: 'user', id: subject },
+          metadata: { sessionId: 's1', reason: 'Alice Smith asked for help with her mail' },
+        }),
+        draft(2, {
+          actorId: 1,
+          action: 'token.revoked',
+          target: { type: 'token', id: 't1' },
+          metadata: { ownerUserId: subject, kind: 'user' },
+        }),
+        draft(3, {
+          actorId: subject,
+          action: 'dsr.erase.requested',
+          target: { type: 'user', id: subject },
+          metadata: { requestId: 'r1', requester: { kind: 'user' } },
+        }),
+        draft(4, {
+          actorId: null,
+          action: 'dsr.erase.failed',
+          target: { type: 'request', id: 'r1' },
+          metadata: { type: 'ERASE', error: 'Alice Smith (user 42): portal refused' },
+        }),
+        // Untouched: another user's token, someone else's reason, the number 42 under keys that are no user id.
+        draft(5, {
+          actorId: 1,
+          action: 'token.revoked',
+          target: { type: 'token', id: 't2' },
+          metadata: { ownerUserId: 43, kind: 'user' },
+        }),
+        draft(6, {
+          actorId: 7,
+          action: 'impersonation.started',
+          target: { type: 'user', id: 8 },
+          metadata: { sessionId: 's2', reason: 'Bob’s own reason', chatId: 42 },
+        }),
+        draft(7, { actorId: 7, target: { type: 'request', id: 'r2' }, metadata: { error: 'other' } }),
+      ]);
+      expect(await f.audit.pseudonymiseSubject(f.em(), subject)).toEqual({ events: 4 });
+    });
+
+    it('no longer holds the subject’s id or text about them, and the whole log verifies', async () => {
+      const pseudonym = f.secret.pseudonymousId(subject);
+      expect(await metadataOf(1)).toEqual({ sessionId: 's1', reason: ERASED_TEXT });
+      expect(await metadataOf(2)).toEqual({ ownerUserId: pseudonym, kind: 'user' });
+      expect(await metadataOf(3)).toEqual({ requestId: 'r1', requester: { kind: 'user' } });
+      expect(await metadataOf(4)).toEqual({ type: 'ERASE', error: ERASED_TEXT });
+      const dump = JSON.stringify(await f.sql('select * from audit_event'));
+      expect(dump).not.toContain('Alice');
+      expect(dump).not.toMatch(/UserId":\s*"?42\b/);
+      expect(await metadataOf(5)).toEqual({ ownerUserId: 43, kind: 'user' });
+      expect(await metadataOf(6)).toEqual({ sessionId: 's2', reason: 'Bob’s own reason', chatId: 42 });
+      expect(await metadataOf(7)).toEqual({ error: 'other' });
+      expect(await f.audit.verify(f.em())).toMatchObject({ ok: true, checked: 7 });
+      expect(await f.audit.pseudonymiseSubject(f.em(), subject)).toEqual({ events: 0 });
+      expect(await f.audit.verify(f.em())).toMatchObject({ ok: true, checked: 7 });
+    });
+
+    it('names an untouched event whose metadata was changed with SQL', async () => {
+      const [row] = await f.sql<{ id: string }>('select id from audit_event where seq = 6');
+      await f.sql(
+        `update audit_event set metadata = jsonb_set(metadata, '{reason}', '"routine"') where seq = 6`,
+      );
+      expect((await f.audit.verify(f.em())).problem).toMatchObject({
+        kind: 'CHANGED',
+        seq: 6,
+        eventId: row!.id,
+      });
+      await f.sql(
+        `update audit_event set metadata = jsonb_set(metadata, '{reason}', '"Bob’s own reason"') where seq = 6`,
+      );
+      expect(await f.audit.verify(f.em())).toMatchObject({ ok: true, checked: 7 });
+    });
+
+    it('names a sealed event whose pseudonymised metadata, or its seal, was changed with SQL', async () => {
+      const [row] = await f.sql<{ id: string; metadata: unknown; sealed: unknown }>(
+        'select id, metadata, sealed from audit_event where seq = 2',
+      );
+      const restore = () =>
+        f.sql('update audit_event set metadata = ?::jsonb, sealed = ?::jsonb where seq = 2', [
+          JSON.stringify(row!.metadata),
+          JSON.stringify(row!.sealed),
+        ]);
+      const changed = { kind: 'CHANGED', seq: 2, eventId: row!.id };
+      await f.sql(
+        `update audit_event set metadata = jsonb_set(metadata, '{kind}', '"integrator"') where seq = 2`,
+      );
+      expect((await f.audit.verify(f.em())).problem).toMatchObject(changed);
+      await restore();
+      await f.sql(`update audit_event set sealed = sealed - 'pseudonymisedMetadata' where seq = 2`);
+      expect((await f.audit.verify(f.em())).problem).toMatchObject(changed);
+      await restore();
+      await f.sql(`update audit_event set sealed = sealed - 'metadata' where seq = 2`);
+      expect((await f.audit.verify(f.em())).problem).toMatchObject(changed);
+      await restore();
+      expect(await f.audit.verify(f.em())).toMatchObject({ ok: true, checked: 7 });
+    });
   });
 });

@@ -14,23 +14,36 @@ export type Mac = (purpose: string, value: string) => string;
  * hash = SHA-256(prevHash ‖ RFC 8785 canonical JSON of the event). In that JSON, each column that identifies
  * a person (SEALABLE_FIELDS: actor, on-behalf-of, target id, session key, IP, user agent) appears not as
  * its value but as a per-event keyed commitment: HMAC(app secret, "audit-seal" ‖ event id ‖ field ‖ value).
- * Erasure may then replace the value (a user id by `anon:…`, an IP by null) and store the commitment it had
- * in the row's `sealed` column; the verifier uses the stored commitment for sealed fields and recomputes it
+ * The metadata, which may hold personal data too (a free-text reason, a user id), is committed the same
+ * way, its value being its canonical JSON. Erasure may then replace a value (a user id by `anon:…`, an IP
+ * by null, metadata by its pseudonymised form: audit-metadata-rule.ts) and store the commitment it had in
+ * the row's `sealed` column; the verifier uses the stored commitment for sealed fields and recomputes it
  * from the value for all others. So a pseudonymised row still verifies, a changed plain value does not
  * (forging its commitment needs the key), and the commitments are useless to anyone without the key: they
- * are salted per event, so they cannot be brute-forced over the small space of user ids or linked across
- * events. `seq` is not hashed: order is fixed by `prevHash`, which lets the verifier tell "reordered" from
- * "changed". What the hash cannot protect: the `anon:…` text of a sealed field (it was replaced on purpose).
+ * are salted per event, so they cannot be brute-forced over the small space of user ids (or guessed
+ * metadata) or linked across events. `seq` is not hashed: order is fixed by `prevHash`, which lets the
+ * verifier tell "reordered" from "changed".
+ *
+ * What the hash cannot protect is a sealed value, since it was replaced on purpose. For the `anon:…` text
+ * of a column that is little (an attacker can only swap one pseudonym for another); metadata keeps
+ * content worth protecting after erasure, so erasure also stores a keyed commitment of the metadata it
+ * left (`sealed.pseudonymisedMetadata`, field "pseudonymisedMetadata") and the verifier checks it
+ * (`sealedMetadataIntact`): changing a sealed event's metadata is named as well, by anyone without the key.
+ *
+ * Digest version: v2 commits the metadata; v1 (until 2026-11-23) hashed it as plain JSON. There were no
+ * production deployments, so the switch is clean and the verifier knows v2 only: a development database
+ * with v1 events fails verification at its first event and must be reset (README, "Digest versions").
  */
+export const DIGEST_VERSION = 2;
+
 export function eventDigest(event: HashedFields, commitments: Commitments): object {
   return {
-    v: 1,
+    v: DIGEST_VERSION,
     id: event.id,
     occurredAt: event.occurredAt.toISOString(),
     receivedAt: event.receivedAt.toISOString(),
     action: event.action,
     targetType: event.targetType,
-    metadata: event.metadata,
     source: event.source,
     idempotencyKey: event.idempotencyKey,
     ...commitments,
@@ -38,14 +51,18 @@ export function eventDigest(event: HashedFields, commitments: Commitments): obje
 }
 
 export type HashedFields = Omit<AuditRecord, 'seq' | 'hash' | 'prevHash'>;
-export type Commitments = Record<SealableField, string | null>;
+/** What the hash covers instead of the personal fields: a commitment each (null for a null column). */
+export type Commitments = Record<SealableField, string | null> & { metadata: string };
+type Committed = Pick<AuditRecord, 'id' | 'sealed' | 'metadata' | SealableField>;
 
-/** The keyed part of the hash input; it needs no chain position, so writers make it before taking the lock. */
-export function commitmentsOf(
-  event: Pick<AuditRecord, 'id' | 'sealed' | SealableField>,
-  mac: Mac,
-): Commitments {
-  const commitments = {} as Commitments;
+/**
+ * The keyed part of the hash input; it needs no chain position, so writers make it before taking the lock.
+ * One HMAC per non-null column and one for the metadata (whose canonical JSON is made here, once).
+ */
+export function commitmentsOf(event: Committed, mac: Mac): Commitments {
+  const commitments = {
+    metadata: event.sealed?.metadata ?? commitMetadata(event.id, event.metadata, mac),
+  } as Commitments;
   for (const field of SEALABLE_FIELDS) commitments[field] = commitmentOf(event, field, mac);
   return commitments;
 }
@@ -62,7 +79,35 @@ export function commitmentOf(
   return value === null ? null : commit(event.id, field, value, mac);
 }
 
-export function commit(eventId: string, field: SealableField, value: string, mac: Mac): string {
+/** The commitment of metadata as it is now: what the hash covers until erasure seals it. */
+export function commitMetadata(eventId: string, metadata: Record<string, unknown>, mac: Mac): string {
+  return commit(eventId, 'metadata', canonicalJson(metadata), mac);
+}
+
+/**
+ * Erasure's keyed commitment of the metadata it left in a row, under its own field name, so it can be
+ * neither taken for nor copied from the commitment the chain hash covers.
+ */
+export function commitPseudonymisedMetadata(
+  eventId: string,
+  metadata: Record<string, unknown>,
+  mac: Mac,
+): string {
+  return commit(eventId, 'pseudonymisedMetadata', canonicalJson(metadata), mac);
+}
+
+/** False when a row's metadata was sealed and then changed: its text is no longer what erasure left. */
+export function sealedMetadataIntact(event: Pick<AuditRecord, 'id' | 'sealed' | 'metadata'>, mac: Mac) {
+  if (!event.sealed?.metadata) return true;
+  return event.sealed.pseudonymisedMetadata === commitPseudonymisedMetadata(event.id, event.metadata, mac);
+}
+
+export function commit(
+  eventId: string,
+  field: SealableField | 'metadata' | 'pseudonymisedMetadata',
+  value: string,
+  mac: Mac,
+): string {
   return mac('audit-seal', `${eventId}\u0000${field}\u0000${value}`);
 }
 
@@ -98,25 +143,25 @@ export function prepareDigest(
 
 /**
  * `canonicalJson(eventDigest(…))` written directly, its keys in their sorted order, split where the value
- * of `receivedAt` goes: no object to build, sort and walk per event but the metadata. Null when a field is
- * not what `#prepare` makes (a string or null; metadata an object), and `markedDigest` does it instead.
+ * of `receivedAt` goes: no object to build, sort and walk per event (the metadata is in `commitments`, as
+ * its commitment). Null when a field is not what `#prepare` makes (a string or null), and `markedDigest`
+ * does it instead.
  */
 function digestParts(event: Omit<HashedFields, 'receivedAt'>, c: Commitments): PreparedDigest | null {
-  const { action, id, idempotencyKey, source, targetType, metadata } = event;
+  const { action, id, idempotencyKey, source, targetType } = event;
   const fields = [action, id, idempotencyKey, source, targetType, c.actor, c.onBehalfOf, c.targetId];
   fields.push(c.sessionKey, c.ip, c.userAgent);
   for (const value of fields) if (value !== null && typeof value !== 'string') return null;
-  if (Object.keys(c).length !== SEALABLE_FIELDS.length) return null;
-  if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) return null;
+  if (typeof c.metadata !== 'string' || Object.keys(c).length !== SEALABLE_FIELDS.length + 1) return null;
   const j = JSON.stringify;
   return {
     head:
       `{"action":${j(action)},"actor":${j(c.actor)},"id":${j(id)},"idempotencyKey":${j(idempotencyKey)},` +
-      `"ip":${j(c.ip)},"metadata":${canonicalJson(metadata)},"occurredAt":${j(event.occurredAt.toISOString())},` +
+      `"ip":${j(c.ip)},"metadata":${j(c.metadata)},"occurredAt":${j(event.occurredAt.toISOString())},` +
       `"onBehalfOf":${j(c.onBehalfOf)},"receivedAt":`,
     tail:
       `,"sessionKey":${j(c.sessionKey)},"source":${j(source)},"targetId":${j(c.targetId)},` +
-      `"targetType":${j(targetType)},"userAgent":${j(c.userAgent)},"v":1}`,
+      `"targetType":${j(targetType)},"userAgent":${j(c.userAgent)},"v":${DIGEST_VERSION}}`,
   };
 }
 

@@ -18,7 +18,7 @@ export interface AuditRecord {
   metadata: Record<string, unknown>;
   source: AuditSource;
   idempotencyKey: string | null;
-  sealed: Partial<Record<SealableField, string>> | null;
+  sealed: Sealed | null;
   prevHash: string;
   hash: string;
 }
@@ -49,6 +49,13 @@ export interface AuditEventDraft {
 /** Columns that identify a person: the hash covers keyed commitments of them, so they can be replaced. */
 export const SEALABLE_FIELDS = ['actor', 'onBehalfOf', 'targetId', 'sessionKey', 'ip', 'userAgent'] as const;
 export type SealableField = (typeof SEALABLE_FIELDS)[number];
+
+/**
+ * What erasure keeps in the row's `sealed` column: the commitment each replaced column had, `metadata` the
+ * commitment of the metadata before it was pseudonymised, and `pseudonymisedMetadata` a keyed commitment of
+ * the metadata erasure left in its place, so that text cannot be changed afterwards unnoticed (audit-hash.ts).
+ */
+export type Sealed = Partial<Record<SealableField | 'metadata' | 'pseudonymisedMetadata', string>>;
 
 /** The target type whose ids are portal users (and so are pseudonymised with them). */
 export const USER_TARGET = 'user';

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { readHead } from './audit-chain.ts';
-import { chainHash, GENESIS_HASH, type Mac } from './audit-hash.ts';
+import { chainHash, GENESIS_HASH, type Mac, sealedMetadataIntact } from './audit-hash.ts';
 import type { AuditRecord } from './audit-record.ts';
 import { EVENT_COLUMNS, type EventRow, sql, toRecord } from './audit-sql.ts';
 
@@ -37,7 +37,8 @@ const PAGE = 5_000;
 
 /**
  * Walks the chain in seq order. For each event: a gap in seq means events were removed; a hash that does
- * not match the event's content means it was changed; an intact event whose prevHash is not its
+ * not match the event's content, or metadata that erasure sealed and that no longer matches the keyed
+ * commitment erasure stored of it (audit-hash.ts), means it was changed; an intact event whose prevHash is not its
  * predecessor's hash is out of place (reordered). At the end the head row must match the last event, so
  * events removed from the tail are noticed too. Each page is its own statement: no long transaction.
  */
@@ -85,6 +86,14 @@ export async function verifyChain(
           seq: expectedSeq,
           eventId: event.id,
           message: `Event #${expectedSeq} (${event.id}) was changed: its content does not match its hash.`,
+        });
+      }
+      if (!sealedMetadataIntact(event, mac)) {
+        return fail({
+          kind: 'CHANGED',
+          seq: expectedSeq,
+          eventId: event.id,
+          message: `Event #${expectedSeq} (${event.id}) was changed: its metadata is not what erasure left.`,
         });
       }
       if (event.seq < expectedSeq || event.prevHash !== expectedPrev) {
