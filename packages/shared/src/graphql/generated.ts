@@ -87,7 +87,7 @@ export type ImpersonationSessionFilter = {
   adminUserId?: number | null | undefined;
   from?: string | null | undefined;
   impersonatedUserId?: number | null | undefined;
-  /** Only sessions not ended yet. */
+  /** Only sessions not ended yet (nor past their time-out). */
   open?: boolean | null | undefined;
   to?: string | null | undefined;
 };

@@ -1,7 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/postgresql';
 import type { AuditSource } from './audit-event.entity.ts';
-import { isoJson } from './audit-hash.ts';
 import type { AuditRecord } from './audit-record.ts';
 
 /**
@@ -111,13 +110,11 @@ export function toColumns(record: AuditRecord): Record<string, unknown> {
   };
 }
 
-type ChainFields = 'receivedAt' | 'seq' | 'prevHash' | 'hash';
-
 /**
- * An event's row as `toColumns` makes it, in JSON, without the columns only the chain lock fixes and
- * without its closing brace: made before the lock, finished by `rowJson` under it.
+ * An event's row as `toColumns` makes it, in JSON, without the columns the chain fixes (`receivedAt`, `seq`,
+ * `prevHash`, `hash`) and without its closing brace: `audit_append` reads it with json_populate_recordset.
  */
-export function rowHead(event: Omit<AuditRecord, ChainFields>): string {
+export function rowHead(event: Omit<AuditRecord, 'receivedAt' | 'seq' | 'prevHash' | 'hash'>): string {
   const {
     received_at: _receivedAt,
     seq: _seq,
@@ -126,12 +123,4 @@ export function rowHead(event: Omit<AuditRecord, ChainFields>): string {
     ...rest
   } = toColumns({ ...event, receivedAt: new Date(0), seq: 0, prevHash: '', hash: '' });
   return JSON.stringify(rest).slice(0, -1);
-}
-
-/** `JSON.stringify(toColumns(record))` but for the order of keys, from the event's `rowHead`. */
-export function rowJson(head: string, record: Pick<AuditRecord, ChainFields>): string {
-  return (
-    `${head},"received_at":${isoJson(record.receivedAt)},"seq":${record.seq},` +
-    `"prev_hash":${JSON.stringify(record.prevHash)},"hash":${JSON.stringify(record.hash)}}`
-  );
 }

@@ -6,20 +6,13 @@ import { sha256Hex } from '../identity/secrets.ts';
 import type { AppSecret } from '../settings/app-secret.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
 import { inTransaction, lockChain } from './audit-chain.ts';
-import {
-  type Commitments,
-  commitmentsOf,
-  hashPrepared,
-  hashWith,
-  type PreparedDigest,
-  prepareDigest,
-} from './audit-hash.ts';
+import { commitmentsOf, prepareDigest } from './audit-hash.ts';
 import { createPartition, partitionFor } from './audit-partitions.ts';
 import { pseudonymiseSubject } from './audit-pseudonymise.ts';
 import { type AuditFilter, type AuditPage, queryEvents } from './audit-query.ts';
 import type { AuditEventDraft, AuditRecord } from './audit-record.ts';
 import { type MaintenanceOutcome, maintain } from './audit-retention.ts';
-import { boundSql, rowHead, rowJson, sql } from './audit-sql.ts';
+import { boundSql, rowHead, sql } from './audit-sql.ts';
 import { type AuditVerification, type VerifyRange, verifyChain } from './audit-verify.ts';
 
 export const ACTION_PATTERN = /^[a-z]+(\.[a-z_]+)+$/;
@@ -50,9 +43,14 @@ export class AuditService {
   readonly #mac = (purpose: string, value: string) => this.#secret().mac(purpose, value);
 
   /**
-   * Appends events to the chain inside the caller's transaction (one lock, one multi-row insert), so a
-   * mutation and its event commit or roll back together. Events whose idempotency key (per `submitter`)
-   * was seen before are skipped. Resolves to the events stored, in chain order.
+   * Appends events to the chain inside the caller's transaction (or as one autocommitted statement when it
+   * has none), so a mutation and its event commit or roll back together. Events whose idempotency key (per
+   * `submitter`) was seen before are skipped. Resolves to the events stored, in chain order.
+   *
+   * All of the hash input but `prevHash` and `receivedAt` (the keyed commitments and the canonical JSON) is
+   * made here, in slices that let other requests' database replies through; `audit_append` (a database
+   * function, see its migration) then does the part under the chain lock in the same statement that
+   * claims the keys: the head, the SHA-256 of each event, the insert and the new head.
    */
   async append(
     em: EntityManager,
@@ -62,66 +60,41 @@ export class AuditService {
     if (drafts.length === 0) return [];
     const submitter = options.submitter ?? 'system';
     const sessionKeys = new Map<string, string>(); // a batch usually comes from one session
-    const prepared: Prepared[] = drafts.map((draft, i) => ({
-      event: { ...this.#prepare(draft, submitter, i, sessionKeys), id: uuidv7() },
-      commitments: null,
-      digest: null,
-      row: '',
+    const events = drafts.map((draft, i) => ({
+      ...this.#prepare(draft, submitter, i, sessionKeys),
+      id: uuidv7(),
     }));
-    // The keyed commitments, the canonical JSON (all of the hashing work but the last SHA-256) and most of
-    // each row's JSON are made before the chain lock is taken, in slices: between them, another batch
-    // that holds the lock gets its database replies handled instead of waiting for this one.
-    const hashInputs = async () => {
-      for (const [i, p] of prepared.entries()) {
-        if (i > 0 && i % 50 === 0) await setImmediate();
-        p.commitments = commitmentsOf(p.event, this.#mac);
-        p.digest = prepareDigest(p.event, p.commitments);
-        p.row = rowHead(p.event);
-      }
-    };
-    // In a transaction of its own (recordEvents), the batch claims its idempotency keys before it waits
-    // for the chain lock, so the lock is held only for the head, the hashes and the insert; and it makes
-    // its hash inputs while the database stores the keys. No deadlock: such a transaction holds nothing
-    // else, and every claim takes its keys in sorted order in one statement. In a caller's transaction,
-    // which may already hold the lock, keys are claimed under it.
-    const ownTransaction = !em.isInTransaction();
-    if (!ownTransaction) await hashInputs();
-    return inTransaction(em, async (tx) => {
-      let fresh: Prepared[] | null = null;
-      if (ownTransaction) {
-        const claiming = this.#claimKeys(tx, prepared);
-        claiming.catch(() => {}); // awaited below; this only keeps a failure from counting as unhandled
-        await setImmediate(); // the claim is on its way to the database
-        await hashInputs();
-        fresh = await claiming;
-        if (fresh.length === 0) return [];
-      }
-      const head = await lockChain(tx);
-      const receivedAt = this.#clock?.() ?? head.now;
-      fresh ??= await this.#claimKeys(tx, prepared);
-      if (fresh.length === 0) return [];
-      await this.#ensurePartition(tx, receivedAt);
-      let prevHash = head.hash;
-      const records = fresh.map(({ event, commitments, digest }, i) => {
-        const record = { ...event, receivedAt, seq: head.seq + i + 1, prevHash, hash: '' };
-        record.hash = digest
-          ? hashPrepared(prevHash, digest, receivedAt)
-          : hashWith(prevHash, record, commitments!);
-        prevHash = record.hash;
-        return record;
-      });
-      const last = records.at(-1)!;
-      await boundSql(
-        tx,
-        `with stored as (
-           insert into audit_event (${INSERT_COLUMNS})
-           select ${INSERT_COLUMNS} from json_populate_recordset(null::audit_event, $1::json)
-           returning 1)
-         update audit_chain set seq = $2, hash = $3, last_event_id = $4 where id = 1`,
-        [`[${records.map((r, i) => rowJson(fresh[i]!.row, r)).join(',')}]`, last.seq, last.hash, last.id],
-      );
-      return records;
-    });
+    const rows: string[] = [];
+    const digests: string[] = [];
+    for (const [i, event] of events.entries()) {
+      if (i > 0 && i % 50 === 0) await setImmediate();
+      const digest = prepareDigest(event, commitmentsOf(event, this.#mac));
+      // Null only when the event's own text holds this process's random mark, which nobody can know.
+      if (!digest) throw new Error('unreachable: an event digest could not be prepared');
+      digests.push(digest.head, digest.tail);
+      rows.push(`${rowHead(event)},"seq":${i + 1}}`);
+    }
+    // A caller's transaction may already hold the chain lock: it takes it again (it is re-entrant) before
+    // claiming keys, so it never waits on another writer's keys while that writer waits for the lock.
+    const lockFirst = em.isInTransaction();
+    const fixedReceivedAt = this.#clock?.() ?? null;
+    await this.#ensurePartitions(em, fixedReceivedAt);
+    const [row] = await boundSql<{ r: AppendResult }>(em, 'select audit_append($1::json, $2, $3, $4) as r', [
+      `[${rows.join(',')}]`,
+      digests.join(DIGEST_SEPARATOR),
+      lockFirst,
+      fixedReceivedAt,
+    ]);
+    const result = typeof row!.r === 'string' ? (JSON.parse(row!.r) as AppendResult) : row!.r;
+    if (result.fresh.length === 0) return [];
+    const receivedAt = new Date(result.receivedAt!);
+    return result.fresh.map((position, k) => ({
+      ...events[position - 1]!,
+      receivedAt,
+      seq: Number(result.seq) + k + 1,
+      prevHash: k === 0 ? result.prevHash! : result.hashes![k - 1]!,
+      hash: result.hashes![k]!,
+    }));
   }
 
   /** Newest first, keyset-paged over (occurred-at, id). */
@@ -184,54 +157,46 @@ export class AuditService {
     };
   }
 
-  /** Keeps the events whose keys are new (first of a batch wins) and records those keys. */
-  async #claimKeys<T extends { event: { idempotencyKey: string | null } }>(
-    em: EntityManager,
-    prepared: T[],
-  ): Promise<T[]> {
-    const events = prepared.map((p) => p.event);
-    const keys = [
-      ...new Set(events.map((e) => e.idempotencyKey).filter((k): k is string => k !== null)),
-    ].sort();
-    if (keys.length === 0) return prepared;
-    const claimed = await boundSql<{ key: string }>(
-      em,
-      `insert into audit_idempotency_key (key)
-       select k from json_array_elements_text($1::json) k
-       on conflict do nothing returning key`,
-      [JSON.stringify(keys)],
-    );
-    const fresh = new Set(claimed.map((row) => row.key));
-    return prepared.filter(({ event: e }) => {
-      if (e.idempotencyKey === null) return true;
-      if (!fresh.has(e.idempotencyKey)) return false;
-      fresh.delete(e.idempotencyKey);
-      return true;
-    });
-  }
-
-  async #ensurePartition(em: EntityManager, at: Date): Promise<void> {
-    const partition = partitionFor(at);
-    if (this.#partitions.has(partition.name)) return;
-    const [row] = await sql<{ found: string | null }>(em, 'select to_regclass(?)::text as found', [
-      partition.name,
-    ]);
-    // Only a partition that existed before this transaction is remembered: one created here vanishes if
-    // the caller rolls back, and the next batch simply finds (or creates) it again.
-    if (row?.found) this.#partitions.add(partition.name);
-    else await createPartition(em, partition);
+  /**
+   * Makes sure the month's partition exists (and the next month's in the last minute of a month, as the
+   * database clock decides `receivedAt`): checked in the catalogue once a month per process, created under
+   * the chain lock, so creators never race. Partitions are also made ahead by the maintenance job.
+   */
+  async #ensurePartitions(em: EntityManager, fixed: Date | null): Promise<void> {
+    const now = fixed?.getTime() ?? Date.now();
+    const months = [partitionFor(new Date(now)), partitionFor(new Date(now + 60_000))];
+    for (const partition of months) {
+      if (this.#partitions.has(partition.name)) continue;
+      const [row] = await sql<{ found: string | null }>(em, 'select to_regclass(?)::text as found', [
+        partition.name,
+      ]);
+      if (row?.found) {
+        this.#partitions.add(partition.name);
+        continue;
+      }
+      // Only a partition made in a transaction of its own is remembered: one made in the caller's
+      // vanishes if it rolls back, and the next batch simply finds (or makes) it again.
+      const own = !em.isInTransaction();
+      await inTransaction(em, async (tx) => {
+        await lockChain(tx);
+        await createPartition(tx, partition);
+      });
+      if (own) this.#partitions.add(partition.name);
+    }
   }
 }
 
-/** An event on its way into the chain; its hash inputs are filled in before the lock is taken. */
-interface Prepared {
-  event: Omit<AuditRecord, 'receivedAt' | 'seq' | 'prevHash' | 'hash'>;
-  commitments: Commitments | null;
-  digest: PreparedDigest | null;
-  /** `rowHead` of the event. */
-  row: string;
+/** What `audit_append` answers (see its migration). */
+interface AppendResult {
+  /** The received-at time as JSON text was hashed, e.g. "2026-11-23T15:10:00.123Z". */
+  receivedAt?: string;
+  /** The head's seq and hash before the append. */
+  seq?: number | string;
+  prevHash?: string;
+  /** 1-based positions in the batch of the events stored, in chain order. */
+  fresh: number[];
+  hashes?: string[];
 }
 
-const INSERT_COLUMNS =
-  'id, seq, occurred_at, received_at, actor, on_behalf_of, session_key, ip, user_agent, action, ' +
-  'target_type, target_id, metadata, source, idempotency_key, sealed, prev_hash, hash';
+/** Canonical JSON escapes every control character, so U+001F never occurs inside a digest part. */
+const DIGEST_SEPARATOR = '\u001f';
