@@ -10,8 +10,12 @@ export const JOBS = {
   dismissedPolicy: 'dsr.dismissed-policy',
   /** Read chat edits from the portal's im.v2 event log, and retry stored portal events not yet processed. */
   pollPortalEvents: 'portal-events.poll',
+  /** Close impersonation sessions past their time-out (modules/impersonation). */
+  closeTimedOutImpersonations: 'impersonation.close-timed-out',
   /** Write, sign, store and mail the past ISO week's audit log file (modules/reports). */
   weeklyReport: 'reports.weekly',
+  /** Mail a stored weekly file again after a failed attempt (retried with backoff until sent or given up). */
+  mailWeeklyReport: 'reports.mail',
 } as const;
 
 export interface JobPayloads {
@@ -20,5 +24,7 @@ export interface JobPayloads {
   [JOBS.expireExports]: Record<string, never>;
   [JOBS.dismissedPolicy]: Record<string, never>;
   [JOBS.pollPortalEvents]: Record<string, never>;
+  [JOBS.closeTimedOutImpersonations]: Record<string, never>;
   [JOBS.weeklyReport]: Record<string, never>;
+  [JOBS.mailWeeklyReport]: { reportId: string };
 }

@@ -2,6 +2,7 @@ import type { PgBoss } from 'pg-boss';
 import type { AppServices } from '../app-services.ts';
 import { startAuditJobs } from '../modules/audit/audit-jobs.ts';
 import { startReportJobs } from '../modules/reports/report-jobs.ts';
+import { startImpersonationTimeouts } from './impersonation-timeouts.ts';
 import { JOBS } from './job-names.ts';
 import { sweepRequests } from './sweep-requests.ts';
 
@@ -42,6 +43,7 @@ export async function startJobWorkers(services: AppServices, boss: PgBoss): Prom
   await boss.schedule(JOBS.dismissedPolicy, '30 2 * * *', {}, { tz: 'UTC' });
   await boss.schedule(JOBS.expireExports, '*/15 * * * *', {}, { tz: 'UTC' });
   await startReportJobs(services, boss);
+  await startImpersonationTimeouts(services, boss);
   // Partitions ahead and the retention purge; tests call services.audit.maintain themselves.
   const stopAudit = config.NODE_ENV === 'test' ? null : await startAuditJobs(services, boss);
 
@@ -60,6 +62,7 @@ export async function startJobWorkers(services: AppServices, boss: PgBoss): Prom
       await boss.offWork(JOBS.expireExports).catch(() => {});
       await boss.offWork(JOBS.pollPortalEvents).catch(() => {});
       await boss.offWork(JOBS.weeklyReport).catch(() => {});
+      await boss.offWork(JOBS.closeTimedOutImpersonations).catch(() => {});
     },
   };
 }

@@ -4,9 +4,26 @@ import { InvalidInputError, NotFoundError } from '../../errors.ts';
 import { afterFilter, pageSize, toPage } from '../../schema/keyset.ts';
 import { AuditEventRef } from '../audit/audit.schema.ts';
 import { ImpersonationSession, SESSION_END_REASONS } from './impersonation-session.entity.ts';
+import { endOf } from './session-end.ts';
 import { findVisibleSession, seesAllSessions } from './visibility.ts';
 
 const EndReasonEnum = builder.enumType('SessionEndReason', { values: SESSION_END_REASONS });
+
+// One time-out and one clock per request, so every session of an answer is judged alike.
+const clocks = new WeakMap<GraphQLContext, Promise<{ timeoutMs: number; now: Date }>>();
+function clockOf(ctx: GraphQLContext): Promise<{ timeoutMs: number; now: Date }> {
+  let clock = clocks.get(ctx);
+  if (!clock) {
+    const now = new Date();
+    clock = ctx.services.impersonation.timeoutMs(ctx.em).then((timeoutMs) => ({ timeoutMs, now }));
+    clocks.set(ctx, clock);
+  }
+  return clock;
+}
+const endOfSession = async (session: ImpersonationSession, ctx: GraphQLContext) => {
+  const { timeoutMs, now } = await clockOf(ctx);
+  return endOf(session, timeoutMs, now);
+};
 
 export const ImpersonationSessionRef = builder.objectType(ImpersonationSession, {
   name: 'ImpersonationSession',
@@ -22,8 +39,18 @@ export const ImpersonationSessionRef = builder.objectType(ImpersonationSession, 
     reason: t.exposeString('reason', { nullable: true }),
     source: t.exposeString('source'),
     startedAt: t.expose('startedAt', { type: 'DateTime' }),
-    endedAt: t.expose('endedAt', { type: 'DateTime', nullable: true }),
-    endReason: t.field({ type: EndReasonEnum, nullable: true, resolve: (s) => s.endReason }),
+    // A session past its time-out reads as timed out at its deadline even before the job records it:
+    // reads never write.
+    endedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      resolve: async (s, _args, ctx) => (await endOfSession(s, ctx)).endedAt,
+    }),
+    endReason: t.field({
+      type: EndReasonEnum,
+      nullable: true,
+      resolve: async (s, _args, ctx) => (await endOfSession(s, ctx)).endReason,
+    }),
     alertedAt: t.expose('alertedAt', { type: 'DateTime', nullable: true }),
     alertError: t.exposeString('alertError', { nullable: true }),
   }),
@@ -117,10 +144,7 @@ builder.queryField('impersonationSession', (t) =>
     errors: { types: [NotFoundError] },
     authScopes: { authenticated: true },
     args: { id: t.arg.id({ required: true }) },
-    resolve: async (_root, { id }, ctx) => {
-      await ctx.services.impersonation.closeExpired(ctx.em);
-      return visible(ctx, String(id));
-    },
+    resolve: (_root, { id }, ctx) => visible(ctx, String(id)),
   }),
 );
 
@@ -128,7 +152,7 @@ const SessionFilter = builder.inputType('ImpersonationSessionFilter', {
   fields: (t) => ({
     adminUserId: t.int(),
     impersonatedUserId: t.int(),
-    open: t.boolean({ description: 'Only sessions not ended yet.' }),
+    open: t.boolean({ description: 'Only sessions not ended yet (nor past their time-out).' }),
     from: t.field({ type: 'DateTime' }),
     to: t.field({ type: 'DateTime' }),
   }),
@@ -142,7 +166,7 @@ builder.queryField('impersonationSessions', (t) =>
     authScopes: { authenticated: true },
     args: { filter: t.arg({ type: SessionFilter }) },
     resolve: async (_root, args, ctx) => {
-      await ctx.services.impersonation.closeExpired(ctx.em);
+      const { timeoutMs, now } = await clockOf(ctx);
       const limit = pageSize(args.first);
       const f = args.filter;
       const p = ctx.principal;
@@ -156,7 +180,7 @@ builder.queryField('impersonationSessions', (t) =>
           scope,
           f?.adminUserId ? { adminUserId: f.adminUserId } : {},
           f?.impersonatedUserId ? { impersonatedUserId: f.impersonatedUserId } : {},
-          f?.open ? { endedAt: null } : {},
+          f?.open ? { endedAt: null, startedAt: { $gt: new Date(now.getTime() - timeoutMs) } } : {},
           f?.from ? { startedAt: { $gte: f.from } } : {},
           f?.to ? { startedAt: { $lt: f.to } } : {},
           afterFilter(args.after, 'startedAt'),

@@ -1,14 +1,15 @@
-import type { EntityManager } from '@mikro-orm/core';
+import { type EntityManager, LockMode } from '@mikro-orm/core';
 import type { Bitrix24Client } from '../../bitrix24/index.ts';
 import type { Logger } from '../../config/logger.ts';
 import { looksLikeUuid } from '../../db/uuid.ts';
 import { InvalidInputError, NotFoundError } from '../../errors.ts';
 import type { AuditService } from '../audit/audit.service.ts';
-import type { AuditEventDraft } from '../audit/audit-record.ts';
 import type { PortalDirectory } from '../portal/portal-directory.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
 import { sendImpersonationAlerts } from './alerts.ts';
+import { closeTimedOutSessions } from './close-timed-out.ts';
 import { ImpersonationSession, type SessionEndReason } from './impersonation-session.entity.ts';
+import { closingOf, endedEvent, endOf, sessionFields } from './session-end.ts';
 
 export const SESSION_KEY = /^[0-9a-f]{64}$/;
 
@@ -67,18 +68,28 @@ export class ImpersonationService {
       throw new InvalidInputError('reason', 'A reason is at most 500 characters.');
     const target = await this.#directory.getUser(input.impersonatedUserId);
     if (!target) throw new NotFoundError('User', String(input.impersonatedUserId));
-    await this.closeExpired(em, now);
+    const timeoutMs = await this.timeoutMs(em);
 
     const existing = await em.findOne(ImpersonationSession, {
       adminUserId: input.adminUserId,
       sessionKey,
       endedAt: null,
     });
-    if (existing && existing.impersonatedUserId === input.impersonatedUserId) return existing;
-    // The session, the end of the one it replaces, and their audit events commit together.
+    if (
+      existing &&
+      existing.impersonatedUserId === input.impersonatedUserId &&
+      !endOf(existing, timeoutMs, now).endedAt
+    )
+      return existing;
+    // The session, the end of the ones it replaces, and their audit events commit together. The replaced
+    // rows are locked and re-read, so a session the time-out job closed meanwhile is not closed twice.
     const session = await em.transactional(async (tx) => {
-      const replaced = await tx.find(ImpersonationSession, { adminUserId: input.adminUserId, endedAt: null });
-      for (const old of replaced) Object.assign(old, { endedAt: now, endReason: 'SESSION_CHANGED' });
+      const replaced = await tx.find(
+        ImpersonationSession,
+        { adminUserId: input.adminUserId, endedAt: null },
+        { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
+      );
+      for (const old of replaced) Object.assign(old, closingOf(old, timeoutMs, 'SESSION_CHANGED', now));
       const created = tx.create(ImpersonationSession, {
         adminUserId: input.adminUserId,
         impersonatedUserId: input.impersonatedUserId,
@@ -106,7 +117,10 @@ export class ImpersonationService {
     return session;
   }
 
-  /** Ending is always allowed (to the administrator of the session, or any administrator); idempotent. */
+  /**
+   * Ending is always allowed (to the administrator of the session, or any administrator); idempotent. A
+   * session already past its time-out is recorded as timed out at its deadline, as reads showed it.
+   */
   async end(
     em: EntityManager,
     id: string,
@@ -116,9 +130,16 @@ export class ImpersonationService {
     const session = looksLikeUuid(id) ? await em.findOne(ImpersonationSession, { id }) : null;
     if (!session) throw new NotFoundError('ImpersonationSession', id);
     if (!session.endedAt) {
+      const timeoutMs = await this.timeoutMs(em);
       await em.transactional(async (tx) => {
-        const open = await tx.findOneOrFail(ImpersonationSession, session.id);
-        Object.assign(open, { endedAt: now, endReason: reason });
+        // Locked and re-read: the time-out job (or another end) may have closed it since.
+        const open = await tx.findOne(
+          ImpersonationSession,
+          { id: session.id, endedAt: null },
+          { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
+        );
+        if (!open) return;
+        Object.assign(open, closingOf(open, timeoutMs, reason, now));
         await tx.flush();
         await this.#audit().append(tx, [endedEvent(open)]);
       });
@@ -127,20 +148,19 @@ export class ImpersonationService {
     return session;
   }
 
-  /** Closes sessions older than the configured maximum, as if they had been ended at that moment. */
-  async closeExpired(em: EntityManager, now = new Date()): Promise<number> {
+  /** How long a session nobody ends lasts (settings: `impersonation.maxMinutes`). */
+  async timeoutMs(em: EntityManager): Promise<number> {
     const { settings } = await this.#settings.get(em);
-    const limitMs = settings.impersonation.maxMinutes * 60_000;
-    const stale = await em.find(ImpersonationSession, {
-      endedAt: null,
-      startedAt: { $lt: new Date(now.getTime() - limitMs) },
-    });
-    for (const session of stale) {
-      session.endedAt = new Date(session.startedAt.getTime() + limitMs);
-      session.endReason = 'TIMED_OUT';
-    }
-    await em.flush();
-    return stale.length;
+    return settings.impersonation.maxMinutes * 60_000;
+  }
+
+  /**
+   * Closes sessions past their time-out as having ended at their deadline, each with its
+   * `impersonation.ended` event; the scheduled job (jobs/impersonation-timeouts.ts) calls it. Safe to run
+   * in several processes at once.
+   */
+  async closeExpired(em: EntityManager, now = new Date(), batchSize = 100): Promise<number> {
+    return closeTimedOutSessions(em, this.#audit(), await this.timeoutMs(em), { now, batchSize });
   }
 
   /** Sends the alerts after the session is stored: a portal outage must not lose the record. */
@@ -159,27 +179,4 @@ export class ImpersonationService {
     session.alertError = failure;
     await em.flush();
   }
-}
-
-function sessionFields(session: ImpersonationSession): Omit<AuditEventDraft, 'action' | 'source'> {
-  return {
-    actorId: session.adminUserId,
-    onBehalfOfId: session.impersonatedUserId,
-    sessionKey: session.sessionKey,
-    ip: session.ip,
-    userAgent: session.userAgent,
-    target: { type: 'user', id: session.impersonatedUserId },
-  };
-}
-
-function endedEvent(session: ImpersonationSession): AuditEventDraft {
-  return {
-    ...sessionFields(session),
-    action: 'impersonation.ended',
-    occurredAt: session.endedAt ?? new Date(),
-    metadata: { sessionId: session.id, reason: session.endReason },
-    source: session.source,
-    // One end per session, however many times it is reported.
-    idempotencyKey: `impersonation-ended:${session.id}`,
-  };
 }
