@@ -1,48 +1,27 @@
-import type { AddressInfo } from 'node:net';
-import { type ServerType, serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpApp } from '../../src/http/app.ts';
 import { ContentVersion } from '../../src/modules/edits/content-version.entity.ts';
 import { PortalEvent } from '../../src/modules/portal-events/portal-event.entity.ts';
-import { createGraphQLServer } from '../../src/yoga.ts';
-import { eventually, startTestApi, type TestApi } from '../support/api.ts';
+import { eventually, type TestApi } from '../support/api.ts';
+import { historyQuery, type ListeningApi, startListeningApi } from './listening-api.ts';
 
+let l: ListeningApi;
 let api: TestApi;
-let server: ServerType;
 let base: string;
 let auditor: string;
 let bound: string[];
 
-const HISTORY = `query ($id: String!) {
-  editHistory(entityType: POST, entityId: $id) {
-    ... on EditHistory { versions { version { version text editor source deleted } diff { kind text } } }
-  }
-}`;
+const HISTORY = historyQuery('POST');
 
 beforeAll(async () => {
-  api = await startTestApi({ jobs: false });
-  // The sandbox delivers events over HTTP, so the API listens on a real loopback port here.
-  const app = createHttpApp(api.services, createGraphQLServer(api.services.logger));
-  server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
-  });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  api.services.urls.public = base;
+  l = await startListeningApi();
+  ({ api, base, bound } = l);
   auditor = await api.tokenFor(1);
-  bound = await api.services.portalEvents.bindHandlers();
 });
 afterAll(async () => {
-  await api?.services.portalEvents.settled();
-  await new Promise<void>((resolve) => server?.close(() => resolve()));
-  await api?.close();
+  await l?.close();
 });
 
-/** Waits until the sandbox delivered its events and the API processed them. */
-async function processed(): Promise<void> {
-  await api.portal.events.flush();
-  await api.services.portalEvents.settled();
-  await api.services.portalEvents.drain();
-}
+const processed = () => l.processed();
 
 const versionsOf = (postId: number) =>
   api.services.orm.em
@@ -112,22 +91,16 @@ describe('POST /bitrix24/events', () => {
 
   it('refuses an unknown application token (401) and stores nothing', async () => {
     const before = await api.services.orm.em.fork().count(PortalEvent, {});
-    const form = (token: string) =>
-      new URLSearchParams({
-        event: 'ONLIVEFEEDPOSTUPDATE',
-        event_handler_id: '1',
-        'data[FIELDS][POST_ID]': '1',
-        ts: String(Math.floor(Date.now() / 1000)),
-        'auth[domain]': api.portal.domain,
-        'auth[member_id]': api.portal.memberId,
-        'auth[application_token]': token,
-      }).toString();
-    const post = (body: string) =>
-      fetch(`${base}/bitrix24/events`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body,
-      });
+    const form = (token: string) => ({
+      event: 'ONLIVEFEEDPOSTUPDATE',
+      event_handler_id: '1',
+      'data[FIELDS][POST_ID]': '1',
+      ts: String(Math.floor(Date.now() / 1000)),
+      'auth[domain]': api.portal.domain,
+      'auth[member_id]': api.portal.memberId,
+      'auth[application_token]': token,
+    });
+    const post = l.deliver;
     expect((await post(form('not-the-token'))).status).toBe(401);
     expect((await post(form(''))).status).toBe(401);
     expect((await post(form(`${api.portal.applicationToken}x`))).status).toBe(401);
@@ -140,28 +113,6 @@ describe('POST /bitrix24/events', () => {
       .fork()
       .find(PortalEvent, {}, { orderBy: { createdAt: 'desc' }, limit: 1 });
     expect(JSON.stringify(stored[0]?.payload)).not.toContain(api.portal.applicationToken);
-  });
-
-  it('records a task comment deletion from the delivery alone (ONTASKCOMMENTDELETE)', async () => {
-    // The sandbox does not emit task comment events: the delivery is posted as the portal would.
-    const res = await fetch(`${base}/bitrix24/events`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        event: 'ONTASKCOMMENTDELETE',
-        event_handler_id: '9',
-        'data[FIELDS_BEFORE][ID]': '777',
-        'data[FIELDS_BEFORE][TASK_ID]': '55',
-        ts: '1795430000',
-        'auth[domain]': api.portal.domain,
-        'auth[application_token]': api.portal.applicationToken,
-      }).toString(),
-    });
-    expect(res.status).toBe(200);
-    await processed();
-    const [version] = await api.services.orm.em.fork().find(ContentVersion, { entityType: 'TASK_COMMENT' });
-    expect(version).toMatchObject({ entityId: '777', deleted: true, text: '', source: 'portal-event' });
-    expect(version?.editedAt.getTime()).toBe(1795430000 * 1000);
   });
 
   it('keeps a delivery whose processing fails and retries it later', async () => {

@@ -1,5 +1,5 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/core';
-import type { Bitrix24Client } from '../../bitrix24/index.ts';
+import { type Bitrix24Client, Bitrix24Error } from '../../bitrix24/index.ts';
 import type { Logger } from '../../config/logger.ts';
 import type { EditHistoryService, RecordVersionInput } from '../edits/edit-history.service.ts';
 import { sql } from '../edits/sql.ts';
@@ -12,6 +12,15 @@ export const MAX_ATTEMPTS = 10;
 const CLAIM_SECONDS = 60;
 const DRAIN_BATCH = 50;
 const PORTAL_ID = /^[1-9][0-9]{0,17}$/;
+
+/** task.commentitem.get's answer for a missing or unreadable task or comment (task-comment-item-get.md). */
+function isItemNotFound(err: unknown): boolean {
+  return (
+    err instanceof Bitrix24Error &&
+    err.code === 'ERROR_CORE' &&
+    /ITEM_NOT_FOUND_OR_NOT_ACCESSIBLE/.test(err.description)
+  );
+}
 
 /** What one delivery means for edit history: a version to store, or nothing (with the reason). */
 type Outcome = { version: RecordVersionInput } | { skipped: string };
@@ -203,16 +212,30 @@ export class PortalEventService {
   }
 
   /**
-   * ONTASKCOMMENT{ADD,UPDATE} (api-reference/tasks/comment-item/events-comment/*): `data[FIELDS_AFTER][ID]`
-   * and `[TASK_ID]`; the text comes from `task.commentitem.get` (TASKID, ITEMID). The sandbox neither emits
-   * these events nor answers that method, so this path is untested against it (*unconfirmed* shapes).
+   * ONTASKCOMMENT{ADD,UPDATE} (api-reference/tasks/comment-item/events-comment/on-task-comment-*.md):
+   * `data[FIELDS_AFTER][ID]` and `[TASK_ID]`; the text comes from `task.commentitem.get` (TASKID, ITEMID,
+   * in that order: the portal maps them by position). In the new task card the ID is 0 and the comment is
+   * the chat message `MESSAGE_ID`, which the chat poller reads.
    */
   async #taskComment(client: Bitrix24Client, p: Record<string, string>, editedAt: Date): Promise<Outcome> {
     const commentId = p['data[FIELDS_AFTER][ID]'] ?? '';
     const taskId = p['data[FIELDS_AFTER][TASK_ID]'] ?? '';
+    const messageId = p['data[FIELDS_AFTER][MESSAGE_ID]'];
+    if (commentId === '0' && messageId)
+      return { skipped: `task ${taskId} comment is chat message ${messageId} (new task card)` };
     if (!PORTAL_ID.test(commentId) || !PORTAL_ID.test(taskId))
       return { skipped: `bad task comment ids ${JSON.stringify({ commentId, taskId })}` };
-    const { result } = await client.request('task.commentitem.get', { TASKID: taskId, ITEMID: commentId });
+    let result: unknown;
+    try {
+      ({ result } = await client.request('task.commentitem.get', { TASKID: taskId, ITEMID: commentId }));
+    } catch (err) {
+      // Deleted since (its delete event records that), or not readable by the webhook's user.
+      if (isItemNotFound(err))
+        return {
+          skipped: `task comment ${commentId} not found (deleted or not visible to the webhook's user)`,
+        };
+      throw err;
+    }
     const comment = (result ?? {}) as { POST_MESSAGE?: unknown; AUTHOR_ID?: unknown };
     return {
       version: {
