@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import type { AppServices } from '../app-services.ts';
+import { endOf } from '../modules/impersonation/session-end.ts';
 import { findVisibleSession } from '../modules/impersonation/visibility.ts';
 
 /**
@@ -13,5 +14,7 @@ export async function showImpersonationSession(c: Context, services: AppServices
   const id = c.req.param('id') ?? '';
   const session = await findVisibleSession(em, principal, id);
   if (!session) return c.json({ error: 'No such session.' }, 404);
-  return c.json(session, 200, { 'cache-control': 'no-store' });
+  // As the GraphQL reads show it: a session past its time-out reads as ended even before the job closes it.
+  const end = endOf(session, await services.impersonation.timeoutMs(em), new Date());
+  return c.json({ ...session, ...end }, 200, { 'cache-control': 'no-store' });
 }

@@ -80,6 +80,11 @@ describe('sessions past their time-out', () => {
     const open = (await api.gql(LIST, { f: { open: true } }, { token: admin })).data?.impersonationSessions
       .edges;
     expect(open.map((e: any) => e.node.id)).not.toContain(s.id);
+    // The alert's link page says the same.
+    const page = await api.fetch(`/impersonation-sessions/${s.id}`, {
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    expect(await page.json()).toMatchObject({ endedAt: s.deadline.toISOString(), endReason: 'TIMED_OUT' });
     // Still open in the database, and no event: the job records it.
     expect(await auditCount()).toBe(before);
     expect((await row(s.id)).endedAt).toBeNull();
