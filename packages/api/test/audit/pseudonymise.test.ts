@@ -104,8 +104,15 @@ describe(`audit pseudonymisation (on ${backend})`, () => {
           metadata: { sessionId: 's2', reason: 'Bob’s own reason', chatId: 42 },
         }),
         draft(7, { actorId: 7, target: { type: 'request', id: 'r2' }, metadata: { error: 'other' } }),
+        // Linked only by their id deep in the metadata, as a string and in an array.
+        draft(8, {
+          actorId: 7,
+          action: 'rights.updated',
+          target: { type: 'group', id: 'g1' },
+          metadata: { changes: [{ targetUserId: '42', note: 'Alice leaves' }], userIds: [41, 42] },
+        }),
       ]);
-      expect(await f.audit.pseudonymiseSubject(f.em(), subject)).toEqual({ events: 4 });
+      expect(await f.audit.pseudonymiseSubject(f.em(), subject)).toEqual({ events: 5 });
     });
 
     it('no longer holds the subject’s id or text about them, and the whole log verifies', async () => {
@@ -120,9 +127,13 @@ describe(`audit pseudonymisation (on ${backend})`, () => {
       expect(await metadataOf(5)).toEqual({ ownerUserId: 43, kind: 'user' });
       expect(await metadataOf(6)).toEqual({ sessionId: 's2', reason: 'Bob’s own reason', chatId: 42 });
       expect(await metadataOf(7)).toEqual({ error: 'other' });
-      expect(await f.audit.verify(f.em())).toMatchObject({ ok: true, checked: 7 });
+      expect(await metadataOf(8)).toEqual({
+        changes: [{ targetUserId: pseudonym, note: ERASED_TEXT }],
+        userIds: [41, pseudonym],
+      });
+      expect(await f.audit.verify(f.em())).toMatchObject({ ok: true, checked: 8 });
       expect(await f.audit.pseudonymiseSubject(f.em(), subject)).toEqual({ events: 0 });
-      expect(await f.audit.verify(f.em())).toMatchObject({ ok: true, checked: 7 });
+      expect(await f.audit.verify(f.em())).toMatchObject({ ok: true, checked: 8 });
     });
 
     it('names an untouched event whose metadata was changed with SQL', async () => {
@@ -138,7 +149,7 @@ describe(`audit pseudonymisation (on ${backend})`, () => {
       await f.sql(
         `update audit_event set metadata = jsonb_set(metadata, '{reason}', '"Bob’s own reason"') where seq = 6`,
       );
-      expect(await f.audit.verify(f.em())).toMatchObject({ ok: true, checked: 7 });
+      expect(await f.audit.verify(f.em())).toMatchObject({ ok: true, checked: 8 });
     });
 
     it('names a sealed event whose pseudonymised metadata, or its seal, was changed with SQL', async () => {
@@ -162,7 +173,7 @@ describe(`audit pseudonymisation (on ${backend})`, () => {
       await f.sql(`update audit_event set sealed = sealed - 'metadata' where seq = 2`);
       expect((await f.audit.verify(f.em())).problem).toMatchObject(changed);
       await restore();
-      expect(await f.audit.verify(f.em())).toMatchObject({ ok: true, checked: 7 });
+      expect(await f.audit.verify(f.em())).toMatchObject({ ok: true, checked: 8 });
     });
   });
 });
