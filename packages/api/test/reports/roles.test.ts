@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOBS } from '../../src/jobs/job-names.ts';
-import { formatIsoWeek, isoWeekOfDate, previousIsoWeek } from '../../src/modules/reports/iso-week.ts';
+import { formatIsoWeek, previousIsoWeek, weekBefore } from '../../src/modules/reports/iso-week.ts';
 import { WeeklyReport } from '../../src/modules/reports/weekly-report.entity.ts';
 import { eventually, startTestApi, type TestApi } from '../support/api.ts';
 import { readZip } from '../support/zip.ts';
 
 const LIST = `{ weeklyReports(first: 10) {
-  ... on QueryWeeklyReportsConnection { edges { node { id week eventCount downloadPath mailedAt mailError } } }
+  ... on QueryWeeklyReportsConnection { edges { node { id week eventCount downloadPath mailStatus mailAttempts mailedAt mailError } } }
 } }`;
 const READ_SETTINGS = '{ weeklyReportSettings { recipients dayOfWeek time timeZone } }';
 const UPDATE = `mutation ($input: WeeklyReportSettingsInput!) {
@@ -31,9 +31,10 @@ describe('weekly reports: who may list, download and configure them', { timeout:
     expect(grant.errors).toBeUndefined();
     auditor = await api.tokenFor(3);
     employee = await api.tokenFor(4);
+    // Two weeks back: the scheduled job (last test) then makes the week after it, the newest in the chain.
     const outcome = await api.services.reports.generate(
       api.services.orm.em.fork(),
-      formatIsoWeek(isoWeekOfDate(new Date())),
+      formatIsoWeek(weekBefore(previousIsoWeek(new Date()))),
     );
     reportId = outcome.report.id;
   });
@@ -44,6 +45,8 @@ describe('weekly reports: who may list, download and configure them', { timeout:
     expect(list.errors).toBeUndefined();
     expect(list.data?.weeklyReports.edges[0].node).toMatchObject({
       id: reportId,
+      mailStatus: 'SKIPPED',
+      mailAttempts: 0,
       mailedAt: null,
       mailError: 'SMTP is not configured (SMTP_URL).',
       downloadPath: `/audit/reports/${reportId}/download`,
@@ -119,6 +122,8 @@ describe('weekly reports: who may list, download and configure them', { timeout:
       [{ timeZone: 'Mars/Olympus' }, 'weeklyReports.timeZone'],
       [{ time: '25:00' }, 'weeklyReports.time'],
       [{ dayOfWeek: 0 }, 'weeklyReports.dayOfWeek'],
+      [{ mailAttempts: 0 }, 'weeklyReports.mailAttempts'],
+      [{ mailRetrySeconds: 0 }, 'weeklyReports.mailRetrySeconds'],
     ] as const) {
       const bad = await api.gql(UPDATE, { input }, { token: admin });
       expect(bad.data?.updateWeeklyReportSettings).toMatchObject({ __typename: 'InvalidInputError', field });
@@ -133,6 +138,10 @@ describe('weekly reports: who may list, download and configure them', { timeout:
       'the scheduled report',
       200,
     );
-    expect(report.mailError).toBe('SMTP is not configured (SMTP_URL).');
+    expect(report).toMatchObject({
+      mailStatus: 'SKIPPED',
+      mailError: 'SMTP is not configured (SMTP_URL).',
+      previousDigestHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
   });
 });

@@ -168,6 +168,8 @@ export type VersionSource =
 /** Only the fields given change. */
 export type WeeklyReportSettingsInput = {
   dayOfWeek?: number | null | undefined;
+  mailAttempts?: number | null | undefined;
+  mailRetrySeconds?: number | null | undefined;
   recipients?: Array<string> | null | undefined;
   time?: string | null | undefined;
   timeZone?: string | null | undefined;

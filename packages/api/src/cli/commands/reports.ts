@@ -1,11 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { AuditService } from '../../modules/audit/audit.service.ts';
 import { verifyDigestFile } from '../../modules/reports/digest.ts';
-import { ReportsService } from '../../modules/reports/reports.service.ts';
-import { AppSecret } from '../../modules/settings/app-secret.ts';
-import { SettingsService } from '../../modules/settings/settings.service.ts';
-import { openStorage } from '../open-storage.ts';
+import type { ReportOutcome } from '../../modules/reports/reports.service.ts';
+import { withReports } from './report-services.ts';
 
 /** `report weekly` and `audit verify-digest` (the latter joins the `audit` command when it exists). */
 export function registerReportCommands(program: Command): void {
@@ -14,22 +11,12 @@ export function registerReportCommands(program: Command): void {
     .command('weekly')
     .description('make (or return the stored) file for an ISO week, store it and mail it')
     .requiredOption('--week <week>', 'ISO week, e.g. 2026-W47')
-    .option('--force', 'make it anew even when the week has a stored file')
-    .action(async (options: { week: string; force?: boolean }) => {
-      const { config, logger, db } = await openStorage();
-      try {
-        const em = db.orm.em.fork();
-        const secret = await AppSecret.load(em);
-        const settings = new SettingsService();
-        const audit = new AuditService(() => secret, settings);
-        const reports = new ReportsService({
-          dataDir: config.DATA_DIR,
-          smtpUrl: config.SMTP_URL,
-          from: config.REPORT_FROM,
-          settings,
-          logger,
-          audit: (tx, drafts) => audit.append(tx, drafts),
-        });
+    .option(
+      '--force',
+      'make it anew; a week that later files link to keeps its file, which is mailed again unchanged',
+    )
+    .action(async (options: { week: string; force?: boolean }) =>
+      withReports(async ({ reports, em }) => {
         const outcome = await reports.generate(em, options.week, { force: options.force });
         const r = outcome.report;
         process.stdout.write(
@@ -37,18 +24,37 @@ export function registerReportCommands(program: Command): void {
             id: r.id,
             week: r.week,
             created: outcome.created,
+            remailed: outcome.remailed,
+            laterWeeks: outcome.laterWeeks,
             file: reports.pathOf(r),
             events: r.eventCount,
             digestHash: r.digestHash,
             previousDigestHash: r.previousDigestHash,
             mailed: outcome.mailed,
+            mailStatus: r.mailStatus,
+            mailAttempts: r.mailAttempts,
             mailError: outcome.mailError,
           })}\n`,
         );
-      } finally {
-        await db.close();
-      }
-    });
+        for (const line of notes(outcome)) process.stderr.write(`${line}\n`);
+      }),
+    );
+
+  report
+    .command('list')
+    .description('the stored weekly files, newest first, with their mail state')
+    .option('--limit <n>', 'how many', (v) => Number.parseInt(v, 10), 20)
+    .action(async (options: { limit: number }) =>
+      withReports(async ({ reports, em }) => {
+        for (const r of await reports.list(em, Math.max(1, Math.min(options.limit || 20, 500)))) {
+          const mail = `${r.mailStatus.toLowerCase()} (${r.mailAttempts} attempt${r.mailAttempts === 1 ? '' : 's'})`;
+          process.stdout.write(
+            `${r.week}\t${r.eventCount} events\tdigest ${r.digestHash.slice(0, 16)}\tmail ${mail}` +
+              `${r.mailedAt ? `\tmailed ${r.mailedAt.toISOString()}` : ''}${r.mailError ? `\t${r.mailError}` : ''}\n`,
+          );
+        }
+      }),
+    );
 
   const audit = program.commands.find((c) => c.name() === 'audit') ?? program.command('audit');
   audit
@@ -70,4 +76,20 @@ export function registerReportCommands(program: Command): void {
         process.exitCode = 2;
       }
     });
+}
+
+/** What a person running the command should know beyond the JSON line. */
+function notes(outcome: ReportOutcome): string[] {
+  const { report: r } = outcome;
+  const lines: string[] = [];
+  if (outcome.remailed)
+    lines.push(
+      `${r.week} was not made anew: the digest chain of the later files (${outcome.laterWeeks.join(', ')}) ` +
+        'links to its digest, so the stored file was mailed again unchanged.',
+    );
+  if (r.mailStatus === 'PENDING')
+    lines.push(
+      `not mailed yet (${r.mailError}); retried automatically by the job worker, up to the configured attempts.`,
+    );
+  return lines;
 }

@@ -15,12 +15,18 @@ const recipients = z.array(z.string().trim().toLowerCase().pipe(z.email())).max(
 const dayOfWeek = z.number().int().min(1).max(7);
 const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Give the time as HH:MM (24-hour).');
 const timeZone = z.string().min(1).max(64).refine(isTimeZone, 'Unknown time zone.');
+/** Tries per mailing before the file is marked FAILED (the first one included). */
+const mailAttempts = z.number().int().min(1).max(20);
+/** Wait before the first retry; each further retry waits about twice as long (pg-boss backoff). */
+const mailRetrySeconds = z.number().int().min(1).max(86_400);
 
 export const DEFAULT_WEEKLY_REPORT_SETTINGS = {
   recipients: [] as string[],
   dayOfWeek: 1,
   time: '00:00',
   timeZone: 'UTC',
+  mailAttempts: 6,
+  mailRetrySeconds: 60,
 };
 
 /** When the past ISO week's log file is made (in `timeZone`) and who receives it by e-mail. */
@@ -30,11 +36,13 @@ export const weeklyReportSettingsSchema = z
     dayOfWeek: dayOfWeek.default(1),
     time: time.default('00:00'),
     timeZone: timeZone.default('UTC'),
+    mailAttempts: mailAttempts.default(6),
+    mailRetrySeconds: mailRetrySeconds.default(60),
   })
   .default(DEFAULT_WEEKLY_REPORT_SETTINGS);
 
 export const weeklyReportSettingsPatchSchema = z
-  .object({ recipients, dayOfWeek, time, timeZone })
+  .object({ recipients, dayOfWeek, time, timeZone, mailAttempts, mailRetrySeconds })
   .partial()
   .strict();
 

@@ -4,7 +4,13 @@ import { afterFilter, pageSize, toPage } from '../../schema/keyset.ts';
 import { actorIdOf, audited } from '../audit/audited.ts';
 import { scheduleWeeklyReports } from './report-jobs.ts';
 import type { WeeklyReportSettings } from './report-settings.ts';
-import { WeeklyReport } from './weekly-report.entity.ts';
+import { MAIL_STATUSES, WeeklyReport } from './weekly-report.entity.ts';
+
+const MailStatusEnum = builder.enumType('WeeklyReportMailStatus', {
+  description:
+    'PENDING: a retry is due; SENDING: an attempt is under way; SENT; FAILED: no attempts left; SKIPPED: SMTP or recipients not configured.',
+  values: MAIL_STATUSES,
+});
 
 export const WeeklyReportRef = builder.objectType(WeeklyReport, {
   name: 'WeeklyReport',
@@ -22,8 +28,15 @@ export const WeeklyReportRef = builder.objectType(WeeklyReport, {
     previousDigestHash: t.exposeString('previousDigestHash', { nullable: true }),
     firstHash: t.exposeString('firstHash', { nullable: true }),
     lastHash: t.exposeString('lastHash', { nullable: true }),
-    mailedAt: t.expose('mailedAt', { type: 'DateTime', nullable: true }),
-    mailError: t.exposeString('mailError', { nullable: true }),
+    mailStatus: t.expose('mailStatus', { type: MailStatusEnum }),
+    mailAttempts: t.exposeInt('mailAttempts', {
+      description: 'Attempts in the current mailing round (bounded by weeklyReportSettings.mailAttempts).',
+    }),
+    mailedAt: t.expose('mailedAt', { type: 'DateTime', nullable: true, description: 'Last delivery.' }),
+    mailError: t.exposeString('mailError', {
+      nullable: true,
+      description: 'Why the last attempt failed, or why none was made.',
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     downloadPath: t.string({
       description: 'GET it with a bearer token (auditors and administrators).',
@@ -56,6 +69,12 @@ const WeeklyReportSettingsRef = builder.objectRef<WeeklyReportSettings>('WeeklyR
     dayOfWeek: t.exposeInt('dayOfWeek', { description: 'ISO day: 1 Monday … 7 Sunday.' }),
     time: t.exposeString('time', { description: 'HH:MM, 24-hour, in timeZone.' }),
     timeZone: t.exposeString('timeZone'),
+    mailAttempts: t.exposeInt('mailAttempts', {
+      description: 'Tries per mailing, the first included, before the file is marked FAILED (1–20).',
+    }),
+    mailRetrySeconds: t.exposeInt('mailRetrySeconds', {
+      description: 'Wait before the first retry; each further one waits about twice as long.',
+    }),
   }),
 });
 
@@ -66,6 +85,8 @@ const WeeklyReportSettingsInput = builder.inputType('WeeklyReportSettingsInput',
     dayOfWeek: t.int(),
     time: t.string(),
     timeZone: t.string(),
+    mailAttempts: t.int(),
+    mailRetrySeconds: t.int(),
   }),
 });
 

@@ -1,25 +1,17 @@
 import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { EntityManager } from '@mikro-orm/core';
-import { createTransport } from 'nodemailer';
 import type { Logger } from '../../config/logger.ts';
 import type { AuditEventDraft } from '../audit/audit-record.ts';
-import { ZipWriter } from '../dsr/export/zip-writer.ts';
+import { sql } from '../audit/audit-sql.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
-import { DIGEST_FILE, DIGEST_FORMAT, sha256, signDigest, type UnsignedDigest } from './digest.ts';
 import { formatIsoWeek, parseIsoWeek, previousIsoWeek, weekPeriod } from './iso-week.ts';
-import {
-  chainSummary,
-  editsCsv,
-  eventsCsv,
-  eventsJsonl,
-  hashing,
-  impersonationsCsv,
-} from './report-files.ts';
+import { buildReportFile } from './report-build.ts';
+import { laterWeeks, lockChainFor, predecessorOf, ReportChainError } from './report-chain.ts';
+import { type MailRetryQueue, ReportMailer } from './report-mail.ts';
 import type { WeeklyReportSettings } from './report-settings.ts';
-import { WeeklyReport } from './weekly-report.entity.ts';
+import { type MailStatus, WeeklyReport } from './weekly-report.entity.ts';
 
 const KEY_NAME = 'weekly-digest';
 
@@ -32,14 +24,20 @@ export interface ReportsDependencies {
   /** Writes `report.weekly.generated` to the audit log. */
   audit?: (em: EntityManager, drafts: AuditEventDraft[]) => Promise<unknown>;
   now?: () => Date;
+  /** Where failed mailings go to be retried; the job worker sets it when this process has none. */
+  mailQueue?: MailRetryQueue;
 }
 
 export interface ReportOutcome {
   report: WeeklyReport;
-  /** false: the week's file existed already and was returned as it is. */
+  /** false: the week's file existed already and was returned (or re-mailed) as it is. */
   created: boolean;
+  /** Forced on a week later files link to: the stored file was mailed again, unchanged. */
+  remailed: boolean;
+  /** The stored weeks after this one, whose digests hold the chain (why a forced file was not made anew). */
+  laterWeeks: string[];
   mailed: boolean;
-  /** Why it was not mailed, when it was not. */
+  /** Why it was not mailed (yet), when it was not. */
   mailError: string | null;
 }
 
@@ -47,10 +45,19 @@ export interface ReportOutcome {
 export class ReportsService {
   readonly dir: string;
   readonly #deps: ReportsDependencies;
+  readonly #mailer: ReportMailer;
+  #mailQueue: MailRetryQueue | undefined;
 
   constructor(deps: ReportsDependencies) {
     this.#deps = deps;
     this.dir = path.join(deps.dataDir, 'reports');
+    this.#mailer = new ReportMailer(deps);
+    this.#mailQueue = deps.mailQueue;
+  }
+
+  /** The job worker hands its queue over, so mailings that fail in this process are retried by jobs. */
+  retryMailsWith(queue: MailRetryQueue): void {
+    this.#mailQueue = queue;
   }
 
   /** The Ed25519 key pair; made (once, whoever comes first) when there is none. The private key never leaves here. */
@@ -103,25 +110,20 @@ export class ReportsService {
   }
 
   /**
-   * The scheduled run: the ISO week before this one (in the configured time zone), unless already made;
-   * a stored file that could not be mailed (SMTP down) is mailed again, so a retried job delivers it.
+   * The scheduled run: the ISO week before this one (in the configured time zone), unless already made.
+   * Mailing retries are jobs of their own (`reports.mail`), so this run never mails a stored file again.
    */
   async runScheduled(em: EntityManager): Promise<ReportOutcome> {
     const { weeklyReports } = (await this.#deps.settings.get(em)).settings;
     const now = this.#deps.now?.() ?? new Date();
-    const outcome = await this.generate(em, formatIsoWeek(previousIsoWeek(now, weeklyReports.timeZone)));
-    if (outcome.created || outcome.mailed) return outcome;
-    const report = outcome.report;
-    const mail = await this.#mail(report, this.pathOf(report), weeklyReports);
-    report.mailedAt = mail.mailed ? new Date() : null;
-    report.mailError = mail.error;
-    await em.flush();
-    return { report, created: false, mailed: mail.mailed, mailError: mail.error };
+    return this.generate(em, formatIsoWeek(previousIsoWeek(now, weeklyReports.timeZone)));
   }
 
   /**
    * Makes the file for an ISO week (`2026-W47`), stores it and mails it. Idempotent per week: the stored
-   * file is returned unless `force`, which makes it anew (replacing the old file).
+   * file is returned unless `force`. The digests form a chain (each holds the previous file's digest hash),
+   * so `force` makes a file anew only for the newest stored week; a week later files link to keeps its file,
+   * which is mailed again unchanged. A missing week before stored ones cannot be made (ReportChainError).
    */
   async generate(
     em: EntityManager,
@@ -131,139 +133,113 @@ export class ReportsService {
     const week = formatIsoWeek(parseIsoWeek(weekText));
     const existing = await em.findOne(WeeklyReport, { week });
     if (existing && !options.force)
-      return {
-        report: existing,
-        created: false,
-        mailed: existing.mailedAt != null,
-        mailError: existing.mailError ?? null,
-      };
+      return this.#outcome(existing, { created: false, remailed: false, laterWeeks: [] });
+    const later = await laterWeeks(em, week);
+    if (existing && later.length > 0) return this.#remail(em, existing, later);
+    if (!existing && later.length > 0) throw new ReportChainError(week, later, false);
+    return this.#build(em, week, existing);
+  }
 
+  /** A mailing attempt from the retry job: the status afterwards (PENDING: retry later). */
+  async retryMail(em: EntityManager, reportId: string): Promise<MailStatus> {
+    const { weeklyReports } = (await this.#deps.settings.get(em)).settings;
+    return this.#mailer.attempt(em, reportId, (r) => this.pathOf(r), weeklyReports);
+  }
+
+  async #build(em: EntityManager, week: string, existing: WeeklyReport | null): Promise<ReportOutcome> {
     const { weeklyReports } = (await this.#deps.settings.get(em)).settings;
     const timeZone = weeklyReports.timeZone;
-    const period = weekPeriod(parseIsoWeek(week), timeZone);
-    const key = await this.signingKey(em);
-    const previous = await em.findOne(WeeklyReport, { week: { $lt: week } }, { orderBy: { week: 'desc' } });
-    const summary = await chainSummary(em, period);
-    const generatedAt = this.#deps.now?.() ?? new Date();
-
-    await mkdir(this.dir, { recursive: true });
-    const stamp = generatedAt.toISOString().replace(/[-:.]/g, '');
-    const fileName = `audit-week-${week}-${stamp}.zip`;
-    const target = path.join(this.dir, fileName);
-    const partial = `${target}.partial`;
-    const zip = new ZipWriter(createWriteStream(partial), generatedAt);
-    const files: UnsignedDigest['files'] = {};
+    const built = await buildReportFile(em, {
+      dir: this.dir,
+      week,
+      timeZone,
+      period: weekPeriod(parseIsoWeek(week), timeZone),
+      key: await this.signingKey(em),
+      previousDigestHash: (await predecessorOf(em, week))?.digestHash ?? null,
+      generatedAt: this.#deps.now?.() ?? new Date(),
+    });
+    let id: string;
     try {
-      const entries = [
-        ['events.csv', eventsCsv(em, period)],
-        ['events.jsonl', eventsJsonl(em, period)],
-        ['impersonations.csv', impersonationsCsv(em, period)],
-        ['edits.csv', editsCsv(em, period)],
-      ] as const;
-      for (const [name, source] of entries) {
-        const hashed = hashing(source);
-        await zip.add(name, hashed.stream);
-        files[name] = hashed.result();
-      }
-      const unsigned: UnsignedDigest = {
-        format: DIGEST_FORMAT,
-        week,
-        timeZone,
-        period: { start: period.start.toISOString(), end: period.end.toISOString() },
-        generatedAt: generatedAt.toISOString(),
-        ...summary,
-        previousDigestHash: previous?.digestHash ?? null,
-        files,
-        publicKey: key.publicKeyPem,
-      };
-      const digestText = signDigest(unsigned, key.privateKey);
-      await zip.addText(DIGEST_FILE, digestText);
-      await zip.finish();
-      await rename(partial, target);
-      const bytes = await readFile(target);
-      const fields = {
-        week,
-        timeZone,
-        periodStart: period.start,
-        periodEnd: period.end,
-        fileName,
-        bytes: bytes.length,
-        sha256: sha256(bytes),
-        digestHash: sha256(digestText),
-        previousDigestHash: unsigned.previousDigestHash,
-        eventCount: summary.eventCount,
-        firstHash: summary.firstHash,
-        lastHash: summary.lastHash,
-        recipients: weeklyReports.recipients,
-        mailedAt: null,
-        mailError: null,
-      };
-      let report: WeeklyReport;
-      if (existing) {
-        const old = this.pathOf(existing);
-        em.assign(existing, fields);
-        report = existing;
-        await em.flush();
-        if (old !== target) await rm(old, { force: true });
-      } else {
-        report = em.create(WeeklyReport, fields);
-        await em.flush();
-      }
-      const mail = await this.#mail(report, target, weeklyReports);
-      report.mailedAt = mail.mailed ? new Date() : null;
-      report.mailError = mail.error;
-      await em.flush();
-      await this.#deps.audit?.(em, [
+      id = await em.transactional(async (tx) => {
+        await lockChainFor(tx, week, built.fields.previousDigestHash, existing != null);
+        const fields = {
+          ...built.fields,
+          recipients: weeklyReports.recipients,
+          mailStatus: 'PENDING' as const,
+          mailAttempts: 0,
+          mailedAt: null,
+          mailError: null,
+        };
+        const report = existing
+          ? tx.assign(await tx.findOneOrFail(WeeklyReport, { id: existing.id }), fields)
+          : tx.create(WeeklyReport, fields);
+        await tx.flush();
+        await this.#deps.audit?.(tx, [
+          {
+            action: 'report.weekly.generated',
+            actorId: null,
+            source: 'api',
+            target: { type: 'weekly_report', id: report.id },
+            metadata: { week, events: built.fields.eventCount, digestHash: built.fields.digestHash },
+          },
+        ]);
+        return report.id;
+      });
+    } catch (error) {
+      await rm(built.path, { force: true });
+      throw error;
+    }
+    if (existing && this.pathOf(existing) !== built.path) await rm(this.pathOf(existing), { force: true });
+    return this.#deliver(em, id, weeklyReports, { created: true, remailed: false, laterWeeks: [] });
+  }
+
+  /** `force` on a week later digests link to: a new mailing round of the stored file, not a new file. */
+  async #remail(em: EntityManager, report: WeeklyReport, later: string[]): Promise<ReportOutcome> {
+    const { weeklyReports } = (await this.#deps.settings.get(em)).settings;
+    await em.transactional(async (tx) => {
+      // An attempt under way (SENDING) is left alone: it is mailing this very file.
+      await sql(
+        tx,
+        `update weekly_report set mail_status = 'PENDING', mail_attempts = 0, mail_error = null, updated_at = now()
+          where id = ? and mail_status <> 'SENDING'`,
+        [report.id],
+      );
+      await this.#deps.audit?.(tx, [
         {
-          action: 'report.weekly.generated',
+          action: 'report.weekly.remailed',
           actorId: null,
           source: 'api',
           target: { type: 'weekly_report', id: report.id },
-          metadata: { week, events: summary.eventCount, digestHash: report.digestHash, mailed: mail.mailed },
+          metadata: { week: report.week, digestHash: report.digestHash, laterWeeks: later },
         },
       ]);
-      return { report, created: true, mailed: mail.mailed, mailError: mail.error };
-    } catch (error) {
-      zip.abort(error as Error);
-      await rm(partial, { force: true });
-      throw error;
-    }
+    });
+    return this.#deliver(em, report.id, weeklyReports, { created: false, remailed: true, laterWeeks: later });
   }
 
-  async #mail(
-    report: WeeklyReport,
-    file: string,
+  /** The first attempt at once; a failure goes to the retry queue. */
+  async #deliver(
+    em: EntityManager,
+    reportId: string,
     settings: WeeklyReportSettings,
-  ): Promise<{ mailed: boolean; error: string | null }> {
-    if (!this.#deps.smtpUrl) return { mailed: false, error: 'SMTP is not configured (SMTP_URL).' };
-    if (settings.recipients.length === 0) return { mailed: false, error: 'No recipients are configured.' };
-    const transport = createTransport({
-      url: this.#deps.smtpUrl,
-      connectionTimeout: 15_000,
-      greetingTimeout: 15_000,
-      socketTimeout: 60_000,
-    });
-    try {
-      await transport.sendMail({
-        from: this.#deps.from,
-        to: settings.recipients,
-        subject: `Audit log ${report.week}: ${report.eventCount} events`,
-        text: [
-          `The signed audit log file for ${report.week} (${report.periodStart.toISOString()} to ${report.periodEnd.toISOString()}, ${report.timeZone}) is attached.`,
-          `Events: ${report.eventCount}. Digest SHA-256: ${report.digestHash}.`,
-          `Previous digest: ${report.previousDigestHash ?? 'none (first file)'}.`,
-          'Check it with `b24-gdpr audit verify-digest <file>`; the public key is served at /audit/public-key.',
-        ].join('\n'),
-        attachments: [
-          { filename: `audit-week-${report.week}.zip`, path: file, contentType: 'application/zip' },
-        ],
-      });
-      return { mailed: true, error: null };
-    } catch (error) {
-      this.#deps.logger.warn({ err: error, week: report.week }, 'weekly report could not be mailed');
-      return { mailed: false, error: `SMTP: ${(error as Error).message}` };
-    } finally {
-      transport.close();
+    base: Pick<ReportOutcome, 'created' | 'remailed' | 'laterWeeks'>,
+  ): Promise<ReportOutcome> {
+    const status = await this.#mailer.attempt(em, reportId, (r) => this.pathOf(r), settings);
+    if (status === 'PENDING') {
+      if (this.#mailQueue) await this.#mailQueue.enqueue(reportId, settings);
+      else
+        this.#deps.logger.warn(
+          { reportId },
+          'no job queue here: the mailing is retried when a worker starts',
+        );
     }
+    return this.#outcome(await em.fork().findOneOrFail(WeeklyReport, { id: reportId }), base);
+  }
+
+  #outcome(
+    report: WeeklyReport,
+    base: Pick<ReportOutcome, 'created' | 'remailed' | 'laterWeeks'>,
+  ): ReportOutcome {
+    return { ...base, report, mailed: report.mailStatus === 'SENT', mailError: report.mailError ?? null };
   }
 }

@@ -2,6 +2,13 @@ import { defineEntity, p } from '@mikro-orm/core';
 import { BaseSchema } from '../../db/base.entity.ts';
 
 /**
+ * PENDING: to be mailed (a retry job is due); SENDING: one attempt holds it; SENT; FAILED: gave up after
+ * the configured attempts; SKIPPED: nothing to try (SMTP not configured or no recipients).
+ */
+export const MAIL_STATUSES = ['PENDING', 'SENDING', 'SENT', 'FAILED', 'SKIPPED'] as const;
+export type MailStatus = (typeof MAIL_STATUSES)[number];
+
+/**
  * One weekly log file (ISO week): the ZIP in DATA_DIR/reports, its digest's hash (the next week's digest
  * carries it, so the files form a chain), and whether it was mailed.
  */
@@ -26,8 +33,11 @@ export const WeeklyReportSchema = defineEntity({
     firstHash: p.string().length(64).nullable(),
     lastHash: p.string().length(64).nullable(),
     recipients: p.json<string[]>(),
+    mailStatus: p.enum(MAIL_STATUSES).default('PENDING'),
+    /** Attempts in the current mailing round (a forced re-send starts a new round at 0). */
+    mailAttempts: p.integer().default(0),
     mailedAt: p.datetime().nullable(),
-    /** Why it was not mailed (SMTP not configured, no recipients, or the server's error). */
+    /** Why the last attempt failed or why none was made (SMTP not configured, no recipients, the server's error). */
     mailError: p.text().nullable(),
   },
 });

@@ -1,0 +1,49 @@
+import type { EntityManager } from '@mikro-orm/core';
+import type { PgBoss } from 'pg-boss';
+import pino from 'pino';
+import { startBoss } from '../../jobs/boss.ts';
+import { BossReportMailQueue } from '../../jobs/report-mail-queue.ts';
+import { AuditService } from '../../modules/audit/audit.service.ts';
+import type { MailRetryQueue } from '../../modules/reports/report-mail.ts';
+import { ReportsService } from '../../modules/reports/reports.service.ts';
+import { AppSecret } from '../../modules/settings/app-secret.ts';
+import { SettingsService } from '../../modules/settings/settings.service.ts';
+import { openStorage } from '../open-storage.ts';
+
+/**
+ * The reports service on the CLI's storage (no portal needed). A failed mailing is queued for the API's
+ * job workers; pg-boss is started only then.
+ */
+export async function withReports(
+  work: (ctx: { reports: ReportsService; em: EntityManager }) => Promise<void>,
+): Promise<void> {
+  const { config, db } = await openStorage();
+  // stdout carries the command's answer (one JSON line); warnings such as a failed mailing go to stderr.
+  const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
+  let boss: PgBoss | null = null;
+  const mailQueue: MailRetryQueue = {
+    async enqueue(reportId, policy, options) {
+      boss ??= await startBoss(db.url, db.kind, logger);
+      await new BossReportMailQueue(boss).enqueue(reportId, policy, options);
+    },
+  };
+  try {
+    const em = db.orm.em.fork();
+    const secret = await AppSecret.load(em);
+    const settings = new SettingsService();
+    const audit = new AuditService(() => secret, settings);
+    const reports = new ReportsService({
+      dataDir: config.DATA_DIR,
+      smtpUrl: config.SMTP_URL,
+      from: config.REPORT_FROM,
+      settings,
+      logger,
+      audit: (tx, drafts) => audit.append(tx, drafts),
+      mailQueue,
+    });
+    await work({ reports, em });
+  } finally {
+    await (boss as PgBoss | null)?.stop({ graceful: true, timeout: 5_000 }).catch(() => {});
+    await db.close();
+  }
+}

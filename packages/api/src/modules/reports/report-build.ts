@@ -1,0 +1,108 @@
+import type { KeyObject } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { EntityManager } from '@mikro-orm/core';
+import { ZipWriter } from '../dsr/export/zip-writer.ts';
+import { DIGEST_FILE, DIGEST_FORMAT, sha256, signDigest, type UnsignedDigest } from './digest.ts';
+import {
+  chainSummary,
+  editsCsv,
+  eventsCsv,
+  eventsJsonl,
+  hashing,
+  impersonationsCsv,
+} from './report-files.ts';
+
+export interface BuildInput {
+  dir: string;
+  week: string;
+  timeZone: string;
+  period: { start: Date; end: Date };
+  key: { publicKeyPem: string; privateKey: KeyObject };
+  /** The digest hash of the stored file before this week, which this digest links to. */
+  previousDigestHash: string | null;
+  generatedAt: Date;
+}
+
+/** A finished, signed file on disk and the report columns that describe it. */
+export interface BuiltFile {
+  path: string;
+  fields: {
+    week: string;
+    timeZone: string;
+    periodStart: Date;
+    periodEnd: Date;
+    fileName: string;
+    bytes: number;
+    sha256: string;
+    digestHash: string;
+    previousDigestHash: string | null;
+    eventCount: number;
+    firstHash: string | null;
+    lastHash: string | null;
+  };
+}
+
+/** Writes the week's ZIP (written as `.partial`, renamed when complete; nothing is left on failure). */
+export async function buildReportFile(em: EntityManager, input: BuildInput): Promise<BuiltFile> {
+  const { week, period, generatedAt } = input;
+  const summary = await chainSummary(em, period);
+  await mkdir(input.dir, { recursive: true });
+  const stamp = generatedAt.toISOString().replace(/[-:.]/g, '');
+  const fileName = `audit-week-${week}-${stamp}.zip`;
+  const target = path.join(input.dir, fileName);
+  const partial = `${target}.partial`;
+  const zip = new ZipWriter(createWriteStream(partial), generatedAt);
+  const files: UnsignedDigest['files'] = {};
+  try {
+    const entries = [
+      ['events.csv', eventsCsv(em, period)],
+      ['events.jsonl', eventsJsonl(em, period)],
+      ['impersonations.csv', impersonationsCsv(em, period)],
+      ['edits.csv', editsCsv(em, period)],
+    ] as const;
+    for (const [name, source] of entries) {
+      const hashed = hashing(source);
+      await zip.add(name, hashed.stream);
+      files[name] = hashed.result();
+    }
+    const unsigned: UnsignedDigest = {
+      format: DIGEST_FORMAT,
+      week,
+      timeZone: input.timeZone,
+      period: { start: period.start.toISOString(), end: period.end.toISOString() },
+      generatedAt: generatedAt.toISOString(),
+      ...summary,
+      previousDigestHash: input.previousDigestHash,
+      files,
+      publicKey: input.key.publicKeyPem,
+    };
+    const digestText = signDigest(unsigned, input.key.privateKey);
+    await zip.addText(DIGEST_FILE, digestText);
+    await zip.finish();
+    await rename(partial, target);
+    const bytes = await readFile(target);
+    return {
+      path: target,
+      fields: {
+        week,
+        timeZone: input.timeZone,
+        periodStart: period.start,
+        periodEnd: period.end,
+        fileName,
+        bytes: bytes.length,
+        sha256: sha256(bytes),
+        digestHash: sha256(digestText),
+        previousDigestHash: input.previousDigestHash,
+        eventCount: summary.eventCount,
+        firstHash: summary.firstHash,
+        lastHash: summary.lastHash,
+      },
+    };
+  } catch (error) {
+    zip.abort(error as Error);
+    await rm(partial, { force: true });
+    throw error;
+  }
+}
