@@ -1,71 +1,16 @@
 import { isIP } from 'node:net';
 import type { EntityManager } from '@mikro-orm/core';
-import { z } from 'zod';
 import { InvalidInputError } from '../../errors.ts';
 import type { Principal } from '../identity/roles.ts';
 import { sha256Hex } from '../identity/secrets.ts';
 import { ImpersonationSession } from '../impersonation/impersonation-session.entity.ts';
-import { ACTION_PATTERN, type AuditService } from './audit.service.ts';
-import type { AuditSource } from './audit-event.entity.ts';
+import type { AuditService } from './audit.service.ts';
+import { type AuditEventInput, parseEventInput } from './audit-event-input.ts';
 import type { AuditEventDraft } from './audit-record.ts';
 
 export const MAX_EVENTS_PER_CALL = 500;
-const MAX_METADATA_BYTES = 4_096;
 const FUTURE_SLACK_MS = 5 * 60_000;
 const OLDEST_MS = 400 * 86_400_000;
-
-/** One event as the extension or an integrator sends it (after GraphQL coerced the types). */
-export interface AuditEventInput {
-  idempotencyKey: string;
-  action: string;
-  occurredAt: Date;
-  actorId?: number | null;
-  onBehalfOfId?: number | null;
-  sessionToken?: string | null;
-  sessionKey?: string | null;
-  ip?: string | null;
-  userAgent?: string | null;
-  targetType?: string | null;
-  targetId?: string | null;
-  metadata?: unknown;
-  source?: AuditSource | null;
-}
-
-const userId = z.number().int().positive().max(2_147_483_647);
-const eventSchema = z.object({
-  idempotencyKey: z.string().min(1).max(200),
-  action: z.string().max(100).regex(ACTION_PATTERN, 'An action is a dotted name such as post.edited.'),
-  occurredAt: z.date(),
-  actorId: userId.nullish(),
-  onBehalfOfId: userId.nullish(),
-  sessionToken: z.string().min(1).max(512).nullish(),
-  sessionKey: z
-    .string()
-    .regex(/^[0-9a-fA-F]{64}$/, 'A session key is SHA-256 in hex.')
-    .nullish(),
-  ip: z
-    .string()
-    .max(45)
-    .refine((ip) => isIP(ip) !== 0, 'Not an IP address.')
-    .nullish(),
-  userAgent: z.string().max(512).nullish(),
-  targetType: z
-    .string()
-    .regex(/^[a-z][a-z_]{0,49}$/, 'A target type is a lowercase word such as user or message.')
-    .nullish(),
-  targetId: z.string().min(1).max(200).nullish(),
-  metadata: z
-    .record(z.string(), z.unknown())
-    .superRefine((m, ctx) => {
-      const json = JSON.stringify(m);
-      if (Buffer.byteLength(json) > MAX_METADATA_BYTES)
-        ctx.addIssue({ code: 'custom', message: `At most ${MAX_METADATA_BYTES} bytes.` });
-      // PostgreSQL's jsonb cannot hold NUL characters.
-      else if (json.includes('\\u0000')) ctx.addIssue({ code: 'custom', message: 'No NUL characters.' });
-    })
-    .nullish(),
-  source: z.enum(['api', 'extension', 'portal-event', 'portal-poll']).nullish(),
-});
 
 export interface RecordOutcome {
   stored: number;
@@ -92,12 +37,7 @@ export async function recordEvents(
     throw new InvalidInputError('events', `Send between 1 and ${MAX_EVENTS_PER_CALL} events.`);
   }
   const drafts = inputs.map((input, index): AuditEventDraft => {
-    const parsed = eventSchema.safeParse(input);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new InvalidInputError(`events.${index}.${issue.path.join('.')}`, issue.message);
-    }
-    const event = parsed.data;
+    const event = parseEventInput(input, index);
     const at = event.occurredAt.getTime();
     if (at > now.getTime() + FUTURE_SLACK_MS || at < now.getTime() - OLDEST_MS) {
       throw new InvalidInputError(`events.${index}.occurredAt`, 'occurredAt is in the future or too old.');

@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { InvalidInputError } from '../../errors.ts';
 import type { AuditService } from '../audit/audit.service.ts';
-import { type AuditEventInput, type RecordOutcome, recordEvents } from '../audit/audit-ingest.ts';
+import type { AuditEventInput } from '../audit/audit-event-input.ts';
+import { type RecordOutcome, recordEvents } from '../audit/audit-ingest.ts';
 import type { AuditRecord } from '../audit/audit-record.ts';
 import type { Principal } from '../identity/roles.ts';
 import { type ContentEntityType, VERSION_SOURCES, type VersionSource } from './content-version.entity.ts';
@@ -51,8 +52,9 @@ function entityTypeOf(action: string, targetType: string | null | undefined): Co
 /**
  * Takes the text out of an edit seen in a page. An edit (`*.edited` with `metadata.text`) or a deletion
  * (`*.deleted` of a post, comment or message) becomes a content version; its audit event keeps
- * `metadata.textHash` instead of the text, because audit metadata is not pseudonymised and is kept for
- * the audit retention, while texts belong to the edit history. Other events pass through untouched.
+ * `metadata.textHash` instead of the text: texts belong to the edit history, which erasure deletes with
+ * its subject, while audit events are kept for the audit retention (erasure only pseudonymises them).
+ * Other events pass through untouched.
  */
 export function extractContent(input: AuditEventInput, index: number): Extracted {
   const match = CONTENT_ACTION.exec(input.action);
