@@ -132,12 +132,32 @@ describe('weekly reports: the chain of digests is never broken', { timeout: 240_
     expect(await readdir(api.services.reports.dir)).toEqual(filesBefore);
   });
 
+  it('two processes at once (the newest week forced, the next one made) cannot fork the chain', async () => {
+    const next = formatIsoWeek(thisWeek);
+    const results = await Promise.allSettled([
+      api.services.reports.generate(em(), w3, { force: true }),
+      api.services.reports.generate(em(), next),
+    ]);
+    // Whichever stored second saw the other under the lock: it either linked to the new file or refused.
+    expect(results.some((r) => r.status === 'fulfilled')).toBe(true);
+    for (const r of results)
+      if (r.status === 'rejected')
+        expect(String(r.reason)).toMatch(
+          new RegExp(
+            `${w3} cannot be made anew: the digest of ${next} now links to its file|` +
+              `${next}: the file before it changed while this one was made; run it again`,
+          ),
+        );
+    const weeks = (await stored()).map((r) => r.week);
+    expect(weeks.slice(0, 3)).toEqual([w1, w2, w3]);
+  });
+
   it('every stored digest links to its predecessor’s digest and verifies with the served public key', async () => {
     const pem = await (await api.fetch('/audit/public-key')).text();
     const pemFile = path.join(api.services.config.DATA_DIR, 'public.pem');
     await writeFile(pemFile, pem);
     const reports = await stored();
-    expect(reports.map((r) => r.week)).toEqual([w1, w2, w3]);
+    expect(reports.map((r) => r.week).slice(0, 3)).toEqual([w1, w2, w3]);
     let previous: string | null = null;
     for (const report of reports) {
       const file = api.services.reports.pathOf(report);
