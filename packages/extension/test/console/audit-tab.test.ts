@@ -100,6 +100,10 @@ describe('the audit tab against the API', { timeout: 90_000 }, () => {
     fakeBrowser.downloads.download = download as unknown as typeof fakeBrowser.downloads.download;
 
     const root = await open('#/audit', `report-download-${report.id}`);
+    // No SMTP in this stack: the row says the file was not mailed, and why (as the cell's title).
+    const mail = await findByTestId(root, `report-mail-${report.id}`);
+    expect(mail.textContent).toBe('console.audit.mailStatus.SKIPPED');
+    expect(mail.getAttribute('title')).toBe('SMTP is not configured (SMTP_URL).');
     (await findByTestId(root, `report-download-${report.id}`)).click();
     await eventually(() => expect(download).toHaveBeenCalledTimes(1));
     const options = download.mock.calls[0]?.[0];

@@ -1,3 +1,4 @@
+import type { WeeklyReportMailStatus } from '@b24-gdpr/shared/graphql';
 import { useState } from 'preact/hooks';
 import { i18n } from '#i18n';
 import { sendMessage } from '../../messaging/protocol.ts';
@@ -8,6 +9,22 @@ import { FIRST_PAGE } from '../pagination.ts';
 import { useOperation } from '../use-operation.ts';
 
 const PAGE_SIZE = 20;
+
+/** The report's mail state in words (the last error, when there is one, as the cell's title). */
+function mailLabel(status: WeeklyReportMailStatus): string {
+  switch (status) {
+    case 'PENDING':
+      return i18n.t('console.audit.mailStatus.PENDING');
+    case 'SENDING':
+      return i18n.t('console.audit.mailStatus.SENDING');
+    case 'SENT':
+      return i18n.t('console.audit.mailStatus.SENT');
+    case 'FAILED':
+      return i18n.t('console.audit.mailStatus.FAILED');
+    case 'SKIPPED':
+      return i18n.t('console.audit.mailStatus.SKIPPED');
+  }
+}
 
 /** The signed weekly log files; the background downloads one with the token (never in a URL). */
 export function WeeklyReports() {
@@ -49,6 +66,7 @@ export function WeeklyReports() {
               <th>{i18n.t('console.audit.eventCount')}</th>
               <th>{i18n.t('console.audit.size')}</th>
               <th>SHA-256</th>
+              <th>{i18n.t('console.audit.mail')}</th>
               <th />
             </tr>
           </thead>
@@ -63,6 +81,12 @@ export function WeeklyReports() {
                   <td>{formatBytes(r.bytes)}</td>
                   <td>
                     <code title={r.sha256}>{r.sha256.slice(0, 12)}</code>
+                  </td>
+                  <td data-testid={`report-mail-${r.id}`} title={r.mailError ?? undefined}>
+                    {mailLabel(r.mailStatus)}
+                    {r.mailAttempts > 0 ? (
+                      <small>{` · ${i18n.t('console.audit.mailAttempts', [String(r.mailAttempts)])}`}</small>
+                    ) : null}
                   </td>
                   <td class="row-actions">
                     <button
