@@ -1,17 +1,19 @@
 import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { EntityManager } from '@mikro-orm/core';
 import type { Logger } from '../../config/logger.ts';
 import type { AuditEventDraft } from '../audit/audit-record.ts';
 import { sql } from '../audit/audit-sql.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
+import { DIGEST_FILE, type WeeklyDigest } from './digest.ts';
 import { formatIsoWeek, parseIsoWeek, previousIsoWeek, weekPeriod } from './iso-week.ts';
 import { buildReportFile } from './report-build.ts';
 import { laterWeeks, lockChainFor, predecessorOf, ReportChainError } from './report-chain.ts';
 import { type MailRetryQueue, ReportMailer } from './report-mail.ts';
 import type { WeeklyReportSettings } from './report-settings.ts';
 import { type MailStatus, WeeklyReport } from './weekly-report.entity.ts';
+import { readZipEntries } from './zip-reader.ts';
 
 const KEY_NAME = 'weekly-digest';
 
@@ -110,13 +112,28 @@ export class ReportsService {
   }
 
   /**
-   * The scheduled run: the ISO week before this one (in the configured time zone), unless already made.
-   * Mailing retries are jobs of their own (`reports.mail`), so this run never mails a stored file again.
+   * The scheduled run: the ISO week before this one (in the configured time zone), unless already made
+   * after that week ended. Mailing retries are jobs of their own (`reports.mail`).
    */
   async runScheduled(em: EntityManager): Promise<ReportOutcome> {
     const { weeklyReports } = (await this.#deps.settings.get(em)).settings;
     const now = this.#deps.now?.() ?? new Date();
-    return this.generate(em, formatIsoWeek(previousIsoWeek(now, weeklyReports.timeZone)));
+    const week = formatIsoWeek(previousIsoWeek(now, weeklyReports.timeZone));
+    const outcome = await this.generate(em, week);
+    if (outcome.created || !(await this.#madeEarly(outcome.report))) return outcome;
+    // Made on demand before its week ended, so it misses the rest of the week. While no later file links
+    // to it the job makes it complete (the chain lock refuses if one appeared meanwhile).
+    if ((await laterWeeks(em, week)).length > 0) return outcome;
+    return this.#build(em, week, outcome.report);
+  }
+
+  /** Whether the stored file's digest was made before the end of its week. */
+  async #madeEarly(report: WeeklyReport): Promise<boolean> {
+    const zip = await readFile(this.pathOf(report)).catch(() => null);
+    const digest = zip ? readZipEntries(zip).get(DIGEST_FILE) : undefined;
+    if (!digest) return false;
+    const { generatedAt } = JSON.parse(digest.toString('utf8')) as Partial<WeeklyDigest>;
+    return typeof generatedAt === 'string' && Date.parse(generatedAt) < report.periodEnd.getTime();
   }
 
   /**
