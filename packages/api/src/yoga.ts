@@ -1,3 +1,4 @@
+import { useGraphQlJit } from '@envelop/graphql-jit';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { GraphQLError } from 'graphql';
@@ -54,6 +55,9 @@ export function createGraphQLServer(logger: Logger, options: { graphiql?: boolea
     // yoga would allow every origin, with credentials; http/cors.ts decides in front of it instead.
     cors: false,
     plugins: [
+      // Compiled execution, and above all compiled variable coercion: a recordEvents batch of 500 events is
+      // 500 input objects to coerce, which took graphql-js a sixth of the request's CPU time.
+      useGraphQlJit(),
       // Browsers may send "simple" requests cross-site without preflight; those must carry this header.
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
       EnvelopArmorPlugin({

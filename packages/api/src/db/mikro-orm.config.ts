@@ -32,6 +32,9 @@ export function createOrmConfig({ url, kind, logger }: OrmConfigOptions): Option
     // Every request and job works in its own `orm.em.fork()`; the global EntityManager refuses queries.
     allowGlobalContext: false,
     pool: POOL[kind],
+    // Our database functions (audit_append) live in hand-written migrations, not in entity metadata: the
+    // schema diff must neither drop nor rewrite them.
+    schemaGenerator: { ignoreRoutines: true },
     migrations: {
       path: MIGRATIONS_DIR,
       pathTs: MIGRATIONS_DIR,
