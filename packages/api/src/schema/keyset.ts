@@ -51,22 +51,40 @@ export interface Page<T> {
   };
 }
 
-/** Builds a forward-only page from rows fetched with limit + 1 (the extra row tells whether more exist). */
+/**
+ * Builds a forward-only page from rows fetched with limit + 1 (the extra row tells whether more exist).
+ * Cursors are made when read: most pages are shown, not paged through, and encoding one per row was a
+ * tenth of a page's time in the audit read benchmark.
+ */
 export function toPage<T>(
   rows: T[],
   limit: number,
   position: (row: T) => KeysetPosition,
   hasPrevious: boolean,
 ): Page<T> {
-  const nodes = rows.slice(0, limit);
-  const edges = nodes.map((node) => ({ node, cursor: encodeCursor(position(node)) }));
+  const edges = rows.slice(0, limit).map((node) => lazyEdge(node, position));
   return {
     edges,
     pageInfo: {
       hasNextPage: rows.length > limit,
       hasPreviousPage: hasPrevious,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
+      get startCursor() {
+        return edges[0]?.cursor ?? null;
+      },
+      get endCursor() {
+        return edges.at(-1)?.cursor ?? null;
+      },
+    },
+  };
+}
+
+function lazyEdge<T>(node: T, position: (row: T) => KeysetPosition): { node: T; cursor: string } {
+  let cursor: string | undefined;
+  return {
+    node,
+    get cursor() {
+      cursor ??= encodeCursor(position(node));
+      return cursor;
     },
   };
 }
