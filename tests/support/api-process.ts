@@ -3,7 +3,6 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
-const TSX = path.join(REPO_ROOT, 'node_modules/.bin/tsx');
 export const API_MAIN = path.join(REPO_ROOT, 'packages/api/src/main.ts');
 
 export interface ApiProcess {
@@ -17,7 +16,9 @@ export interface ApiProcess {
 
 /** Runs the API's entry point as `pnpm start` does, in its own process. */
 export function spawnApi(env: Record<string, string | undefined>): ApiProcess {
-  const child = spawn(TSX, [API_MAIN], {
+  // Node itself with tsx's loader (what `tsx src/main.ts` runs): the tsx CLI would run Node as a child of
+  // its own, and a SIGKILL of the wrapper would leave the API running.
+  const child = spawn(process.execPath, ['--import', 'tsx', API_MAIN], {
     cwd: path.join(REPO_ROOT, 'packages/api'),
     env: { ...process.env, DATABASE_URL: undefined, BITRIX24_WEBHOOK_URL: undefined, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 
 const API_ROOT = path.resolve(import.meta.dirname, '../..');
-const TSX = path.resolve(API_ROOT, '../../node_modules/.bin/tsx');
 
 /** Runs the operator CLI (src/cli/main.ts) to completion; bounded by `timeoutMs`. */
 export function runCli(
@@ -11,11 +10,17 @@ export function runCli(
   timeoutMs = 120_000,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(TSX, [path.join(API_ROOT, 'src/cli/main.ts'), ...args], {
-      cwd: API_ROOT,
-      env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    // Node itself with tsx's loader, not the tsx CLI, which runs Node as a child of its own: a kill would
+    // stop the wrapper and leave the real process running.
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(API_ROOT, 'src/cli/main.ts'), ...args],
+      {
+        cwd: API_ROOT,
+        env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -2,7 +2,6 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 
 const API_ROOT = path.resolve(import.meta.dirname, '../..');
-const TSX = path.resolve(API_ROOT, '../../node_modules/.bin/tsx');
 
 /** A real `worker` process (src/worker.ts), as an operator would start one. */
 export function spawnWorker(env: Record<string, string>): {
@@ -10,7 +9,9 @@ export function spawnWorker(env: Record<string, string>): {
   exited: Promise<number | null>;
   output: string[];
 } {
-  const child = spawn(TSX, [path.join(API_ROOT, 'src/worker.ts')], {
+  // Node itself with tsx's loader, not the tsx CLI, which runs Node as a child of its own: SIGKILL would
+  // stop the wrapper and leave the real worker running, and the crash test would crash nothing.
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(API_ROOT, 'src/worker.ts')], {
     cwd: API_ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
