@@ -18,13 +18,19 @@ export function sql<T = Record<string, unknown>>(
 /**
  * Like `sql`, but with `$1`, `$2`… bound by the server instead of inlined: for the batch inserts, whose one
  * JSON parameter is hundreds of kilobytes (inlining would escape it here and make the server parse it as a
- * literal). Goes through the Kysely instance MikroORM runs on, so it joins the caller's transaction.
+ * literal), and the hot page read. In the caller's transaction it goes through the Kysely instance MikroORM
+ * runs on, to use the transaction's connection; outside one, straight to MikroORM's `pg` pool (the same
+ * pool, type parsers and autocommit, without Kysely's layers: a fifth of a millisecond per page read).
  */
 export async function boundSql<T = Record<string, unknown>>(
   em: EntityManager,
   query: string,
   params: unknown[],
 ): Promise<T[]> {
+  if (!em.isInTransaction()) {
+    const pool = await nativePool(em);
+    return (await pool.query(query, params)).rows as T[];
+  }
   const kysely = (em as unknown as SqlEntityManager).getKysely();
   const compiled = {
     sql: query,
@@ -34,6 +40,15 @@ export async function boundSql<T = Record<string, unknown>>(
   };
   const result = await kysely.executeQuery(compiled as unknown as Parameters<typeof kysely.executeQuery>[0]);
   return result.rows as T[];
+}
+
+interface NativePool {
+  query(text: string, values: unknown[]): Promise<{ rows: unknown[] }>;
+}
+
+/** Asked each time, not kept: MikroORM makes a new pool when it reconnects. */
+function nativePool(em: EntityManager): Promise<NativePool> {
+  return (em.getConnection() as unknown as { getNativeClient(): Promise<NativePool> }).getNativeClient();
 }
 
 export const EVENT_COLUMNS =
