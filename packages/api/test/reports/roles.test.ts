@@ -133,9 +133,13 @@ describe('weekly reports: who may list, download and configure them', { timeout:
   it('the scheduled job makes the past week’s file', async () => {
     const week = formatIsoWeek(previousIsoWeek(new Date()));
     await api.services.boss.send(JOBS.weeklyReport, {});
+    // The file is stored first and its mailing decided after: wait for the outcome, not just the row.
     const report = await eventually(
-      async () => (await api.services.orm.em.fork().findOne(WeeklyReport, { week })) ?? undefined,
-      'the scheduled report',
+      async () => {
+        const stored = await api.services.orm.em.fork().findOne(WeeklyReport, { week });
+        return stored && !['PENDING', 'SENDING'].includes(stored.mailStatus) ? stored : undefined;
+      },
+      'the scheduled report and its mail outcome',
       200,
     );
     expect(report).toMatchObject({
