@@ -61,7 +61,7 @@ describe('the hash input made before the chain lock', () => {
       const prepared = prepareDigest(e, commitments);
       expect(prepared).not.toBeNull();
       const prevHash = 'f'.repeat(64);
-      // Batch after batch: the remembered text of the last receivedAt must follow a new one.
+      // Several receivedAt values, the same one again last.
       for (const at of [receivedAt, new Date(receivedAt.getTime() + 1), receivedAt]) {
         expect(hashPrepared(prevHash, prepared!, at)).toBe(
           hashWith(prevHash, { ...e, receivedAt: at }, commitments),
