@@ -283,7 +283,7 @@ async function reading(api: TestApi, pool: Pool, start: Date, http: LoopbackClie
 }
 
 interface LoopbackClient {
-  post(body: unknown, token: string): Promise<{ data?: Record<string, any> }>;
+  post(body: unknown, token: string): Promise<{ data?: { auditEvents?: { edges?: unknown[] } } }>;
   close(): Promise<void>;
 }
 
