@@ -18,6 +18,7 @@ import { Agent, request } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { createHttpApp } from '../packages/api/src/http/app.ts';
+import { createNodeListener, listen as listenOn } from '../packages/api/src/http/node-listener.ts';
 import {
   createPartition,
   monthOf,
@@ -32,10 +33,6 @@ import { printTable, ratio } from './support/table.ts';
 const pg = createRequire(new URL('../packages/api/package.json', import.meta.url))('pg') as {
   Pool: new (options: { connectionString: string; max: number }) => Pool;
 };
-// Served as `pnpm start` serves it; also the API package's dependency.
-const { serve } = createRequire(new URL('../packages/api/package.json', import.meta.url))(
-  '@hono/node-server',
-) as typeof import('@hono/node-server');
 interface Pool {
   query(
     sql: string,
@@ -277,7 +274,7 @@ async function reading(api: TestApi, pool: Pool, start: Date, http: LoopbackClie
   console.log('targets: p95 ≤ 2× raw and ≤ 20 ms');
   console.log(
     '"via HTTP + GraphQL" calls the app in process with WHATWG Request/Response objects (as the tests do);\n' +
-      '"over a loopback socket" is the API served by @hono/node-server as `pnpm start` serves it, asked by a\n' +
+      '"over a loopback socket" is the API served by Node\'s HTTP server as `pnpm start` serves it, asked by a\n' +
       'keep-alive node:http client, as an integrator would; raw SQL crosses a loopback socket to PostgreSQL too.',
   );
 }
@@ -289,10 +286,9 @@ interface LoopbackClient {
 
 /** The API on 127.0.0.1 as `pnpm start` serves it, and a keep-alive client for it. */
 async function listen(api: TestApi): Promise<LoopbackClient> {
-  const app = createHttpApp(api.services, createGraphQLServer(api.services.logger, { graphiql: false }));
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
-  });
+  const graphql = createGraphQLServer(api.services.logger, { graphiql: false });
+  const app = createHttpApp(api.services, graphql);
+  const server = await listenOn(createNodeListener(app, graphql, api.services), '127.0.0.1', 0);
   const { port } = server.address() as AddressInfo;
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   return {

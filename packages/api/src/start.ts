@@ -1,9 +1,9 @@
-import { type ServerType, serve } from '@hono/node-server';
 import { type AppServices, createAppServices } from './app-services.ts';
 import { type Config, publicUrl, redactUrl } from './config/config.ts';
 import type { Logger } from './config/logger.ts';
 import { openDatabase } from './db/index.ts';
 import { createHttpApp } from './http/app.ts';
+import { createNodeListener, listen } from './http/node-listener.ts';
 import { startBoss } from './jobs/boss.ts';
 import { startJobWorkers } from './jobs/job-workers.ts';
 import { ApiToken } from './modules/identity/api-token.entity.ts';
@@ -45,8 +45,9 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
     const boss = await startBoss(db.url, db.kind, logger);
     closers.push(() => boss.stop({ graceful: true, timeout: 5_000 }));
     const services = createAppServices({ config, logger, orm: db.orm, portal, secret, boss });
-    const app = createHttpApp(services, createGraphQLServer(logger));
-    const server = await listen(app.fetch, config.HOST, config.PORT);
+    const graphql = createGraphQLServer(logger);
+    const app = createHttpApp(services, graphql);
+    const server = await listen(createNodeListener(app, graphql, services), config.HOST, config.PORT);
     closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
     const address = server.address();
     const url = publicUrl(config, typeof address === 'object' && address ? address.port : config.PORT);
@@ -74,13 +75,6 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
     await closeAll();
     throw error;
   }
-}
-
-function listen(fetch: (request: Request) => Response | Promise<Response>, hostname: string, port: number) {
-  return new Promise<ServerType>((resolve, reject) => {
-    const server = serve({ fetch, hostname, port }, () => resolve(server));
-    server.once('error', reject);
-  });
 }
 
 /** The sandbox is for trying things out: hand its administrator a fresh token, revoking the previous one. */

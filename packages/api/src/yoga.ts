@@ -6,6 +6,7 @@ import { createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
 import { NotAuthorizedError } from './builder.ts';
 import type { Logger } from './config/logger.ts';
 import { createContext, type GraphQLContext, type ServerContext } from './context.ts';
+import { graphqlCors } from './http/cors.ts';
 import { schema } from './schema/index.ts';
 
 /**
@@ -52,14 +53,21 @@ export function createGraphQLServer(logger: Logger, options: { graphiql?: boolea
           : maskError(error, message, isDev),
     },
     landingPage: false,
-    // yoga would allow every origin, with credentials; http/cors.ts decides in front of it instead.
-    cors: false,
+    // The extension's origins and CORS_ORIGINS only, without credentials (http/cors.ts).
+    // yoga types the factory's context as unknown; it is the ServerContext every caller passes.
+    cors: (request, server) =>
+      graphqlCors(request, (server as ServerContext | undefined)?.services.config.CORS_ORIGINS ?? []),
+    // The HTTP layer limits bodies (http/graphql-body-limit.ts, http/node-listener.ts); yoga's own limit
+    // pipes every body through a TransformStream into a new Request, a third of a small query's time.
+    maxRequestBodySize: false,
     plugins: [
       // Compiled execution, and above all compiled variable coercion: a recordEvents batch of 500 events is
       // 500 input objects to coerce, which took graphql-js a sixth of the request's CPU time.
       useGraphQlJit(),
       // Browsers may send "simple" requests cross-site without preflight; those must carry this header.
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
+      // Answers differ by Origin (CORS above), so a cache must not hand one origin's answer to another.
+      { onResponse: ({ response }) => response.headers.append('vary', 'Origin') },
       EnvelopArmorPlugin({
         maxDepth: { n: QUERY_LIMITS.maxDepth, ignoreIntrospection: false },
         maxAliases: { n: QUERY_LIMITS.maxAliases },

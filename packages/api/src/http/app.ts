@@ -8,6 +8,7 @@ import { downloadWeeklyReport, servePublicKey } from '../modules/reports/reports
 import type { GraphQLServer } from '../yoga.ts';
 import { extensionCors } from './cors.ts';
 import { downloadExport } from './export-download.ts';
+import { graphqlBodyLimit } from './graphql-body-limit.ts';
 import { showImpersonationSession } from './impersonation-session.ts';
 
 /** Every HTTP route: GraphQL plus the few that are not (health, and later downloads and portal events). */
@@ -26,7 +27,8 @@ export function createHttpApp(services: AppServices, graphql: GraphQLServer): Ho
   });
 
   const crossOrigin = extensionCors(services.config.CORS_ORIGINS);
-  for (const route of ['/graphql', '/exports/:id/download', '/audit/reports/:id/download']) {
+  // `/graphql` answers CORS itself (yoga.ts), so its response is not copied to add headers.
+  for (const route of ['/exports/:id/download', '/audit/reports/:id/download']) {
     app.use(route, crossOrigin);
   }
 
@@ -38,6 +40,7 @@ export function createHttpApp(services: AppServices, graphql: GraphQLServer): Ho
 
   app.post(EVENTS_PATH, (c) => receivePortalEvent(c, services));
 
+  app.use('/graphql', graphqlBodyLimit());
   app.on(['GET', 'POST', 'OPTIONS'], '/graphql', (c) =>
     graphql.fetch(c.req.raw, { services, ip: clientIp(c) }),
   );

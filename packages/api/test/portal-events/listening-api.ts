@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
-import { type ServerType, serve } from '@hono/node-server';
 import { createHttpApp } from '../../src/http/app.ts';
+import { createNodeListener, listen } from '../../src/http/node-listener.ts';
 import { createGraphQLServer } from '../../src/yoga.ts';
 import { startTestApi, type TestApi } from '../support/api.ts';
 
@@ -30,10 +30,9 @@ export interface ListeningApi {
  */
 export async function startListeningApi(): Promise<ListeningApi> {
   const api = await startTestApi({ jobs: false });
-  const app = createHttpApp(api.services, createGraphQLServer(api.services.logger));
-  const server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
-  });
+  const graphql = createGraphQLServer(api.services.logger);
+  const app = createHttpApp(api.services, graphql);
+  const server = await listen(createNodeListener(app, graphql, api.services), '127.0.0.1', 0);
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   api.services.urls.public = base;
   const bound = await api.services.portalEvents.bindHandlers();
