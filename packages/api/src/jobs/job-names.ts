@@ -16,6 +16,8 @@ export const JOBS = {
   weeklyReport: 'reports.weekly',
   /** Mail a stored weekly file again after a failed attempt (retried with backoff until sent or given up). */
   mailWeeklyReport: 'reports.mail',
+  /** Queue again weekly-file mailings nobody is working on (retry job lost, attempt died with its process). */
+  sweepReportMails: 'reports.mail-sweep',
 } as const;
 
 export interface JobPayloads {
@@ -27,4 +29,5 @@ export interface JobPayloads {
   [JOBS.closeTimedOutImpersonations]: Record<string, never>;
   [JOBS.weeklyReport]: Record<string, never>;
   [JOBS.mailWeeklyReport]: { reportId: string };
+  [JOBS.sweepReportMails]: Record<string, never>;
 }

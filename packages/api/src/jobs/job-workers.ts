@@ -62,6 +62,8 @@ export async function startJobWorkers(services: AppServices, boss: PgBoss): Prom
       await boss.offWork(JOBS.expireExports).catch(() => {});
       await boss.offWork(JOBS.pollPortalEvents).catch(() => {});
       await boss.offWork(JOBS.weeklyReport).catch(() => {});
+      await boss.offWork(JOBS.mailWeeklyReport).catch(() => {});
+      await boss.offWork(JOBS.sweepReportMails).catch(() => {});
       await boss.offWork(JOBS.closeTimedOutImpersonations).catch(() => {});
     },
   };

@@ -2,7 +2,7 @@ import type { PgBoss } from 'pg-boss';
 import type { AppServices } from '../../app-services.ts';
 import { JOBS } from '../../jobs/job-names.ts';
 import { BossReportMailQueue } from '../../jobs/report-mail-queue.ts';
-import { openMailings } from './report-mail.ts';
+import { sweepOpenMailings } from './report-mail-sweep.ts';
 import type { WeeklyReportSettings } from './report-settings.ts';
 
 /** pg-boss cron for the configured day (ISO 1–7), time and time zone; rescheduling replaces the old one. */
@@ -11,13 +11,16 @@ export function cronOf(settings: Pick<WeeklyReportSettings, 'dayOfWeek' | 'time'
   return `${minute} ${hour} * * ${settings.dayOfWeek % 7}`;
 }
 
+/** How often a running worker looks for mailings nobody is working on (a stale SENDING waits 15 minutes). */
+export const MAIL_SWEEP_CRON = '*/5 * * * *';
+
 export async function scheduleWeeklyReports(boss: PgBoss, settings: WeeklyReportSettings): Promise<void> {
   await boss.schedule(JOBS.weeklyReport, cronOf(settings), {}, { tz: settings.timeZone });
 }
 
 /**
- * The workers and the schedule; also makes the signing key on first start, and picks up mailings a stopped
- * process left open.
+ * The workers and the schedules; also makes the signing key on first start, and picks up mailings a stopped
+ * process left open, at start and every few minutes.
  */
 export async function startReportJobs(services: AppServices, boss: PgBoss): Promise<void> {
   const em = services.orm.em.fork();
@@ -46,8 +49,17 @@ export async function startReportJobs(services: AppServices, boss: PgBoss): Prom
       if (status === 'PENDING') throw new Error('weekly report not mailed yet; retried with backoff');
     },
   );
+  const sweep = async () => {
+    const swept = services.orm.em.fork();
+    const { weeklyReports } = (await services.settings.get(swept)).settings;
+    const queued = await sweepOpenMailings(swept, mailQueue, weeklyReports);
+    if (queued.length > 0) services.logger.info({ reportIds: queued }, 'open weekly report mailings queued');
+  };
+  await boss.work(JOBS.sweepReportMails, sweep);
+  await sweep();
+  // Also under tests: it touches only mailings left open for minutes, which no other test leaves.
+  await boss.schedule(JOBS.sweepReportMails, MAIL_SWEEP_CRON, {}, { tz: 'UTC' });
   const { settings } = await services.settings.get(em);
-  for (const id of await openMailings(em)) await mailQueue.enqueue(id, settings.weeklyReports, { now: true });
   // Not under tests: a run at Monday 00:00 would add events to the counts other tests assert. Changing the
   // settings schedules it everywhere.
   if (services.config.NODE_ENV === 'test') return;

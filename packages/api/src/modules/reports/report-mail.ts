@@ -11,6 +11,12 @@ export interface MailRetryQueue {
   enqueue(reportId: string, policy: MailPolicy, options?: { now?: boolean }): Promise<void>;
 }
 
+/** The queue as the mail sweep uses it (`report-mail-sweep.ts`). */
+export interface MailSweepQueue extends MailRetryQueue {
+  /** Whether a job for this report is waiting or running. */
+  hasJob(reportId: string): Promise<boolean>;
+}
+
 export type MailPolicy = Pick<WeeklyReportSettings, 'mailAttempts' | 'mailRetrySeconds'>;
 
 export interface MailerDependencies {
@@ -20,7 +26,7 @@ export interface MailerDependencies {
 }
 
 /** An attempt that has not finished within this time is taken to have died with its process. */
-const STALE_SENDING = "interval '15 minutes'";
+export const STALE_SENDING = "interval '15 minutes'";
 
 /**
  * One mailing attempt of a stored file, recorded on the report. An attempt is claimed with one conditional
@@ -58,12 +64,8 @@ export class ReportMailer {
         returning mail_attempts`,
       [skipped ? 'SKIPPED' : 'SENDING', skipped ? 0 : 1, skipped, reportId, settings.mailAttempts],
     );
+    if (!claimed && (await this.#endIfNoAttemptsLeft(em, reportId, settings.mailAttempts))) return 'FAILED';
     const report = await em.fork().findOneOrFail(WeeklyReport, { id: reportId });
-    if (!claimed && report.mailStatus === 'PENDING' && report.mailAttempts >= settings.mailAttempts) {
-      // The attempts were lowered in the settings after this round began: it is over.
-      await this.#record(em, reportId, 'FAILED', report.mailError ?? null, null);
-      return 'FAILED';
-    }
     if (!claimed || skipped) return report.mailStatus;
 
     const attempts = Number(claimed.mail_attempts);
@@ -84,6 +86,23 @@ export class ReportMailer {
     }
   }
 
+  /**
+   * A mailing that could be claimed but for its attempt count is over: the attempts were lowered in the
+   * settings after the round began, or its last attempt died with its process (SENDING, stale). Without
+   * this the file would stay open, and the mail sweep would queue it again and again.
+   */
+  async #endIfNoAttemptsLeft(em: EntityManager, reportId: string, maxAttempts: number): Promise<boolean> {
+    const ended = await sql(
+      em,
+      `update weekly_report set mail_status = 'FAILED', updated_at = now(), mail_error = coalesce(mail_error, ?)
+        where id = ? and mail_attempts >= ?
+          and (mail_status = 'PENDING' or (mail_status = 'SENDING' and updated_at < now() - ${STALE_SENDING}))
+        returning id`,
+      ['The last attempt did not finish (its process stopped); no attempts left.', reportId, maxAttempts],
+    );
+    return ended.length > 0;
+  }
+
   async #record(
     em: EntityManager,
     reportId: string,
@@ -100,15 +119,4 @@ export class ReportMailer {
       [status, error, status === 'SENT', recipients ? JSON.stringify(recipients) : null, reportId],
     );
   }
-}
-
-/** Files whose mailing is still open (also after a crash mid-attempt): a worker re-enqueues them at start. */
-export async function openMailings(em: EntityManager): Promise<string[]> {
-  const rows = await sql<{ id: string }>(
-    em,
-    `select id from weekly_report
-      where mail_status = 'PENDING' or (mail_status = 'SENDING' and updated_at < now() - ${STALE_SENDING})
-      order by week`,
-  );
-  return rows.map((r) => r.id);
 }

@@ -244,11 +244,7 @@ export class ReportsService {
     const status = await this.#mailer.attempt(em, reportId, (r) => this.pathOf(r), settings);
     if (status === 'PENDING') {
       if (this.#mailQueue) await this.#mailQueue.enqueue(reportId, settings);
-      else
-        this.#deps.logger.warn(
-          { reportId },
-          'no job queue here: the mailing is retried when a worker starts',
-        );
+      else this.#deps.logger.warn({ reportId }, 'no job queue here: a worker’s mail sweep retries it');
     }
     return this.#outcome(await em.fork().findOneOrFail(WeeklyReport, { id: reportId }), base);
   }
