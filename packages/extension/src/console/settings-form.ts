@@ -30,7 +30,15 @@ export interface WeeklyForm {
   timeZone: string;
   /** E-mail addresses, separated by commas, spaces or new lines. */
   recipients: string;
+  /** Tries per mailing, the first included, before the file is marked FAILED. */
+  mailAttempts: string;
+  /** Seconds before the first retry; each further one waits about twice as long. */
+  mailRetrySeconds: string;
 }
+
+/** The API's limits (`modules/reports/report-settings.ts`), checked here to name the field before saving. */
+export const MAIL_ATTEMPTS = { min: 1, max: 20 } as const;
+export const MAIL_RETRY_SECONDS = { min: 1, max: 86_400 } as const;
 
 /** Field path → an i18n key of the message to show there. */
 export type FieldErrors = Record<string, string>;
@@ -54,10 +62,20 @@ export function weeklyForm(w: WeeklyReportSettingsFieldsFragment): WeeklyForm {
     time: w.time,
     timeZone: w.timeZone,
     recipients: w.recipients.join(', '),
+    mailAttempts: String(w.mailAttempts),
+    mailRetrySeconds: String(w.mailRetrySeconds),
   };
 }
 
 const splitList = (text: string): string[] => text.split(/[\s,;]+/).filter(Boolean);
+
+/** A whole number within the limits, or null (blank, a fraction, out of range). */
+export function parseWholeNumber(text: string, limits: { min: number; max: number }): number | null {
+  const trimmed = text.trim();
+  if (!/^\d+$/.test(trimmed)) return null;
+  const value = Number(trimmed);
+  return value >= limits.min && value <= limits.max ? value : null;
+}
 
 /** Parsed user ids, or null when one of them is not a positive whole number. */
 export function parseUserIds(text: string): number[] | null {
@@ -125,6 +143,12 @@ export function weeklyPatch(
   // The API checks the addresses themselves and names the bad one.
   const recipients = splitList(form.recipients);
   if (!sameList(recipients, saved.recipients)) input.recipients = recipients;
+  const attempts = parseWholeNumber(form.mailAttempts, MAIL_ATTEMPTS);
+  if (attempts === null) errors.mailAttempts = 'console.settings.errors.mailAttempts';
+  else if (attempts !== saved.mailAttempts) input.mailAttempts = attempts;
+  const retrySeconds = parseWholeNumber(form.mailRetrySeconds, MAIL_RETRY_SECONDS);
+  if (retrySeconds === null) errors.mailRetrySeconds = 'console.settings.errors.mailRetrySeconds';
+  else if (retrySeconds !== saved.mailRetrySeconds) input.mailRetrySeconds = retrySeconds;
   return { input: Object.keys(input).length > 0 ? input : null, errors };
 }
 

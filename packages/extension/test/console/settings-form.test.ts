@@ -2,7 +2,10 @@ import type { SettingsFieldsFragment } from '@b24-gdpr/shared/graphql';
 import { describe, expect, it } from 'vitest';
 import {
   errorAt,
+  MAIL_ATTEMPTS,
+  MAIL_RETRY_SECONDS,
   parseUserIds,
+  parseWholeNumber,
   settingsForm,
   settingsPatch,
   weeklyForm,
@@ -21,7 +24,14 @@ const saved: SettingsFieldsFragment = {
   dismissedAutoAnonymise: { enabled: false, afterDays: 90 },
   impersonation: { alertRecipients: [1, 2], notifyImpersonatedUser: true, maxMinutes: 60 },
 };
-const weekly = { dayOfWeek: 1, time: '00:00', timeZone: 'UTC', recipients: ['a@example.test'] };
+const weekly = {
+  dayOfWeek: 1,
+  time: '00:00',
+  timeZone: 'UTC',
+  recipients: ['a@example.test'],
+  mailAttempts: 6,
+  mailRetrySeconds: 60,
+};
 
 describe('settings form', () => {
   it('saves nothing when nothing changed', () => {
@@ -54,8 +64,54 @@ describe('settings form', () => {
       'impersonation.alertRecipients': 'console.settings.errors.userIds',
       'dismissedAutoAnonymise.afterDays': 'console.settings.errors.days',
     });
-    const bad = weeklyPatch({ dayOfWeek: '8', time: '25:00', timeZone: ' ', recipients: '' }, weekly);
-    expect(Object.keys(bad.errors).sort()).toEqual(['dayOfWeek', 'time', 'timeZone']);
+    const bad = weeklyPatch(
+      {
+        dayOfWeek: '8',
+        time: '25:00',
+        timeZone: ' ',
+        recipients: '',
+        mailAttempts: '0',
+        mailRetrySeconds: '86401',
+      },
+      weekly,
+    );
+    expect(bad.errors).toEqual({
+      dayOfWeek: 'console.settings.errors.day',
+      time: 'console.settings.errors.time',
+      timeZone: 'console.settings.errors.timeZone',
+      mailAttempts: 'console.settings.errors.mailAttempts',
+      mailRetrySeconds: 'console.settings.errors.mailRetrySeconds',
+    });
+  });
+
+  it('shows the mail retry policy and sends it only when changed', () => {
+    expect(weeklyForm(weekly)).toMatchObject({ mailAttempts: '6', mailRetrySeconds: '60' });
+    const form = { ...weeklyForm(weekly), mailAttempts: ' 10 ', mailRetrySeconds: '300' };
+    expect(weeklyPatch(form, weekly)).toEqual({
+      input: { mailAttempts: 10, mailRetrySeconds: 300 },
+      errors: {},
+    });
+    expect(weeklyPatch({ ...weeklyForm(weekly), mailRetrySeconds: '60' }, weekly).input).toBeNull();
+  });
+
+  it("takes the mail retry values within the API's limits, and nothing else", () => {
+    const attempts = (text: string) => weeklyPatch({ ...weeklyForm(weekly), mailAttempts: text }, weekly);
+    const retry = (text: string) => weeklyPatch({ ...weeklyForm(weekly), mailRetrySeconds: text }, weekly);
+    expect(attempts('1').input).toEqual({ mailAttempts: 1 });
+    expect(attempts('20').input).toEqual({ mailAttempts: 20 });
+    for (const text of ['0', '21', '2.5', '-3', '', 'six'])
+      expect(attempts(text), text).toEqual({
+        input: null,
+        errors: { mailAttempts: 'console.settings.errors.mailAttempts' },
+      });
+    expect(retry('1').input).toEqual({ mailRetrySeconds: 1 });
+    expect(retry('86400').input).toEqual({ mailRetrySeconds: 86_400 });
+    for (const text of ['0', '86401', '1e3', ' '])
+      expect(retry(text).errors, text).toEqual({
+        mailRetrySeconds: 'console.settings.errors.mailRetrySeconds',
+      });
+    expect(parseWholeNumber('007', MAIL_ATTEMPTS)).toBe(7);
+    expect(parseWholeNumber('99999999999999999999', MAIL_RETRY_SECONDS)).toBeNull();
   });
 
   it('parses user id lists and finds an error below a field', () => {

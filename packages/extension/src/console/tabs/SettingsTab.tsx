@@ -4,9 +4,12 @@ import { i18n } from '#i18n';
 import { ErrorText } from '../components/ErrorText.tsx';
 import { Field } from '../components/Field.tsx';
 import { Switch } from '../components/Switch.tsx';
+import { WholeNumberField } from '../components/WholeNumberField.tsx';
 import {
   errorAt,
   type FieldErrors,
+  MAIL_ATTEMPTS,
+  MAIL_RETRY_SECONDS,
   type SettingsForm,
   settingsForm,
   settingsPatch,
@@ -22,6 +25,12 @@ const dayName = (day: number) =>
     // 2024-01-01 was a Monday (ISO day 1).
     new Date(Date.UTC(2024, 0, day)),
   );
+
+/** The mail retry policy of the weekly report, with the limits the API takes. */
+const MAIL_FIELDS = [
+  { name: 'mailAttempts', testId: 'weekly-mail-attempts', limits: MAIL_ATTEMPTS },
+  { name: 'mailRetrySeconds', testId: 'weekly-mail-retry-seconds', limits: MAIL_RETRY_SECONDS },
+] as const;
 
 type Status =
   | { kind: 'idle' }
@@ -213,6 +222,21 @@ function SettingsEditor(props: {
             onInput={onWeekly('recipients')}
           />
         </Field>
+        <div class="row">
+          {MAIL_FIELDS.map(({ name, testId, limits }) => (
+            <WholeNumberField
+              key={name}
+              label={i18n.t(`console.settings.${name}`)}
+              hint={i18n.t(`console.settings.${name}Hint`)}
+              name={`weekly.${name}`}
+              testId={testId}
+              limits={limits}
+              value={weekly[name]}
+              error={error(`weekly.${name}`) ?? error(name)}
+              onInput={onWeekly(name)}
+            />
+          ))}
+        </div>
       </section>
 
       <section class="card">
