@@ -2,15 +2,13 @@ import { type AppServices, createAppServices } from './app-services.ts';
 import { type Config, publicUrl, redactUrl } from './config/config.ts';
 import type { Logger } from './config/logger.ts';
 import { openDatabase } from './db/index.ts';
-import { createHttpApp } from './http/app.ts';
-import { createNodeListener, listen } from './http/node-listener.ts';
+import { listenApi } from './http/node-listener.ts';
 import { startBoss } from './jobs/boss.ts';
 import { startJobWorkers } from './jobs/job-workers.ts';
 import { ApiToken } from './modules/identity/api-token.entity.ts';
 import { connectPortal } from './modules/portal/connect.ts';
 import { AppSecret } from './modules/settings/app-secret.ts';
 import { advertise } from './runtime-files.ts';
-import { createGraphQLServer } from './yoga.ts';
 
 export interface RunningApi {
   url: string;
@@ -45,9 +43,7 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
     const boss = await startBoss(db.url, db.kind, logger);
     closers.push(() => boss.stop({ graceful: true, timeout: 5_000 }));
     const services = createAppServices({ config, logger, orm: db.orm, portal, secret, boss });
-    const graphql = createGraphQLServer(logger);
-    const app = createHttpApp(services, graphql);
-    const server = await listen(createNodeListener(app, graphql, services), config.HOST, config.PORT);
+    const server = await listenApi(services, config.HOST, config.PORT);
     closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
     const address = server.address();
     const url = publicUrl(config, typeof address === 'object' && address ? address.port : config.PORT);

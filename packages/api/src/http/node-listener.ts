@@ -2,10 +2,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { AppServices } from '../app-services.ts';
-import type { GraphQLServer } from '../yoga.ts';
+import { createGraphQLServer, type GraphQLServer } from '../yoga.ts';
+import { createHttpApp } from './app.ts';
 import { GRAPHQL_MAX_BODY_BYTES } from './graphql-body-limit.ts';
 
-export type NodeListener = (req: IncomingMessage, res: ServerResponse) => void;
+type NodeListener = (req: IncomingMessage, res: ServerResponse) => void;
 
 /**
  * What Node's HTTP server calls for each request under `pnpm start`. A GraphQL request whose body length is
@@ -14,7 +15,7 @@ export type NodeListener = (req: IncomingMessage, res: ServerResponse) => void;
  * Everything else goes through the Hono app, including GraphQL bodies sent in chunks (only reading them
  * tells their size) and declared bodies over the limit, which Hono refuses.
  */
-export function createNodeListener(app: Hono, graphql: GraphQLServer, services: AppServices): NodeListener {
+function createNodeListener(app: Hono, graphql: GraphQLServer, services: AppServices): NodeListener {
   const hono = getRequestListener(app.fetch);
   return (req, res) => {
     if (!isDirectGraphQL(req)) return void hono(req, res);
@@ -31,8 +32,10 @@ function isDirectGraphQL(req: IncomingMessage): boolean {
   return Number(req.headers['content-length'] ?? 0) <= GRAPHQL_MAX_BODY_BYTES;
 }
 
-/** Listens on host:port with `listener`; resolves once the port is open. */
-export function listen(listener: NodeListener, hostname: string, port: number): Promise<Server> {
+/** The whole API (Hono app, GraphQL, this listener) on host:port; resolves once the port is open. */
+export function listenApi(services: AppServices, hostname: string, port: number): Promise<Server> {
+  const graphql = createGraphQLServer(services.logger);
+  const listener = createNodeListener(createHttpApp(services, graphql), graphql, services);
   return new Promise((resolve, reject) => {
     const server = createServer(listener);
     server.once('error', reject);

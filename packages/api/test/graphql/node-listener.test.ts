@@ -1,10 +1,8 @@
 import { request } from 'node:http';
 import type { AddressInfo, Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpApp } from '../../src/http/app.ts';
 import { GRAPHQL_MAX_BODY_BYTES } from '../../src/http/graphql-body-limit.ts';
-import { createNodeListener, listen } from '../../src/http/node-listener.ts';
-import { createGraphQLServer } from '../../src/yoga.ts';
+import { listenApi } from '../../src/http/node-listener.ts';
 import { startTestApi, type TestApi } from '../support/api.ts';
 
 // The listener `pnpm start` serves: GraphQL with a declared body length goes straight to yoga, the rest
@@ -28,9 +26,7 @@ let base: string;
 let token: string;
 beforeAll(async () => {
   api = await startTestApi({ jobs: false });
-  const graphql = createGraphQLServer(api.services.logger);
-  const app = createHttpApp(api.services, graphql);
-  server = await listen(createNodeListener(app, graphql, api.services), '127.0.0.1', 0);
+  server = await listenApi(api.services, '127.0.0.1', 0);
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   token = await api.tokenFor(1);
 });

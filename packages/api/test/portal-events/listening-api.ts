@@ -1,7 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { createHttpApp } from '../../src/http/app.ts';
-import { createNodeListener, listen } from '../../src/http/node-listener.ts';
-import { createGraphQLServer } from '../../src/yoga.ts';
+import { listenApi } from '../../src/http/node-listener.ts';
 import { startTestApi, type TestApi } from '../support/api.ts';
 
 /** `editHistory` with each version's fields and its word diff, for one entity type. */
@@ -30,9 +28,7 @@ export interface ListeningApi {
  */
 export async function startListeningApi(): Promise<ListeningApi> {
   const api = await startTestApi({ jobs: false });
-  const graphql = createGraphQLServer(api.services.logger);
-  const app = createHttpApp(api.services, graphql);
-  const server = await listen(createNodeListener(app, graphql, api.services), '127.0.0.1', 0);
+  const server = await listenApi(api.services, '127.0.0.1', 0);
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   api.services.urls.public = base;
   const bound = await api.services.portalEvents.bindHandlers();
