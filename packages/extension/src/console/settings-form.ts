@@ -118,9 +118,9 @@ export function settingsPatch(
   const dismissed: NonNullable<SettingsInput['dismissedAutoAnonymise']> = {};
   if (form.autoAnonymiseEnabled !== saved.dismissedAutoAnonymise.enabled)
     dismissed.enabled = form.autoAnonymiseEnabled;
-  const days = form.autoAnonymiseAfterDays.trim();
-  if (!/^\d+$/.test(days)) errors['dismissedAutoAnonymise.afterDays'] = 'console.settings.errors.days';
-  else if (Number(days) !== saved.dismissedAutoAnonymise.afterDays) dismissed.afterDays = Number(days);
+  const days = parseWholeNumber(form.autoAnonymiseAfterDays, { min: 0, max: Number.POSITIVE_INFINITY });
+  if (days === null) errors['dismissedAutoAnonymise.afterDays'] = 'console.settings.errors.days';
+  else if (days !== saved.dismissedAutoAnonymise.afterDays) dismissed.afterDays = days;
   if (Object.keys(dismissed).length > 0) input.dismissedAutoAnonymise = dismissed;
 
   return { input: Object.keys(input).length > 0 ? input : null, errors };
