@@ -59,9 +59,9 @@ export async function startReportJobs(services: AppServices, boss: PgBoss): Prom
   await sweep();
   // Also under tests: it touches only mailings left open for minutes, which no other test leaves.
   await boss.schedule(JOBS.sweepReportMails, MAIL_SWEEP_CRON, {}, { tz: 'UTC' });
-  const { settings } = await services.settings.get(em);
   // Not under tests: a run at Monday 00:00 would add events to the counts other tests assert. Changing the
   // settings schedules it everywhere.
   if (services.config.NODE_ENV === 'test') return;
+  const { settings } = await services.settings.get(em);
   await scheduleWeeklyReports(boss, settings.weeklyReports);
 }

@@ -28,6 +28,9 @@ export interface MailerDependencies {
 /** An attempt that has not finished within this time is taken to have died with its process. */
 export const STALE_SENDING = "interval '15 minutes'";
 
+/** A mailing an attempt may take: waiting (PENDING), or SENDING by a process that died. */
+const CLAIMABLE = `(mail_status = 'PENDING' or (mail_status = 'SENDING' and updated_at < now() - ${STALE_SENDING}))`;
+
 /**
  * One mailing attempt of a stored file, recorded on the report. An attempt is claimed with one conditional
  * UPDATE (status PENDING, or a SENDING whose process died, and attempts left), so two workers never mail
@@ -60,7 +63,7 @@ export class ReportMailer {
       `update weekly_report set mail_status = ?, mail_attempts = mail_attempts + ?, mail_error = ?,
               updated_at = now()
         where id = ? and mail_attempts < ?
-          and (mail_status = 'PENDING' or (mail_status = 'SENDING' and updated_at < now() - ${STALE_SENDING}))
+          and ${CLAIMABLE}
         returning mail_attempts`,
       [skipped ? 'SKIPPED' : 'SENDING', skipped ? 0 : 1, skipped, reportId, settings.mailAttempts],
     );
@@ -96,7 +99,7 @@ export class ReportMailer {
       em,
       `update weekly_report set mail_status = 'FAILED', updated_at = now(), mail_error = coalesce(mail_error, ?)
         where id = ? and mail_attempts >= ?
-          and (mail_status = 'PENDING' or (mail_status = 'SENDING' and updated_at < now() - ${STALE_SENDING}))
+          and ${CLAIMABLE}
         returning id`,
       ['The last attempt did not finish (its process stopped); no attempts left.', reportId, maxAttempts],
     );
