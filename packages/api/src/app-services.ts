@@ -3,6 +3,7 @@ import type { MikroORM } from '@mikro-orm/core';
 import type { PgBoss } from 'pg-boss';
 import type { Config } from './config/config.ts';
 import type { Logger } from './config/logger.ts';
+import type { DatabaseKind } from './db/index.ts';
 import { BossRequestQueue } from './jobs/request-queue.ts';
 import { AuditService } from './modules/audit/audit.service.ts';
 import { DismissedService } from './modules/dsr/dismissed.service.ts';
@@ -62,6 +63,8 @@ export interface AppDependencies {
   config: Config;
   logger: Logger;
   orm: MikroORM;
+  /** PGlite shares one session between connections, so no named prepared statements there. */
+  databaseKind: DatabaseKind;
   portal: PortalConnection;
   secret: AppSecret;
   boss: PgBoss;
@@ -112,7 +115,9 @@ export function createAppServices(deps: AppDependencies): AppServices {
     rights,
     decisions,
     requests,
-    audit: new AuditService(() => deps.secret, settings),
+    audit: new AuditService(() => deps.secret, settings, {
+      preparedReads: deps.databaseKind === 'postgres',
+    }),
     reports: new ReportsService({
       dataDir: deps.config.DATA_DIR,
       smtpUrl: deps.config.SMTP_URL,

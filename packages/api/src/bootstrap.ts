@@ -1,13 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type AppServices, createAppServices } from './app-services.ts';
+import type { AppServices } from './app-services.ts';
 import { loadConfig } from './config/config.ts';
 import { createLogger, type Logger } from './config/logger.ts';
 import { openDatabase } from './db/index.ts';
-import { startBoss } from './jobs/boss.ts';
-import { connectPortal } from './modules/portal/connect.ts';
-import { AppSecret } from './modules/settings/app-secret.ts';
 import { RUNTIME_FILES } from './runtime-files.ts';
+import { wireServices } from './wire-services.ts';
 
 export interface HeadlessServices {
   services: AppServices;
@@ -40,12 +38,7 @@ export async function openHeadless(options: {
   });
   const closers: (() => Promise<unknown>)[] = [() => db.close()];
   try {
-    const portal = await connectPortal(config, logger);
-    closers.push(() => portal.close());
-    const secret = await AppSecret.load(db.orm.em.fork());
-    const boss = await startBoss(db.url, db.kind, logger);
-    closers.push(() => boss.stop({ graceful: true, timeout: 5_000 }));
-    const services = createAppServices({ config, logger, orm: db.orm, portal, secret, boss });
+    const { services } = await wireServices(config, logger, db, closers);
     await services.exports.ensureDir();
     return {
       services,

@@ -1,14 +1,12 @@
-import { type AppServices, createAppServices } from './app-services.ts';
+import type { AppServices } from './app-services.ts';
 import { type Config, publicUrl, redactUrl } from './config/config.ts';
 import type { Logger } from './config/logger.ts';
 import { openDatabase } from './db/index.ts';
 import { listenApi } from './http/node-listener.ts';
-import { startBoss } from './jobs/boss.ts';
 import { startJobWorkers } from './jobs/job-workers.ts';
 import { ApiToken } from './modules/identity/api-token.entity.ts';
-import { connectPortal } from './modules/portal/connect.ts';
-import { AppSecret } from './modules/settings/app-secret.ts';
 import { advertise } from './runtime-files.ts';
+import { wireServices } from './wire-services.ts';
 
 export interface RunningApi {
   url: string;
@@ -36,13 +34,7 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
         : `database: PostgreSQL at ${redactUrl(config.DATABASE_URL ?? '')}`,
     );
 
-    const portal = await connectPortal(config, logger);
-    closers.push(() => portal.close());
-
-    const secret = await AppSecret.load(db.orm.em.fork());
-    const boss = await startBoss(db.url, db.kind, logger);
-    closers.push(() => boss.stop({ graceful: true, timeout: 5_000 }));
-    const services = createAppServices({ config, logger, orm: db.orm, portal, secret, boss });
+    const { services, portal, boss } = await wireServices(config, logger, db, closers);
     const server = await listenApi(services, config.HOST, config.PORT);
     closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
     const address = server.address();

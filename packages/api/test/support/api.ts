@@ -54,7 +54,15 @@ export async function startTestApi(
   const connection = await connectPortal(config, logger, { sandbox: portal });
   const secret = await AppSecret.load(db.orm.em.fork());
   const boss = await startBoss(db.url, db.kind, logger);
-  const services = createAppServices({ config, logger, orm: db.orm, portal: connection, secret, boss });
+  const services = createAppServices({
+    config,
+    logger,
+    orm: db.orm,
+    databaseKind: db.kind,
+    portal: connection,
+    secret,
+    boss,
+  });
   services.urls.public = 'http://api.test';
   await services.exports.ensureDir();
   // Jobs run in this process, as they do under `pnpm start`, unless a test drives workers itself.
