@@ -18,12 +18,10 @@ import { Migration } from '@mikro-orm/migrations';
  * hash_i = SHA-256(prevHash ‖ head_i ‖ JSON(receivedAt) ‖ tail_i), exactly `hashPrepared` in audit-hash.ts;
  * receivedAt is cut to milliseconds, as JavaScript dates hold it. Returns the received-at text, the head's
  * seq and hash before the append, the positions of the events stored (first of a key wins) and their hashes.
+ *
+ * Replaced by Migration20261123200000_audit_append_keys, whose `down` restores this version.
  */
-export class Migration20261123151000_audit_append_function extends Migration {
-  override name = 'Migration20261123151000_audit_append_function';
-
-  override up(): void | Promise<void> {
-    this.addSql(`create or replace function audit_append(rows json, digests text, lock_first boolean, at timestamptz)
+export const AUDIT_APPEND_V1 = `create or replace function audit_append(rows json, digests text, lock_first boolean, at timestamptz)
 returns json language plpgsql volatile as $fn$
 declare
   evs audit_event[];
@@ -77,7 +75,13 @@ begin
   return json_build_object('receivedAt', received_json::json, 'seq', head.seq, 'prevHash', head.hash,
                            'fresh', to_json(fresh), 'hashes', to_json(hashes));
 end
-$fn$;`);
+$fn$;`;
+
+export class Migration20261123151000_audit_append_function extends Migration {
+  override name = 'Migration20261123151000_audit_append_function';
+
+  override up(): void | Promise<void> {
+    this.addSql(AUDIT_APPEND_V1);
   }
 
   override down(): void | Promise<void> {

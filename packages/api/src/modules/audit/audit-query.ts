@@ -61,18 +61,23 @@ export async function queryEvents(
   filter: AuditFilter,
   first: number,
   after?: string | null,
+  options: { prepared?: boolean } = {},
 ): Promise<AuditPage> {
   const { where, params } = whereOf(filter);
   const position = after ? decodeCursor(after) : null;
   const keyset = position ? ' and (occurred_at, id) < (?, ?)' : '';
+  // The limit is written into the text, not bound: PostgreSQL plans a prepared statement once (a generic
+  // plan) only when that plan's cost is known, and with an unknown limit it plans for a tenth of the table.
+  if (!Number.isInteger(first) || first < 1) throw new Error(`page size must be a whole number: ${first}`);
   // Bound by the server (`$n`), not inlined by MikroORM: the page is the hot read, and inlining and
   // re-parsing its literals costs more than the query itself on a small page.
   let n = 0;
   const rows = await boundSql<EventRow>(
     em,
     `select ${EVENT_COLUMNS} from audit_event where ${where}${keyset}
-      order by occurred_at desc, id desc limit ?`.replace(/\?/g, () => `$${++n}`),
-    [...params, ...(position ? [position.at, position.id] : []), first + 1],
+      order by occurred_at desc, id desc limit ${first + 1}`.replace(/\?/g, () => `$${++n}`),
+    [...params, ...(position ? [position.at, position.id] : [])],
+    options,
   );
   return toPage(rows.map(toRecord), first, (r) => ({ at: r.occurredAt, id: r.id }), Boolean(after));
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/postgresql';
 import type { AuditSource } from './audit-event.entity.ts';
@@ -21,15 +22,19 @@ export function sql<T = Record<string, unknown>>(
  * literal), and the hot page read. In the caller's transaction it goes through the Kysely instance MikroORM
  * runs on, to use the transaction's connection; outside one, straight to MikroORM's `pg` pool (the same
  * pool, type parsers and autocommit, without Kysely's layers: a fifth of a millisecond per page read).
+ * `prepared` (outside a transaction only) runs it as a named statement, which each connection parses and
+ * PostgreSQL plans once: never on the PGlite server, whose connections share one session.
  */
 export async function boundSql<T = Record<string, unknown>>(
   em: EntityManager,
   query: string,
   params: unknown[],
+  options: { prepared?: boolean } = {},
 ): Promise<T[]> {
   if (!em.isInTransaction()) {
     const pool = await nativePool(em);
-    return (await pool.query(query, params)).rows as T[];
+    const name = options.prepared ? statementName(query) : undefined;
+    return (await pool.query({ name, text: query, values: params })).rows as T[];
   }
   const kysely = (em as unknown as SqlEntityManager).getKysely();
   const compiled = {
@@ -43,7 +48,23 @@ export async function boundSql<T = Record<string, unknown>>(
 }
 
 interface NativePool {
-  query(text: string, values: unknown[]): Promise<{ rows: unknown[] }>;
+  query(query: { name?: string | undefined; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
+}
+
+/**
+ * A name per distinct text, for the first MAX_PREPARED texts; later ones run unnamed. A connection keeps
+ * each statement it prepared for its life, so the bound keeps that memory small (a page read has one text
+ * per combination of filters, and few combinations are used).
+ */
+const MAX_PREPARED = 64;
+const names = new Map<string, string>();
+
+function statementName(text: string): string | undefined {
+  const known = names.get(text);
+  if (known || names.size >= MAX_PREPARED) return known;
+  const name = `b24_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+  names.set(text, name);
+  return name;
 }
 
 /** Asked each time, not kept: MikroORM makes a new pool when it reconnects. */
@@ -128,14 +149,24 @@ export function toColumns(record: AuditRecord): Record<string, unknown> {
 /**
  * An event's row as `toColumns` makes it, in JSON, without the columns the chain fixes (`receivedAt`, `seq`,
  * `prevHash`, `hash`) and without its closing brace: `audit_append` reads it with json_populate_recordset.
+ * Written out rather than made from `toColumns`, which builds and then drops the chain columns: this runs
+ * for every event of every batch (held to `toColumns` by test/audit/hash-prepared.test.ts).
  */
 export function rowHead(event: Omit<AuditRecord, 'receivedAt' | 'seq' | 'prevHash' | 'hash'>): string {
-  const {
-    received_at: _receivedAt,
-    seq: _seq,
-    prev_hash: _prevHash,
-    hash: _hash,
-    ...rest
-  } = toColumns({ ...event, receivedAt: new Date(0), seq: 0, prevHash: '', hash: '' });
-  return JSON.stringify(rest).slice(0, -1);
+  return JSON.stringify({
+    id: event.id,
+    occurred_at: event.occurredAt.toISOString(),
+    actor: event.actor,
+    on_behalf_of: event.onBehalfOf,
+    session_key: event.sessionKey,
+    ip: event.ip,
+    user_agent: event.userAgent,
+    action: event.action,
+    target_type: event.targetType,
+    target_id: event.targetId,
+    metadata: event.metadata,
+    source: event.source,
+    idempotency_key: event.idempotencyKey,
+    sealed: event.sealed,
+  }).slice(0, -1);
 }

@@ -1,0 +1,31 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+
+const V1 = 'audit_append(json, text, boolean, timestamptz)';
+const V2 = 'audit_append(json, text[], text, boolean, timestamptz)';
+
+describe('the audit_append migrations', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(() => db?.close());
+
+  const present = async () => {
+    const [row] = await db.orm.em
+      .fork()
+      .getConnection()
+      .execute<{ v1: string | null; v2: string | null }[]>(
+        `select to_regprocedure('${V1}')::text as v1, to_regprocedure('${V2}')::text as v2`,
+      );
+    return { v1: row?.v1 != null, v2: row?.v2 != null };
+  };
+
+  it('leave exactly one version of the function, and roll back and forward cleanly', async () => {
+    expect(await present()).toEqual({ v1: false, v2: true });
+    await db.orm.migrator.down({ to: 'Migration20261123151000_audit_append_function' });
+    expect(await present()).toEqual({ v1: true, v2: false });
+    await db.orm.migrator.up();
+    expect(await present()).toEqual({ v1: false, v2: true });
+  });
+});
