@@ -61,6 +61,13 @@ describe('the audit tab against the API', { timeout: 90_000 }, () => {
     expect(status.textContent).toMatch(/^console\.audit\.chainOk\(\d+\)$/);
   });
 
+  it('says there is no weekly report yet (none is made before the download test below), and lists the session', async () => {
+    const root = await open('#/audit', `session-row-${sessionId}`);
+    await eventually(() => expect(root.textContent).toContain('console.audit.noReports'));
+    expect(root.textContent).not.toContain('console.audit.noSessions');
+    expect(root.textContent).not.toContain('console.loading');
+  });
+
   it('lists impersonation sessions and opens one with its actions at #/audit/sessions/<id>', async () => {
     const root = await open('#/audit', `session-row-${sessionId}`);
     (await findByTestId<HTMLAnchorElement>(root, `session-link-${sessionId}`)).click();

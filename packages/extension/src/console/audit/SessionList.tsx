@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { i18n } from '#i18n';
-import { ErrorText } from '../components/ErrorText.tsx';
+import { ListStatus } from '../components/ListStatus.tsx';
 import { Pager } from '../components/Pager.tsx';
 import { formatDateTime, personLabel } from '../format.ts';
 import { FIRST_PAGE } from '../pagination.ts';
@@ -18,10 +18,11 @@ export function SessionList() {
   return (
     <section class="card">
       <h2>{i18n.t('console.audit.sessions')}</h2>
-      {sessions.state === 'error' ? <ErrorText error={sessions.error} /> : null}
-      {sessions.state === 'ready' && rows.length === 0 ? (
-        <p class="empty">{i18n.t('console.audit.noSessions')}</p>
-      ) : null}
+      <ListStatus
+        result={sessions}
+        empty={rows.length === 0}
+        emptyText={i18n.t('console.audit.noSessions')}
+      />
       {rows.length > 0 ? (
         <table class="list" data-testid="sessions-table">
           <thead>

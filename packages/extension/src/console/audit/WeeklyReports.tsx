@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import { i18n } from '#i18n';
 import { sendMessage } from '../../messaging/protocol.ts';
 import { ErrorText } from '../components/ErrorText.tsx';
+import { ListStatus } from '../components/ListStatus.tsx';
 import { Pager } from '../components/Pager.tsx';
 import { formatBytes, formatDateTime } from '../format.ts';
 import { FIRST_PAGE } from '../pagination.ts';
@@ -53,10 +54,7 @@ export function WeeklyReports() {
   return (
     <section class="card">
       <h2>{i18n.t('console.audit.reports')}</h2>
-      {reports.state === 'error' ? <ErrorText error={reports.error} /> : null}
-      {reports.state === 'ready' && rows.length === 0 ? (
-        <p class="empty">{i18n.t('console.audit.noReports')}</p>
-      ) : null}
+      <ListStatus result={reports} empty={rows.length === 0} emptyText={i18n.t('console.audit.noReports')} />
       {rows.length > 0 ? (
         <table class="list" data-testid="reports-table">
           <thead>
