@@ -1,2 +1,3 @@
 export * from './login.ts';
 export * from './roles.ts';
+export * from './weekly-report-limits.ts';

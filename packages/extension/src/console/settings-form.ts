@@ -1,3 +1,4 @@
+import { MAIL_ATTEMPTS, MAIL_RETRY_SECONDS } from '@b24-gdpr/shared';
 import type {
   SettingsFieldsFragment,
   SettingsInput,
@@ -35,10 +36,6 @@ export interface WeeklyForm {
   /** Seconds before the first retry; each further one waits about twice as long. */
   mailRetrySeconds: string;
 }
-
-/** The API's limits (`modules/reports/report-settings.ts`), checked here to name the field before saving. */
-export const MAIL_ATTEMPTS = { min: 1, max: 20 } as const;
-export const MAIL_RETRY_SECONDS = { min: 1, max: 86_400 } as const;
 
 /** Field path → an i18n key of the message to show there. */
 export type FieldErrors = Record<string, string>;

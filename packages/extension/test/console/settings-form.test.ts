@@ -1,9 +1,8 @@
+import { MAIL_ATTEMPTS, MAIL_RETRY_SECONDS } from '@b24-gdpr/shared';
 import type { SettingsFieldsFragment } from '@b24-gdpr/shared/graphql';
 import { describe, expect, it } from 'vitest';
 import {
   errorAt,
-  MAIL_ATTEMPTS,
-  MAIL_RETRY_SECONDS,
   parseUserIds,
   parseWholeNumber,
   settingsForm,

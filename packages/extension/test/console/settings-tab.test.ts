@@ -1,6 +1,6 @@
 // @vitest-environment node
+import { MAIL_ATTEMPTS, MAIL_RETRY_SECONDS } from '@b24-gdpr/shared';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { MAIL_ATTEMPTS, MAIL_RETRY_SECONDS } from '../../src/console/settings-form.ts';
 import type { ApiStack } from '../api/api-stack.ts';
 import { gqlAs, mountConsole, signInAs, startConsoleStack } from './support/console-stack.ts';
 import { eventually, findByTestId, queryByTestId, typeInto } from './support/dom.ts';

@@ -1,3 +1,4 @@
+import { MAIL_ATTEMPTS, MAIL_RETRY_SECONDS } from '@b24-gdpr/shared';
 import { z } from 'zod';
 
 /** A time zone the runtime knows (IANA name such as Europe/Berlin, or UTC). */
@@ -16,9 +17,9 @@ const dayOfWeek = z.number().int().min(1).max(7);
 const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Give the time as HH:MM (24-hour).');
 const timeZone = z.string().min(1).max(64).refine(isTimeZone, 'Unknown time zone.');
 /** Tries per mailing before the file is marked FAILED (the first one included). */
-const mailAttempts = z.number().int().min(1).max(20);
+const mailAttempts = z.number().int().min(MAIL_ATTEMPTS.min).max(MAIL_ATTEMPTS.max);
 /** Wait before the first retry; each further retry waits about twice as long (pg-boss backoff). */
-const mailRetrySeconds = z.number().int().min(1).max(86_400);
+const mailRetrySeconds = z.number().int().min(MAIL_RETRY_SECONDS.min).max(MAIL_RETRY_SECONDS.max);
 
 export const DEFAULT_WEEKLY_REPORT_SETTINGS = {
   recipients: [] as string[],

@@ -1,3 +1,4 @@
+import { MAIL_ATTEMPTS, MAIL_RETRY_SECONDS } from '@b24-gdpr/shared';
 import type { SettingsFieldsFragment, WeeklyReportSettingsFieldsFragment } from '@b24-gdpr/shared/graphql';
 import { useState } from 'preact/hooks';
 import { i18n } from '#i18n';
@@ -8,8 +9,6 @@ import { WholeNumberField } from '../components/WholeNumberField.tsx';
 import {
   errorAt,
   type FieldErrors,
-  MAIL_ATTEMPTS,
-  MAIL_RETRY_SECONDS,
   type SettingsForm,
   settingsForm,
   settingsPatch,
