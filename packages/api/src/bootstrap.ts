@@ -38,7 +38,7 @@ export async function openHeadless(options: {
   });
   const closers: (() => Promise<unknown>)[] = [() => db.close()];
   try {
-    const { services } = await wireServices(config, logger, db, closers);
+    const services = await wireServices(config, logger, db, closers);
     await services.exports.ensureDir();
     return {
       services,

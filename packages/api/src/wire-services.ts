@@ -1,29 +1,29 @@
-import type { PgBoss } from 'pg-boss';
 import { type AppServices, createAppServices } from './app-services.ts';
 import type { Config } from './config/config.ts';
 import type { Logger } from './config/logger.ts';
 import type { Database } from './db/index.ts';
 import { startBoss } from './jobs/boss.ts';
-import { connectPortal, type PortalConnection } from './modules/portal/connect.ts';
+import { connectPortal } from './modules/portal/connect.ts';
 import { AppSecret } from './modules/settings/app-secret.ts';
 
 /**
  * The services of a process (the API, a worker, the CLI) on an open database: connects the portal, loads
  * the app secret and starts pg-boss. Each resource it opens gets its closer pushed onto `closers` as soon
- * as it is open, so a failure part-way leaves the caller able to close what was opened.
+ * as it is open, so a failure part-way leaves the caller able to close what was opened. The portal and
+ * pg-boss are on the services (`services.portal`, `services.boss`).
  */
 export async function wireServices(
   config: Config,
   logger: Logger,
   db: Database,
   closers: (() => Promise<unknown>)[],
-): Promise<{ services: AppServices; portal: PortalConnection; boss: PgBoss }> {
+): Promise<AppServices> {
   const portal = await connectPortal(config, logger);
   closers.push(() => portal.close());
   const secret = await AppSecret.load(db.orm.em.fork());
   const boss = await startBoss(db.url, db.kind, logger);
   closers.push(() => boss.stop({ graceful: true, timeout: 5_000 }));
-  const services = createAppServices({
+  return createAppServices({
     config,
     logger,
     orm: db.orm,
@@ -32,5 +32,4 @@ export async function wireServices(
     secret,
     boss,
   });
-  return { services, portal, boss };
 }
