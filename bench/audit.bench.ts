@@ -128,6 +128,11 @@ async function ingestion(api: TestApi, pool: Pool, http: LoopbackClient) {
     });
     return { text: `insert into audit_event (${EVENT_COLUMNS}) values ${values.join(', ')}`, params };
   };
+  /** The rows as batches of BATCH, one INSERT each. */
+  const insertsOf = (rows: Record<string, unknown>[]) =>
+    Array.from({ length: Math.ceil(rows.length / BATCH) }, (_, b) =>
+      insertOf(rows.slice(b * BATCH, (b + 1) * BATCH)),
+    );
   const raw = async (insert: { text: string; params: unknown[] }) => {
     await pool.query(insert.text, insert.params);
   };
@@ -144,8 +149,7 @@ async function ingestion(api: TestApi, pool: Pool, http: LoopbackClient) {
   // optimised the hot code, as it has in an API that has been running: the first batches take twice as long.
   for (const body of bodies(-1, INGEST_WARM_UP, round++)) await inProcess(body);
   for (const body of bodies(-1, INGEST_WARM_UP, round++)) await overSocket(body);
-  const warmRows = await stored(INGEST_WARM_UP * BATCH);
-  for (let b = 0; b < INGEST_WARM_UP; b++) await raw(insertOf(warmRows.slice(b * BATCH, (b + 1) * BATCH)));
+  for (const insert of insertsOf(await stored(INGEST_WARM_UP * BATCH))) await raw(insert);
 
   // The paths take turns in ROUNDS slices, so a change in the machine's load (2 shared cores) or the
   // table's growth falls on all; each raw slice inserts the very rows the GraphQL slice before it stored.
@@ -164,8 +168,7 @@ async function ingestion(api: TestApi, pool: Pool, http: LoopbackClient) {
       inProcessMs += await pooled(n, concurrency, (b) => inProcess(local[b]!));
       const remote = bodies(from, n, round++);
       socketMs += await pooled(n, concurrency, (b) => overSocket(remote[b]!));
-      const rows = await stored(n * BATCH);
-      const inserts = Array.from({ length: n }, (_, b) => insertOf(rows.slice(b * BATCH, (b + 1) * BATCH)));
+      const inserts = insertsOf(await stored(n * BATCH));
       rawMs += await pooled(n, concurrency, (b) => raw(inserts[b]!));
       events += n * BATCH;
     }
