@@ -10,6 +10,8 @@ import { AUDIT_APPEND_V1 } from './Migration20261123151000_audit_append_function
  * are read from the JSON once, straight into the insert.
  *
  * The hash, the arguments' meaning and the answer are those of the first version.
+ *
+ * Replaced by Migration20261123220000_audit_append_columns, whose `down` restores this version.
  */
 export const AUDIT_APPEND_V2 = `create or replace function audit_append(rows json, keys text[], digests text, lock_first boolean, at timestamptz)
 returns json language plpgsql volatile as $fn$

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type AuditFixture, auditFixture, drafts } from './support.ts';
+import { EVENT_COLUMNS, type EventRow, toRecord } from '../../src/modules/audit/audit-sql.ts';
+import { type AuditFixture, auditFixture, draft, drafts } from './support.ts';
 
 const backend = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 
@@ -22,6 +23,26 @@ describe(`audit hash chain (on ${backend})`, () => {
     await f.audit.append(f.em(), drafts(5, 10));
     const result = await f.audit.verify(f.em());
     expect(result).toMatchObject({ ok: true, checked: 15, fromSeq: 1, toSeq: 15, problem: null });
+  });
+
+  it('stores every column as given, whatever characters its text holds', async () => {
+    // Text that array and JSON literals treat specially: NULL, quotes, backslashes, braces, commas, blanks.
+    const texts = ['NULL', '', '"quoted" \\ {braced}, and comma', 'é😀\u2028\t', ' spaced '];
+    const stored = await f.audit.append(
+      f.em(),
+      texts.map((text, i) =>
+        draft(i, {
+          ip: text,
+          userAgent: text,
+          target: { type: `t${text}`, id: text },
+          metadata: { text, list: [text, null, 1.5, { '': text }] },
+        }),
+      ),
+    );
+    const rows = await f.sql<EventRow>(`select ${EVENT_COLUMNS} from audit_event order by seq`);
+    expect(rows.map(toRecord)).toEqual(stored);
+    expect(stored.map((e) => e.userAgent)).toEqual(texts);
+    expect(await f.audit.verify(f.em())).toMatchObject({ ok: true, checked: texts.length });
   });
 
   it('stores the session key as SHA-256 of the token, never the token', async () => {

@@ -7,7 +7,6 @@ import {
   prepareDigest,
 } from '../../src/modules/audit/audit-hash.ts';
 import type { AuditRecord } from '../../src/modules/audit/audit-record.ts';
-import { rowHead, toColumns } from '../../src/modules/audit/audit-sql.ts';
 
 const mac = (purpose: string, value: string) => `${purpose}:${value}`.padEnd(64, '0').slice(0, 64);
 
@@ -81,19 +80,5 @@ describe('the hash input', () => {
     expect(tail).toMatch(/"v":2}$/);
     const sealed = event({ metadata: { reason: '[erased]' }, sealed: { metadata: commitments.metadata } });
     expect(commitmentsOf(sealed, mac)).toEqual(commitments);
-  });
-});
-
-describe('the row JSON audit_append reads', () => {
-  it('holds every column of the event but those the chain fixes', () => {
-    for (const e of [event(), event({ sealed: { actor: 'c'.repeat(64) }, actor: 'anon:1234' })]) {
-      const {
-        received_at: _r,
-        prev_hash: _p,
-        hash: _h,
-        ...columns
-      } = toColumns({ ...e, receivedAt: new Date(0), seq: 3, prevHash: '', hash: '' });
-      expect(JSON.parse(`${rowHead(e)},"seq":3}`)).toEqual(JSON.parse(JSON.stringify(columns)));
-    }
   });
 });

@@ -5,8 +5,7 @@ import type { AuditSource } from './audit-event.entity.ts';
 import type { AuditRecord } from './audit-record.ts';
 
 /**
- * Raw SQL on the caller's transaction when it has one. Parameters are `?`; MikroORM inlines them, so bulk
- * rows travel as one JSON parameter (`json_populate_recordset`) rather than thousands of placeholders.
+ * Raw SQL on the caller's transaction when it has one. Parameters are `?`; MikroORM inlines them.
  */
 export function sql<T = Record<string, unknown>>(
   em: EntityManager,
@@ -17,9 +16,9 @@ export function sql<T = Record<string, unknown>>(
 }
 
 /**
- * Like `sql`, but with `$1`, `$2`… bound by the server instead of inlined: for the batch inserts, whose one
- * JSON parameter is hundreds of kilobytes (inlining would escape it here and make the server parse it as a
- * literal), and the hot page read. In the caller's transaction it goes through the Kysely instance MikroORM
+ * Like `sql`, but with `$1`, `$2`… bound by the server instead of inlined: for the batch appends, whose
+ * column arrays are hundreds of kilobytes (inlining would escape them here and make the server parse them as
+ * literals), and the hot page read. In the caller's transaction it goes through the Kysely instance MikroORM
  * runs on, to use the transaction's connection; outside one, straight to MikroORM's `pg` pool (the same
  * pool, type parsers and autocommit, without Kysely's layers: a fifth of a millisecond per page read).
  * `prepared` (outside a transaction only) runs it as a named statement, which each connection parses and
@@ -122,51 +121,34 @@ export function toRecord(row: EventRow): AuditRecord {
   };
 }
 
-/** The row as `json_populate_recordset(null::audit_event, …)` reads it. */
-export function toColumns(record: AuditRecord): Record<string, unknown> {
-  return {
-    id: record.id,
-    seq: record.seq,
-    occurred_at: record.occurredAt.toISOString(),
-    received_at: record.receivedAt.toISOString(),
-    actor: record.actor,
-    on_behalf_of: record.onBehalfOf,
-    session_key: record.sessionKey,
-    ip: record.ip,
-    user_agent: record.userAgent,
-    action: record.action,
-    target_type: record.targetType,
-    target_id: record.targetId,
-    metadata: record.metadata,
-    source: record.source,
-    idempotency_key: record.idempotencyKey,
-    sealed: record.sealed,
-    prev_hash: record.prevHash,
-    hash: record.hash,
-  };
-}
+/** An event ready to be appended: all but what the chain fixes. Events are appended unsealed. */
+export type UnchainedEvent = Omit<AuditRecord, 'receivedAt' | 'seq' | 'prevHash' | 'hash'>;
 
 /**
- * An event's row as `toColumns` makes it, in JSON, without the columns the chain fixes (`receivedAt`, `seq`,
- * `prevHash`, `hash`) and without its closing brace: `audit_append` reads it with json_populate_recordset.
- * Written out rather than made from `toColumns`, which builds and then drops the chain columns: this runs
- * for every event of every batch (held to `toColumns` by test/audit/hash-prepared.test.ts).
+ * The columns `audit_append` takes after its first four, in its parameter order, and each one's value.
+ * Metadata goes as JSON text, since `pg` would take an array value for a nested array.
  */
-export function rowHead(event: Omit<AuditRecord, 'receivedAt' | 'seq' | 'prevHash' | 'hash'>): string {
-  return JSON.stringify({
-    id: event.id,
-    occurred_at: event.occurredAt.toISOString(),
-    actor: event.actor,
-    on_behalf_of: event.onBehalfOf,
-    session_key: event.sessionKey,
-    ip: event.ip,
-    user_agent: event.userAgent,
-    action: event.action,
-    target_type: event.targetType,
-    target_id: event.targetId,
-    metadata: event.metadata,
-    source: event.source,
-    idempotency_key: event.idempotencyKey,
-    sealed: event.sealed,
-  }).slice(0, -1);
+const APPEND_COLUMNS: readonly (readonly [column: string, value: (e: UnchainedEvent) => unknown])[] = [
+  ['id', (e) => e.id],
+  ['occurred_at', (e) => e.occurredAt.toISOString()],
+  ['actor', (e) => e.actor],
+  ['on_behalf_of', (e) => e.onBehalfOf],
+  ['session_key', (e) => e.sessionKey],
+  ['ip', (e) => e.ip],
+  ['user_agent', (e) => e.userAgent],
+  ['action', (e) => e.action],
+  ['target_type', (e) => e.targetType],
+  ['target_id', (e) => e.targetId],
+  ['metadata', (e) => JSON.stringify(e.metadata)],
+  ['source', (e) => e.source],
+];
+
+/**
+ * The events as `audit_append` takes them: one array per column, stored as given (held to it by
+ * test/audit/chain.test.ts). `pg` writes each as an array literal, which PostgreSQL parses while binding
+ * the call, before the chain lock.
+ */
+export function appendColumns(events: readonly UnchainedEvent[]): unknown[][] {
+  if (events.some((e) => e.sealed !== null)) throw new Error('unreachable: events are appended unsealed');
+  return APPEND_COLUMNS.map(([, value]) => events.map(value));
 }

@@ -12,7 +12,7 @@ import { pseudonymiseSubject } from './audit-pseudonymise.ts';
 import { type AuditFilter, type AuditPage, queryEvents } from './audit-query.ts';
 import type { AuditEventDraft, AuditRecord } from './audit-record.ts';
 import { type MaintenanceOutcome, maintain } from './audit-retention.ts';
-import { boundSql, rowHead, sql } from './audit-sql.ts';
+import { appendColumns, boundSql, sql } from './audit-sql.ts';
 import { type AuditVerification, type VerifyRange, verifyChain } from './audit-verify.ts';
 
 export const ACTION_PATTERN = /^[a-z]+(\.[a-z_]+)+$/;
@@ -69,7 +69,6 @@ export class AuditService {
     const submitter = options.submitter ?? 'system';
     const sessionKeys = new Map<string, string>(); // a batch usually comes from one session
     const events = drafts.map((draft, i) => this.#prepare(draft, submitter, i, sessionKeys));
-    const rows: string[] = [];
     const keys = events.map((event) => event.idempotencyKey);
     const digests: string[] = [];
     for (const [i, event] of events.entries()) {
@@ -78,18 +77,19 @@ export class AuditService {
       // Null only when the event's own text holds this process's random mark, which nobody can know.
       if (!digest) throw new Error('unreachable: an event digest could not be prepared');
       digests.push(digest.head, digest.tail);
-      rows.push(`${rowHead(event)},"seq":${i + 1}}`);
     }
     // A caller's transaction may already hold the chain lock: it takes it again (it is re-entrant) before
     // claiming keys, so it never waits on another writer's keys while that writer waits for the lock.
     const lockFirst = em.isInTransaction();
     const fixedReceivedAt = this.#clock?.() ?? null;
     await this.#ensurePartitions(em, fixedReceivedAt);
-    const [row] = await boundSql<{ r: AppendResult }>(
-      em,
-      'select audit_append($1::json, $2, $3, $4, $5) as r',
-      [`[${rows.join(',')}]`, keys, digests.join(DIGEST_SEPARATOR), lockFirst, fixedReceivedAt],
-    );
+    const [row] = await boundSql<{ r: AppendResult }>(em, APPEND, [
+      keys,
+      digests.join(DIGEST_SEPARATOR),
+      lockFirst,
+      fixedReceivedAt,
+      ...appendColumns(events),
+    ]);
     const result = typeof row!.r === 'string' ? (JSON.parse(row!.r) as AppendResult) : row!.r;
     if (result.fresh.length === 0) return [];
     const receivedAt = new Date(result.receivedAt!);
@@ -203,6 +203,12 @@ interface AppendResult {
   fresh: number[];
   hashes?: string[];
 }
+
+/** The call, its parameters typed as the function's (see its migration); the columns as `appendColumns`. */
+const APPEND =
+  'select audit_append($1::text[], $2::text, $3::boolean, $4::timestamptz, $5::uuid[], $6::timestamptz[], ' +
+  '$7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], ' +
+  '$15::jsonb[], $16::text[]) as r';
 
 /** Canonical JSON escapes every control character, so U+001F never occurs inside a digest part. */
 const DIGEST_SEPARATOR = '\u001f';
