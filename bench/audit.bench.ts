@@ -8,8 +8,9 @@
  * 2. Reading: the first page (50 rows) of `auditEvents` with an actor filter and with a time range, over
  *    BENCH_AUDIT_ROWS events (default 1,000,000, spread over 12 monthly partitions), through GraphQL and
  *    through the service, against the same SQL sent raw through `pg`: p95 and the ratio. On PostgreSQL the
- *    API runs that read as a named prepared statement, planned once per connection; the raw baseline sends
- *    it unnamed, as the issue's target is stated, and a prepared raw row shows what planning costs.
+ *    API runs that read as a named prepared statement with a generic plan (planned once per connection); the
+ *    raw baseline sends it unnamed, as the issue's target is stated, and a prepared raw row (PostgreSQL left
+ *    to choose between a generic and a custom plan) shows what planning costs.
  * Requests (GraphQL bodies, INSERT statements and their parameters) are made before each path's clock
  * starts: the figures are the server's work, not a client's.
  *
@@ -350,7 +351,8 @@ async function reading(api: TestApi, pool: Pool, start: Date, http: LoopbackClie
     '"via HTTP + GraphQL" calls the app in the bench\'s process with WHATWG Request/Response objects (as the\n' +
       'tests do); "API process" is the API as `pnpm start` runs it, in a process of its own, asked over a\n' +
       'loopback socket by a keep-alive node:http client; raw SQL crosses a loopback socket to PostgreSQL too.\n' +
-      '"prepared": a named statement, planned once per connection, as the API runs this read on PostgreSQL.',
+      '"prepared": a named statement, as the API runs this read on PostgreSQL, where the API also tells\n' +
+      'PostgreSQL to keep its generic plan (plan_cache_mode); the raw prepared row leaves PostgreSQL to choose.',
   );
 }
 

@@ -39,6 +39,15 @@ describe(`audit pages read through prepared statements (on ${process.env.DATABAS
     }
   });
 
+  it.runIf(process.env.DATABASE_URL)(
+    'are planned once per connection on PostgreSQL, not on every read',
+    async () => {
+      // The time-range page is the one PostgreSQL would otherwise re-plan over every monthly partition.
+      const [row] = await f.sql<{ plan_cache_mode: string }>('show plan_cache_mode');
+      expect(row!.plan_cache_mode).toBe('force_generic_plan');
+    },
+  );
+
   it('page on from a cursor as the unnamed read does, the same statement serving every value', async () => {
     let cursor: string | null = null;
     const seen: string[] = [];
