@@ -45,6 +45,35 @@ describe(`audit pseudonymisation (on ${backend})`, () => {
     expect((await f.audit.verify(f.em())).problem).toMatchObject({ kind: 'CHANGED', seq: 1 });
   });
 
+  it('names a sealed event whose pseudonym was rewritten to another user, or whose seal was dropped', async () => {
+    await f.reset();
+    await f.audit.append(f.em(), [
+      draft(1, { actorId: 42 }),
+      draft(2, { actorId: 1, onBehalfOfId: 42, action: 'impersonation.started' }),
+    ]);
+    await f.audit.pseudonymiseSubject(f.em(), 42);
+    expect(await f.audit.verify(f.em())).toMatchObject({ ok: true, checked: 2 });
+    const [row] = await f.sql<{ id: string; sealed: unknown }>(
+      'select id, sealed from audit_event where seq = 1',
+    );
+    const changed = { kind: 'CHANGED', seq: 1, eventId: row!.id };
+    const tamper = async (assignments: string) => {
+      await f.sql(`update audit_event set ${assignments} where seq = 1`);
+      const result = await f.audit.verify(f.em());
+      await f.sql(`update audit_event set actor = ?, ip = null, sealed = ?::jsonb where seq = 1`, [
+        f.secret.pseudonymousId(42),
+        JSON.stringify(row!.sealed),
+      ]);
+      return result.problem;
+    };
+    // The action blamed on another, real user; another pseudonym; a value erasure had cleared.
+    expect(await tamper(`actor = '7'`)).toMatchObject(changed);
+    expect(await tamper(`actor = 'anon:0000000000000000'`)).toMatchObject(changed);
+    expect(await tamper(`ip = '198.51.100.1'`)).toMatchObject(changed);
+    expect(await tamper(`sealed = sealed - 'pseudonymisedColumns'`)).toMatchObject(changed);
+    expect(await f.audit.verify(f.em())).toMatchObject({ ok: true, checked: 2 });
+  });
+
   it('detects a plain subject id rewritten to a pseudonym without the key', async () => {
     await f.reset();
     await f.audit.append(f.em(), [draft(1, { actorId: 5 }), draft(2, { actorId: 6 })]);

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { type AuditRecord, SEALABLE_FIELDS, type SealableField } from './audit-record.ts';
+import { type AuditRecord, SEALABLE_FIELDS, type SealableField, type SealKind } from './audit-record.ts';
 import { canonicalJson } from './canonical-json.ts';
 
 /** The `prevHash` of the first event ever written. */
@@ -24,11 +24,11 @@ export type Mac = (purpose: string, value: string) => string;
  * metadata) or linked across events. `seq` is not hashed: order is fixed by `prevHash`, which lets the
  * verifier tell "reordered" from "changed".
  *
- * What the hash cannot protect is a sealed value, since it was replaced on purpose. For the `anon:…` text
- * of a column that is little (an attacker can only swap one pseudonym for another); metadata keeps
- * content worth protecting after erasure, so erasure also stores a keyed commitment of the metadata it
- * left (`sealed.pseudonymisedMetadata`, field "pseudonymisedMetadata") and the verifier checks it
- * (`sealedMetadataIntact`): changing a sealed event's metadata is named as well, by anyone without the key.
+ * What the hash cannot protect is a sealed value, since it was replaced on purpose. So erasure also stores
+ * keyed commitments of what it left: of the replaced columns' new values together (`sealed.pseudonymised
+ * Columns`, field "pseudonymisedColumns"), or a sealed actor could be rewritten to another, real user, and
+ * of the metadata (`sealed.pseudonymisedMetadata`). The verifier checks both (`sealsIntact`): changing what
+ * erasure left, or dropping its seal, is named as well, by anyone without the key.
  *
  * Digest version: v2 commits the metadata; v1 (until 2026-11-23) hashed it as plain JSON. There were no
  * production deployments, so the switch is clean and the verifier knows v2 only: a development database
@@ -96,18 +96,37 @@ export function commitPseudonymisedMetadata(
   return commit(eventId, 'pseudonymisedMetadata', canonicalJson(metadata), mac);
 }
 
-/** False when a row's metadata was sealed and then changed: its text is no longer what erasure left. */
-export function sealedMetadataIntact(event: Pick<AuditRecord, 'id' | 'sealed' | 'metadata'>, mac: Mac) {
-  if (!event.sealed?.metadata) return true;
-  return event.sealed.pseudonymisedMetadata === commitPseudonymisedMetadata(event.id, event.metadata, mac);
-}
-
-export function commit(
-  eventId: string,
-  field: SealableField | 'metadata' | 'pseudonymisedMetadata',
-  value: string,
+/** Erasure's keyed commitment of the values it left in the columns it sealed (`fields`). */
+export function commitPseudonymisedColumns(
+  event: Pick<AuditRecord, 'id' | SealableField>,
+  fields: readonly SealableField[],
   mac: Mac,
 ): string {
+  const values = Object.fromEntries(fields.map((field) => [field, event[field]]));
+  return commit(event.id, 'pseudonymisedColumns', canonicalJson(values), mac);
+}
+
+/** The columns of a row that erasure sealed. */
+export function sealedFields(sealed: AuditRecord['sealed']): SealableField[] {
+  return SEALABLE_FIELDS.filter((field) => sealed?.[field]);
+}
+
+/** False when what erasure left in a row (columns or metadata) was changed, or its seal removed. */
+export function sealsIntact(
+  event: Pick<AuditRecord, 'id' | 'sealed' | 'metadata' | SealableField>,
+  mac: Mac,
+) {
+  const { sealed } = event;
+  if (!sealed) return true;
+  const fields = sealedFields(sealed);
+  if (fields.length > 0 && sealed.pseudonymisedColumns !== commitPseudonymisedColumns(event, fields, mac)) {
+    return false;
+  }
+  if (!sealed.metadata) return true;
+  return sealed.pseudonymisedMetadata === commitPseudonymisedMetadata(event.id, event.metadata, mac);
+}
+
+export function commit(eventId: string, field: SealableField | SealKind, value: string, mac: Mac): string {
   return mac('audit-seal', `${eventId}\u0000${field}\u0000${value}`);
 }
 

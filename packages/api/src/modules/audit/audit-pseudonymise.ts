@@ -1,7 +1,14 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { AppSecret } from '../settings/app-secret.ts';
 import { inTransaction } from './audit-chain.ts';
-import { commitMetadata, commitmentOf, commitPseudonymisedMetadata, type Mac } from './audit-hash.ts';
+import {
+  commitMetadata,
+  commitmentOf,
+  commitPseudonymisedColumns,
+  commitPseudonymisedMetadata,
+  type Mac,
+  sealedFields,
+} from './audit-hash.ts';
 import { pseudonymiseMetadata, USER_ID_KEY_PATTERN } from './audit-metadata-rule.ts';
 import { type SealableField, type Sealed, USER_TARGET } from './audit-record.ts';
 import { sql } from './audit-sql.ts';
@@ -35,7 +42,8 @@ const USER_ID_IN_METADATA = `lax $.**.keyvalue() ? (@.key like_regex "${USER_ID_
  * their keyed pseudonym; the session key, IP and user agent of the events they did themselves are cleared;
  * and the metadata of those events, of events with their id in the metadata, and of events about their
  * data-subject requests (`dsr.*.failed` with its error text) is pseudonymised by audit-metadata-rule.ts.
- * Each replaced value's commitment moves into `sealed`, so every hash still verifies (see audit-hash.ts).
+ * Each replaced value's commitment moves into `sealed`, so every hash still verifies, with commitments of
+ * what erasure left, so that cannot be changed unnoticed either (see audit-hash.ts).
  * Idempotent: a second run finds nothing left to change. The log is walked once, in seq order, since
  * metadata has no index: the cost of an erasure grows with the log.
  */
@@ -133,6 +141,8 @@ function sealRow(row: SubjectRow, subject: { id: string; userId: number; pseudon
     changed = true;
   }
   if (!changed) return null;
+  const columns = sealedFields(sealed);
+  if (columns.length > 0) sealed.pseudonymisedColumns = commitPseudonymisedColumns(next, columns, mac);
   return {
     id: row.id,
     received_at: new Date(row.received_at).toISOString(),

@@ -52,10 +52,14 @@ export type SealableField = (typeof SEALABLE_FIELDS)[number];
 
 /**
  * What erasure keeps in the row's `sealed` column: the commitment each replaced column had, `metadata` the
- * commitment of the metadata before it was pseudonymised, and `pseudonymisedMetadata` a keyed commitment of
- * the metadata erasure left in its place, so that text cannot be changed afterwards unnoticed (audit-hash.ts).
+ * commitment of the metadata before it was pseudonymised, and keyed commitments of what erasure left in
+ * their place, `pseudonymisedColumns` for the replaced columns and `pseudonymisedMetadata` for the metadata,
+ * so those values cannot be changed afterwards unnoticed (audit-hash.ts).
  */
-export type Sealed = Partial<Record<SealableField | 'metadata' | 'pseudonymisedMetadata', string>>;
+export type Sealed = Partial<Record<SealableField | SealKind, string>>;
+
+/** The commitments in `sealed` that are not a column's own. */
+export type SealKind = 'metadata' | 'pseudonymisedMetadata' | 'pseudonymisedColumns';
 
 /** The target type whose ids are portal users (and so are pseudonymised with them). */
 export const USER_TARGET = 'user';

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { readHead } from './audit-chain.ts';
-import { chainHash, GENESIS_HASH, type Mac, sealedMetadataIntact } from './audit-hash.ts';
+import { chainHash, GENESIS_HASH, type Mac, sealsIntact } from './audit-hash.ts';
 import type { AuditRecord } from './audit-record.ts';
 import { EVENT_COLUMNS, type EventRow, sql, toRecord } from './audit-sql.ts';
 
@@ -88,12 +88,12 @@ export async function verifyChain(
           message: `Event #${expectedSeq} (${event.id}) was changed: its content does not match its hash.`,
         });
       }
-      if (!sealedMetadataIntact(event, mac)) {
+      if (!sealsIntact(event, mac)) {
         return fail({
           kind: 'CHANGED',
           seq: expectedSeq,
           eventId: event.id,
-          message: `Event #${expectedSeq} (${event.id}) was changed: its metadata is not what erasure left.`,
+          message: `Event #${expectedSeq} (${event.id}) was changed: its pseudonymised values are not what erasure left.`,
         });
       }
       if (event.seq < expectedSeq || event.prevHash !== expectedPrev) {
