@@ -1,3 +1,4 @@
+import type { SandboxPortal } from '@b24-gdpr/sandbox';
 import { type AppServices, createAppServices } from './app-services.ts';
 import type { Config } from './config/config.ts';
 import type { Logger } from './config/logger.ts';
@@ -10,15 +11,17 @@ import { AppSecret } from './modules/settings/app-secret.ts';
  * The services of a process (the API, a worker, the CLI) on an open database: connects the portal, loads
  * the app secret and starts pg-boss. Each resource it opens gets its closer pushed onto `closers` as soon
  * as it is open, so a failure part-way leaves the caller able to close what was opened. The portal and
- * pg-boss are on the services (`services.portal`, `services.boss`).
+ * pg-boss are on the services (`services.portal`, `services.boss`). Tests pass their sandbox portal in
+ * `options`.
  */
 export async function wireServices(
   config: Config,
   logger: Logger,
-  db: Database,
+  db: Pick<Database, 'orm' | 'url' | 'kind'>,
   closers: (() => Promise<unknown>)[],
+  options: { sandbox?: SandboxPortal } = {},
 ): Promise<AppServices> {
-  const portal = await connectPortal(config, logger);
+  const portal = await connectPortal(config, logger, options);
   closers.push(() => portal.close());
   const secret = await AppSecret.load(db.orm.em.fork());
   const boss = await startBoss(db.url, db.kind, logger);

@@ -2,14 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createSandboxPortal, type SandboxOptions, type SandboxPortal } from '@b24-gdpr/sandbox';
-import { type AppServices, createAppServices } from '../../src/app-services.ts';
+import type { AppServices } from '../../src/app-services.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { createLogger } from '../../src/config/logger.ts';
 import { createHttpApp } from '../../src/http/app.ts';
-import { startBoss } from '../../src/jobs/boss.ts';
 import { startJobWorkers } from '../../src/jobs/job-workers.ts';
-import { connectPortal } from '../../src/modules/portal/connect.ts';
-import { AppSecret } from '../../src/modules/settings/app-secret.ts';
+import { wireServices } from '../../src/wire-services.ts';
 import { createGraphQLServer } from '../../src/yoga.ts';
 import { createTestDatabase } from './database.ts';
 
@@ -51,22 +49,12 @@ export async function startTestApi(
     ...options.env,
   });
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', false);
-  const connection = await connectPortal(config, logger, { sandbox: portal });
-  const secret = await AppSecret.load(db.orm.em.fork());
-  const boss = await startBoss(db.url, db.kind, logger);
-  const services = createAppServices({
-    config,
-    logger,
-    orm: db.orm,
-    databaseKind: db.kind,
-    portal: connection,
-    secret,
-    boss,
-  });
+  const closers: (() => Promise<unknown>)[] = [];
+  const services = await wireServices(config, logger, db, closers, { sandbox: portal });
   services.urls.public = 'http://api.test';
   await services.exports.ensureDir();
   // Jobs run in this process, as they do under `pnpm start`, unless a test drives workers itself.
-  const workers = options.jobs === false ? null : await startJobWorkers(services, boss);
+  const workers = options.jobs === false ? null : await startJobWorkers(services, services.boss);
   const app = createHttpApp(services, createGraphQLServer(logger));
 
   const fetch = async (path: string, init?: RequestInit) =>
@@ -95,7 +83,7 @@ export async function startTestApi(
     },
     async close() {
       await workers?.stop();
-      await boss.stop({ graceful: false, timeout: 2_000 });
+      for (const close of closers.reverse()) await close();
       await db.close();
       await portal.close();
       await rm(dataDir, { recursive: true, force: true });
