@@ -66,8 +66,8 @@ export async function queryEvents(
   const { where, params } = whereOf(filter);
   const position = after ? decodeCursor(after) : null;
   const keyset = position ? ' and (occurred_at, id) < (?, ?)' : '';
-  // The limit is written into the text, not bound: PostgreSQL plans a prepared statement once (a generic
-  // plan) only when that plan's cost is known, and with an unknown limit it plans for a tenth of the table.
+  // The limit is written into the text, not bound: a prepared statement runs on its generic plan (see
+  // db/mikro-orm.config.ts), and with an unknown limit PostgreSQL plans that for a tenth of the table.
   if (!Number.isInteger(first) || first < 1) throw new Error(`page size must be a whole number: ${first}`);
   // Bound by the server (`$n`), not inlined by MikroORM: the page is the hot read, and inlining and
   // re-parsing its literals costs more than the query itself on a small page.
