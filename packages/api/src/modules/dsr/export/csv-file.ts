@@ -23,6 +23,13 @@ export class HashingPassThrough extends Transform {
 }
 
 /**
+ * Fields quoted beyond RFC 4180's minimum (quote, comma, line breaks): leading or trailing white space,
+ * which some readers trim; semicolons and tabs, which spreadsheet programs in many locales take as the
+ * delimiter when they guess; and the Unicode line separators (NEL, U+2028, U+2029) some editors break on.
+ */
+const QUOTED_MATCH = [/^\s/, /\s$/, /[;\t\u0085\u2028\u2029]/];
+
+/**
  * One CSV file being written: UTF-8 with a BOM (so spreadsheet programs pick the right encoding),
  * a header row, CRLF line ends (RFC 4180). Rows go in with backpressure: `write` waits while the ZIP
  * behind it is busy, which is what keeps memory flat.
@@ -40,6 +47,10 @@ export class CsvFile<R> {
       header: true,
       columns: columns.map((column) => column.name),
       record_delimiter: 'windows',
+      // With a record delimiter given, csv-stringify quotes only fields that contain it (CRLF): a lone
+      // LF or CR would end the record early for Excel, LibreOffice and Python's csv. Quote both.
+      quote_record_delimiter: true,
+      quoted_match: QUOTED_MATCH,
       // Fewer pauses than the object-mode default of 16 rows, still a bounded buffer.
       writableHighWaterMark: 256,
     });
