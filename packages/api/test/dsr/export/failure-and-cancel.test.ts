@@ -33,6 +33,7 @@ function start(signal?: AbortSignal) {
       em: fixture.db.orm.em.fork(),
       subjectUserId: subject,
       portalDomain: fixture.portal.domain,
+      secret: fixture.secret,
     },
     out,
     (p) => progress.push(`${p.category}:${p.rows}`),
@@ -88,6 +89,7 @@ describe('cancellation and failure', () => {
           em: fixture.db.orm.em.fork(),
           subjectUserId: subject,
           portalDomain: fixture.portal.domain,
+          secret: fixture.secret,
         },
         out,
       );

@@ -45,6 +45,7 @@ beforeAll(async () => {
       em: fixture.db.orm.em.fork(),
       subjectUserId: subject,
       portalDomain: 'x.test',
+      secret: fixture.secret,
     },
     createWriteStream(target),
     (p) => {

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { Bitrix24Client } from '../../../bitrix24/index.ts';
+import type { AppSecret } from '../../settings/app-secret.ts';
 
 /** Where the export reads from. */
 export interface ExportSources {
@@ -14,6 +15,8 @@ export interface ExportSources {
   em: EntityManager;
   subjectUserId: number;
   portalDomain: string;
+  /** Keys the pseudonyms that stand for other people in this system's records (`system/people.ts`). */
+  secret: AppSecret;
 }
 
 export interface ExportProgress {

@@ -52,6 +52,7 @@ export function exportHandler(services: Omit<AppServices, 'runner'>): RequestHan
             em: ctx.em.fork(),
             subjectUserId,
             portalDomain: services.portal.domain,
+            secret: services.secret,
           },
           archive,
           (p) => report(p.category, p.rows),

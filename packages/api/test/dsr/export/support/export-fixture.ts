@@ -6,6 +6,7 @@ import {
   type ExportProgress,
   writeExportArchive,
 } from '../../../../src/modules/dsr/export/index.ts';
+import { AppSecret } from '../../../../src/modules/settings/app-secret.ts';
 import { createTestDatabase, type TestDatabase } from '../../../support/database.ts';
 import { type ParsedCsv, readCsv, unzip } from './unzip.ts';
 
@@ -16,6 +17,8 @@ export interface ExportFixture {
   admin: Bitrix24Client;
   /** A client acting as this user through their own webhook. */
   clientFor(userId: number): Bitrix24Client;
+  /** The installation's secret, as the API loads it. */
+  secret: AppSecret;
   close(): Promise<void>;
 }
 
@@ -29,6 +32,7 @@ export interface FixtureOptions {
 export async function startExportFixture(options: FixtureOptions = {}): Promise<ExportFixture> {
   const portal = await createSandboxPortal(options.sandbox);
   const db = await createTestDatabase();
+  const secret = await AppSecret.load(db.orm.em.fork());
   const clients = new Map<number, Bitrix24Client>();
   const clientFor = (userId: number) => {
     let client = clients.get(userId);
@@ -48,6 +52,7 @@ export async function startExportFixture(options: FixtureOptions = {}): Promise<
     db,
     admin: clientFor(1),
     clientFor,
+    secret,
     close: async () => {
       await db.close();
       await portal.close();
@@ -80,6 +85,7 @@ export async function runExport(
       em: fixture.db.orm.em.fork(),
       subjectUserId,
       portalDomain: fixture.portal.domain,
+      secret: fixture.secret,
     },
     out,
     (p) => progress.push(p),

@@ -1,5 +1,6 @@
 import type { AnyCategory } from '../category.ts';
 import { apiTokens } from './api-tokens.ts';
+import { auditEvents } from './audit-events.ts';
 import { auditorRole } from './auditor-role.ts';
 import { calendar } from './calendar.ts';
 import { chatMessages } from './chat-messages.ts';
@@ -7,6 +8,8 @@ import { chats } from './chats.ts';
 import { comments } from './comments.ts';
 import { dismissal } from './dismissal.ts';
 import { drive } from './drive.ts';
+import { editHistory } from './edit-history.ts';
+import { impersonation } from './impersonation.ts';
 import { posts } from './posts.ts';
 import { profile } from './profile.ts';
 import { requests } from './requests.ts';
@@ -33,4 +36,7 @@ export const EXPORT_CATEGORIES: readonly AnyCategory[] = [
   apiTokens,
   auditorRole,
   dismissal,
+  auditEvents,
+  editHistory,
+  impersonation,
 ];
