@@ -217,6 +217,32 @@ describe('tasks, calendar, Drive', () => {
     const events = r.body.result as Record<string, unknown>[];
     expect(events.map((e) => e.NAME)).toEqual(['Dentist', 'Sync']);
     expect(events[0]).toMatchObject({ OWNER_ID: '2', CAL_TYPE: 'user', DATE_FROM: '01/10/2030 09:00:00 am' });
+    // The invitee's own answer, as their copy of the meeting carries it (calendar_event_fields.md).
+    expect(events[1]).toMatchObject({ IS_MEETING: true, MEETING_HOST: '3', MEETING_STATUS: 'Y' });
+  });
+
+  it("calendar.event.get shows each reader's answer to a meeting: H for the host", async () => {
+    portal.seed.calendarEvent(3, 'Review', {
+      dateFrom: '2030-03-01T09:00:00.000Z',
+      dateTo: '2030-03-01T10:00:00.000Z',
+      attendees: [3, 2, 4],
+      answers: { 2: 'N', 4: 'Q' },
+    });
+    const range = { type: 'user', from: '2030-03-01', to: '2030-03-02' };
+    const status = async (ownerId: number) =>
+      (
+        (await call(alice, 'calendar.event.get', { ...range, ownerId })).body.result as Record<
+          string,
+          unknown
+        >[]
+      )[0];
+    expect(await status(2)).toMatchObject({ MEETING_STATUS: 'N' });
+    expect(await status(3)).toMatchObject({ MEETING_STATUS: 'H' });
+    expect((await status(4))?.ATTENDEE_LIST).toEqual([
+      { id: 3, entryId: expect.any(String), status: 'H' },
+      { id: 2, entryId: expect.any(String), status: 'N' },
+      { id: 4, entryId: expect.any(String), status: 'Q' },
+    ]);
   });
 
   it('disk.storage.getlist lists available storages', async () => {

@@ -129,6 +129,11 @@ export interface CalendarEvent {
   dateTo: string;
   location: string;
   attendees: number[];
+  /**
+   * Invitees' answers by user id: Y accepted, N declined, Q not answered yet. Absent means accepted (what
+   * the seeded demo meetings show); the host's is always H.
+   */
+  answers?: Record<number, 'Y' | 'N' | 'Q'>;
 }
 
 export interface Storage {

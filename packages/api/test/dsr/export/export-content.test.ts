@@ -76,6 +76,13 @@ describe('export of a demo employee, checked against the portal', () => {
     portalChecks.tasks(result, fixture.portal.state, subject);
   });
 
+  it('has the tasks of others the subject observes and the meetings they were invited to', () => {
+    const e = expectedFor(fixture.portal.state, subject);
+    expect(e.participation.length + e.invitations.length).toBeGreaterThan(0);
+    portalChecks.taskParticipation(result, fixture.portal.state, subject);
+    portalChecks.calendarAttendance(result, fixture.portal.state, subject);
+  });
+
   it('has the calendar events and the Drive storage of the subject', () => {
     portalChecks.calendar(result, fixture.portal.state, subject);
     portalChecks.drive(result, fixture.portal.state, subject);

@@ -14,7 +14,13 @@ function calendarDate(iso: string): string {
   return `${pad(d.getUTCMonth() + 1)}/${pad(d.getUTCDate())}/${d.getUTCFullYear()} ${pad(h12)}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} ${h < 12 ? 'am' : 'pm'}`;
 }
 
-function eventView(e: CalendarEvent): Record<string, unknown> {
+/** H for the host, else the invitee's answer (calendar_event_fields.md: MEETING_STATUS). */
+function statusOf(e: CalendarEvent, userId: number): 'H' | 'Y' | 'N' | 'Q' {
+  return userId === e.createdBy ? 'H' : (e.answers?.[userId] ?? 'Y');
+}
+
+/** As the owner of the calendar read (`ownerId`) sees it: MEETING_STATUS is their own answer. */
+function eventView(e: CalendarEvent, ownerId: number): Record<string, unknown> {
   const from = Date.parse(e.dateFrom);
   const to = Date.parse(e.dateTo);
   return {
@@ -36,12 +42,13 @@ function eventView(e: CalendarEvent): Record<string, unknown> {
     DESCRIPTION: e.description,
     LOCATION: e.location,
     IS_MEETING: e.attendees.length > 1,
+    MEETING_STATUS: e.attendees.length > 1 ? statusOf(e, ownerId === 0 ? e.createdBy : ownerId) : null,
     MEETING_HOST: String(e.createdBy),
     ATTENDEES_CODES: e.attendees.map((id) => `U${id}`),
     ATTENDEE_LIST: e.attendees.map((id) => ({
       id,
       entryId: String(e.id),
-      status: id === e.createdBy ? 'H' : 'Y',
+      status: statusOf(e, id),
     })),
     SECTION_ID: String(e.ownerId),
   };
@@ -75,7 +82,7 @@ export const calendarMethods: MethodDef[] = [
         )
         .filter((e) => Date.parse(e.dateTo) >= from && Date.parse(e.dateFrom) <= to + 86_400_000)
         .sort((a, b) => a.dateFrom.localeCompare(b.dateFrom));
-      return ok(events.map(eventView));
+      return ok(events.map((e) => eventView(e, ownerId)));
     },
   },
 ];

@@ -1,4 +1,4 @@
-import type { PortalState } from '@b24-gdpr/sandbox';
+import type { CalendarEvent, PortalState } from '@b24-gdpr/sandbox';
 
 /**
  * What the sandbox holds about a subject, straight from its model (not through REST), in the shape
@@ -7,6 +7,12 @@ import type { PortalState } from '@b24-gdpr/sandbox';
 export function expectedFor(state: PortalState, subject: number) {
   const chats = [...state.chats.values()].filter((c) => c.memberIds.includes(subject));
   const chatIds = new Set(chats.map((c) => c.id));
+  const invited = (e: CalendarEvent) => e.attendees.length > 1 && e.createdBy !== subject;
+  const inCalendar = [...state.calendarEvents.values()].filter(
+    (e) =>
+      (e.type === 'user' && (e.ownerId === subject || e.attendees.includes(subject))) ||
+      (e.type === 'company_calendar' && e.createdBy === subject),
+  );
   return {
     user: state.users.get(subject)!,
     posts: [...state.posts.values()].filter((p) => p.authorId === subject),
@@ -16,11 +22,16 @@ export function expectedFor(state: PortalState, subject: number) {
       (m) => m.authorId === subject && !m.system && chatIds.has(m.chatId),
     ),
     tasks: [...state.tasks.values()].filter((t) => t.createdBy === subject || t.responsibleId === subject),
-    events: [...state.calendarEvents.values()].filter(
-      (e) =>
-        (e.type === 'user' && (e.ownerId === subject || e.attendees.includes(subject))) ||
-        (e.type === 'company_calendar' && e.createdBy === subject),
+    /** Tasks of others they observe or help with (task-participation.csv). */
+    participation: [...state.tasks.values()].filter(
+      (t) =>
+        t.createdBy !== subject &&
+        t.responsibleId !== subject &&
+        (t.auditors.includes(subject) || t.accomplices.includes(subject)),
     ),
+    events: inCalendar.filter((e) => !invited(e)),
+    /** Meetings someone else hosts (calendar-attendance.csv). */
+    invitations: inCalendar.filter(invited),
     storages: [...state.storages.values()].filter(
       (s) => s.entityType === 'user' && s.entityId === String(subject),
     ),

@@ -79,6 +79,42 @@ export const portalChecks = {
     }
   },
 
+  taskParticipation(result: ExportResult, state: PortalState, subject: number) {
+    const e = expectedFor(state, subject);
+    const rows = result.csv('task-participation').rows;
+    expect(sorted(rows.map((r) => Number(r.task_id)))).toEqual(sorted(e.participation.map((t) => t.id)));
+    for (const row of rows) {
+      const task = e.participation.find((t) => t.id === Number(row.task_id))!;
+      const roles = [
+        task.auditors.includes(subject) && 'observer',
+        task.accomplices.includes(subject) && 'participant',
+      ];
+      expect(row.your_role).toBe(roles.filter(Boolean).join('; '));
+      expect(row.title).toBe(cell(task.title));
+      expect([row.created_by, row.responsible_id]).toEqual([
+        String(task.createdBy),
+        String(task.responsibleId),
+      ]);
+      expect(row).not.toHaveProperty('description');
+    }
+  },
+
+  calendarAttendance(result: ExportResult, state: PortalState, subject: number) {
+    const e = expectedFor(state, subject);
+    const rows = result.csv('calendar-attendance').rows;
+    expect(sorted(rows.map((r) => Number(r.event_id)))).toEqual(sorted(e.invitations.map((x) => x.id)));
+    const answers: Record<string, string> = { Y: 'accepted', N: 'declined', Q: 'not answered' };
+    for (const row of rows) {
+      const event = e.invitations.find((x) => x.id === Number(row.event_id))!;
+      expect(row.name).toBe(cell(event.name));
+      expect(Date.parse(row.starts_at!)).toBe(toSecond(event.dateFrom));
+      expect(Date.parse(row.ends_at!)).toBe(toSecond(event.dateTo));
+      expect(row.organiser_id).toBe(String(event.createdBy));
+      expect(row.your_answer).toBe(answers[event.answers?.[subject] ?? 'Y']);
+      expect(Object.keys(row)).not.toContain('description');
+    }
+  },
+
   drive(result: ExportResult, state: PortalState, subject: number) {
     const e = expectedFor(state, subject);
     const rows = result.csv('drive').rows;

@@ -3,6 +3,7 @@ import { apiTokens } from './api-tokens.ts';
 import { auditEvents } from './audit-events.ts';
 import { auditorRole } from './auditor-role.ts';
 import { calendar } from './calendar.ts';
+import { calendarAttendance } from './calendar-attendance.ts';
 import { chatMessages } from './chat-messages.ts';
 import { chats } from './chats.ts';
 import { comments } from './comments.ts';
@@ -15,6 +16,7 @@ import { profile } from './profile.ts';
 import { requests } from './requests.ts';
 import { rights } from './rights.ts';
 import { signIns } from './sign-ins.ts';
+import { taskParticipation } from './task-participation.ts';
 import { tasks } from './tasks.ts';
 
 /**
@@ -28,7 +30,9 @@ export const EXPORT_CATEGORIES: readonly AnyCategory[] = [
   chats,
   chatMessages,
   tasks,
+  taskParticipation,
   calendar,
+  calendarAttendance,
   drive,
   rights,
   requests,

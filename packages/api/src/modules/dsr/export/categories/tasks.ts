@@ -1,26 +1,9 @@
-import { lists, readBatchedKeyset, type Task } from '../../../../bitrix24/index.ts';
+import { lists, readBatchedKeyset } from '../../../../bitrix24/index.ts';
 import { defineCategory } from '../category.ts';
-import { id, idList, text } from '../cells.ts';
+import { id, text } from '../cells.ts';
+import { TASK_DETAIL_COLUMNS, TASK_SELECT, type TaskRow } from '../portal/task-columns.ts';
 
-interface TaskRow {
-  task: Task;
-  role: string;
-}
-
-const SELECT = [
-  'ID',
-  'TITLE',
-  'DESCRIPTION',
-  'STATUS',
-  'CREATED_BY',
-  'RESPONSIBLE_ID',
-  'CREATED_DATE',
-  'CHANGED_DATE',
-  'DEADLINE',
-  'GROUP_ID',
-  'AUDITORS',
-  'ACCOMPLICES',
-];
+const SELECT = [...TASK_SELECT, 'DESCRIPTION'];
 
 /**
  * Two keyset reads (2,500 tasks a request): tasks the subject created, then tasks they are responsible
@@ -41,47 +24,7 @@ export const tasks = defineCategory<TaskRow>({
     },
     { name: 'title', about: 'Title of the task.', value: (r) => text(r.task.title) },
     { name: 'description', about: 'Description of the task.', value: (r) => text(r.task.description) },
-    {
-      name: 'status',
-      about: 'Status number: 2 waiting, 3 in progress, 4 awaiting control, 5 completed, 6 deferred.',
-      value: (r) => id(r.task.status),
-    },
-    {
-      name: 'created_by',
-      about: 'User number of the person who created the task.',
-      value: (r) => id(r.task.createdBy),
-    },
-    {
-      name: 'responsible_id',
-      about: 'User number of the person responsible.',
-      value: (r) => id(r.task.responsibleId),
-    },
-    {
-      name: 'created_at',
-      about: 'When the task was created (ISO 8601).',
-      value: (r) => text(r.task.createdDate),
-    },
-    {
-      name: 'changed_at',
-      about: 'When the task last changed (ISO 8601).',
-      value: (r) => text(r.task.changedDate),
-    },
-    { name: 'deadline', about: 'Deadline (ISO 8601), empty when none.', value: (r) => text(r.task.deadline) },
-    {
-      name: 'group_id',
-      about: 'Number of the workgroup the task belongs to; 0 for none.',
-      value: (r) => id(r.task.groupId),
-    },
-    {
-      name: 'auditor_ids',
-      about: 'User numbers of the task\'s observers, separated by "; ".',
-      value: (r) => idList(r.task.auditors),
-    },
-    {
-      name: 'participant_ids',
-      about: 'User numbers of the task\'s participants, separated by "; ".',
-      value: (r) => idList(r.task.accomplices),
-    },
+    ...TASK_DETAIL_COLUMNS,
   ],
   async *rows(ctx) {
     const { portal, subjectUserId: subject } = ctx.sources;
