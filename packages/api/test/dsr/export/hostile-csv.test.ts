@@ -52,7 +52,8 @@ beforeAll(async () => {
     const post = seed.post(subject, text, { title: text });
     seed.comment(post.id, subject, text);
     seed.message(chat.id, subject, text);
-    seed.task(text, subject, subject, { description: text });
+    const task = seed.task(text, subject, subject, { description: text });
+    seed.taskComment(task.id, subject, text);
     seed.calendarEvent(subject, text, { description: text, location: text });
   }
   result = await runExport(fixture, subject);
@@ -104,7 +105,7 @@ describe('every CSV of a hostile subject is valid RFC 4180 and holds the portal 
     }
   });
 
-  it('has in tasks, calendar and profile the texts the portal holds, cell for cell', async () => {
+  it('has in tasks, task comments, calendar and profile the texts the portal holds, cell for cell', async () => {
     const portal = sandboxState(fixture.portal.url);
     const csv = (name: string) => strictCsv(result.files.get(`${name}.csv`)!).rows;
 
@@ -122,6 +123,13 @@ describe('every CSV of a hostile subject is valid RFC 4180 and holds the portal 
       expect([row.name, row.description, row.location]).toEqual(
         [event.name, event.description, event.location].map(cell),
       );
+    }
+
+    const comments = (await portal.taskComments()).filter((c) => c.authorId === subject);
+    expect(csv('task-comments')).toHaveLength(HOSTILE.length);
+    for (const row of csv('task-comments')) {
+      const comment = comments.find((c) => String(c.id) === row.comment_id)!;
+      expect([row.task_id, row.text]).toEqual([String(comment.taskId), cell(comment.text)]);
     }
 
     const user = await portal.user(subject);

@@ -81,7 +81,9 @@ describe(`export of ${MESSAGES.toLocaleString('en')} chat messages`, () => {
 
   it('reads 2,500 messages per HTTP request: near ⌈rows/2500⌉ plus a small constant', () => {
     const floor = Math.ceil(MESSAGES / 2500);
-    expect(httpRequests).toBeLessThanOrEqual(floor + 12);
+    // The constant: one or two reads per category, and one per task role for task-participation.csv (2)
+    // and task-comments.csv (4).
+    expect(httpRequests).toBeLessThanOrEqual(floor + 16);
     // 400 full pages and the empty one that ends the chat; nothing read twice.
     expect(batchedCommands).toBeLessThanOrEqual(MESSAGES / 50 + 50);
   });

@@ -16,6 +16,7 @@ import { profile } from './profile.ts';
 import { requests } from './requests.ts';
 import { rights } from './rights.ts';
 import { signIns } from './sign-ins.ts';
+import { taskComments } from './task-comments.ts';
 import { taskParticipation } from './task-participation.ts';
 import { tasks } from './tasks.ts';
 
@@ -31,6 +32,7 @@ export const EXPORT_CATEGORIES: readonly AnyCategory[] = [
   chatMessages,
   tasks,
   taskParticipation,
+  taskComments,
   calendar,
   calendarAttendance,
   drive,
