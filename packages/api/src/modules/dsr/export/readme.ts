@@ -43,7 +43,18 @@ export function renderReadme(
       'Each .csv file opens in a spreadsheet program (Excel, LibreOffice, Numbers) or a text editor. They ' +
         'are UTF-8 text with one row per record; the first row names the columns. A cell that begins ' +
         "with an apostrophe (') began with =, +, -, @ or a control character: the apostrophe was added so " +
-        'that spreadsheet programs show the text instead of running it as a formula.',
+        'that spreadsheet programs show the text instead of running it as a formula. Text that holds line ' +
+        'breaks, quotes, commas, semicolons, tabs or spaces at either end is enclosed in double quotes.',
+    ),
+  );
+  out.push('');
+  out.push(
+    wrap(
+      'Files from the Bitrix24 portal name people by their user number, as Bitrix24 shows them to you. ' +
+        'Files from the GDPR tool\'s own records do not name other people: "you" is you, and each other ' +
+        'person appears as a code ("person:" and 12 letters and digits) that stays the same throughout ' +
+        'this archive. Where you only took part in something (tasks of others, meetings others organised), ' +
+        'the text other people wrote is left out.',
     ),
   );
   out.push('');
