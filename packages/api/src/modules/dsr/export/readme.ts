@@ -50,11 +50,12 @@ export function renderReadme(
   out.push('');
   out.push(
     wrap(
-      'Files from the Bitrix24 portal name people by their user number, as Bitrix24 shows them to you. ' +
-        'Files from the GDPR tool\'s own records do not name other people: "you" is you, and each other ' +
-        'person appears as a code ("person:" and 12 letters and digits) that stays the same throughout ' +
-        'this archive. Where you only took part in something (tasks of others, meetings others organised), ' +
-        'the text other people wrote is left out.',
+      'Most files name people by their user number, as Bitrix24 shows them to you; an administrator who ' +
+        'decided about your rights or roles is named that way too. The audit log, edit history and ' +
+        'impersonation files do not name other people: "you" is you, and each other person appears as a ' +
+        'code ("person:" and 12 letters and digits) that stays the same throughout this archive. Where ' +
+        'you only took part in something (tasks of others, meetings others organised), the text other ' +
+        'people wrote is left out.',
     ),
   );
   out.push('');
