@@ -1,4 +1,7 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from '../../../src/modules/audit/audit-sql.ts';
+import { ContentVersion } from '../../../src/modules/edits/content-version.entity.ts';
 import { sorted, toSecond } from './support/expected.ts';
 import {
   type ExportFixture,
@@ -55,7 +58,25 @@ beforeAll(async () => {
     const task = seed.task(text, subject, subject, { description: text });
     seed.taskComment(task.id, subject, text);
     seed.calendarEvent(subject, text, { description: text, location: text });
+    seed.calendarEvent(other, text, { attendees: [other, subject], answers: { [subject]: 'Q' } });
+    seed.task(text, other, other, { auditors: [subject] });
   }
+  const em = fixture.db.orm.em.fork();
+  for (const [i, text] of HOSTILE.entries()) {
+    em.create(ContentVersion, {
+      entityType: 'MESSAGE',
+      entityId: String(9000 + i),
+      version: 1,
+      text,
+      textHash: createHash('sha256').update(text).digest('hex'),
+      deleted: false,
+      editedAt: new Date(),
+      editor: subject,
+      sessionKey: null,
+      source: 'extension',
+    });
+  }
+  await em.flush();
   result = await runExport(fixture, subject);
 });
 afterAll(() => fixture?.close());
@@ -105,7 +126,7 @@ describe('every CSV of a hostile subject is valid RFC 4180 and holds the portal 
     }
   });
 
-  it('has in tasks, task comments, calendar and profile the texts the portal holds, cell for cell', async () => {
+  it('has in tasks, task comments, calendars and profile the texts the portal holds, cell for cell', async () => {
     const portal = sandboxState(fixture.portal.url);
     const csv = (name: string) => strictCsv(result.files.get(`${name}.csv`)!).rows;
 
@@ -116,6 +137,13 @@ describe('every CSV of a hostile subject is valid RFC 4180 and holds the portal 
       expect([row.title, row.description]).toEqual([cell(task.title), cell(task.description)]);
     }
 
+    const invitations = (await portal.calendarEvents()).filter((e) => e.createdBy !== subject);
+    expect(csv('calendar-attendance')).toHaveLength(HOSTILE.length);
+    for (const row of csv('calendar-attendance')) {
+      const event = invitations.find((e) => String(e.id) === row.event_id)!;
+      expect([row.name, row.your_answer]).toEqual([cell(event.name), 'not answered']);
+    }
+
     const events = (await portal.calendarEvents()).filter((e) => e.ownerId === subject);
     expect(csv('calendar')).toHaveLength(HOSTILE.length);
     for (const row of csv('calendar')) {
@@ -123,6 +151,15 @@ describe('every CSV of a hostile subject is valid RFC 4180 and holds the portal 
       expect([row.name, row.description, row.location]).toEqual(
         [event.name, event.description, event.location].map(cell),
       );
+    }
+
+    const observed = (await portal.tasks()).filter(
+      (t) => t.auditors.includes(subject) && t.createdBy !== subject,
+    );
+    expect(csv('task-participation')).toHaveLength(HOSTILE.length);
+    for (const row of csv('task-participation')) {
+      const task = observed.find((t) => String(t.id) === row.task_id)!;
+      expect([row.title, row.your_role]).toEqual([cell(task.title), 'observer']);
     }
 
     const comments = (await portal.taskComments()).filter((c) => c.authorId === subject);
@@ -136,6 +173,19 @@ describe('every CSV of a hostile subject is valid RFC 4180 and holds the portal 
     const profile = new Map(csv('profile').map((r) => [r.field, r.value]));
     for (const field of ['NAME', 'LAST_NAME', 'WORK_POSITION', 'PERSONAL_CITY'] as const) {
       expect(profile.get(field), field).toBe(cell(user[field]));
+    }
+  });
+
+  it('has in edit-history.csv the texts our own table holds, cell for cell', async () => {
+    const stored = await sql<{ entity_id: string; text: string }>(
+      fixture.db.orm.em.fork(),
+      'select entity_id, text from content_version where editor = ?',
+      [subject],
+    );
+    const rows = strictCsv(result.files.get('edit-history.csv')!).rows;
+    expect(rows).toHaveLength(HOSTILE.length);
+    for (const row of rows) {
+      expect(row.text).toBe(cell(stored.find((v) => v.entity_id === row.item_id)!.text));
     }
   });
 });
