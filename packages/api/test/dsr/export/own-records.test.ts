@@ -72,6 +72,18 @@ beforeAll(async () => {
       source: 'api',
     },
   ]);
+  // More than a page (500) at one instant: the keyset must break ties on the id.
+  await audit.append(
+    em,
+    Array.from({ length: 520 }, () => ({
+      action: 'bulk.touched',
+      occurredAt: at(5),
+      actorId: third,
+      onBehalfOfId: subject,
+      target: { type: 'user', id: subject },
+      source: 'api' as const,
+    })),
+  );
   const version = (entityId: string, n: number, text: string, editor: number | null, deleted = false) =>
     em.create(ContentVersion, {
       entityType: 'POST',
@@ -136,8 +148,11 @@ describe("the export holds this system's own records about the subject", () => {
       [me, me, me],
     );
     const rows = csv('audit-events');
-    expect(stored).toHaveLength(3);
+    expect(stored).toHaveLength(3 + 520);
     expect(sorted(rows.map((r) => r.event_id))).toEqual(sorted(stored.map((e) => e.id)));
+    expect(
+      rows.filter((r) => r.action === 'bulk.touched').every((r) => r.your_part === 'on behalf of; target'),
+    ).toBe(true);
     const byAction = new Map(rows.map((r) => [`${r.action}:${r.your_part}`, r]));
     const own = byAction.get('dsr.export.requested:actor; target')!;
     expect(own).toMatchObject({

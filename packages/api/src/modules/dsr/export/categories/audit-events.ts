@@ -1,9 +1,10 @@
+import type { FilterQuery } from '@mikro-orm/core';
 import { AuditEvent } from '../../../audit/audit-event.entity.ts';
 import { USER_ID_KEY_PATTERN } from '../../../audit/audit-metadata-rule.ts';
 import { USER_TARGET } from '../../../audit/audit-record.ts';
 import type { AppSecret } from '../../../settings/app-secret.ts';
 import { defineCategory } from '../category.ts';
-import { byId, SYSTEM_PAGE } from '../system/keyset.ts';
+import { byLast, SYSTEM_PAGE } from '../system/keyset.ts';
 import { PERSON_VALUES, personRef } from '../system/people.ts';
 
 /** The hash chain (prevHash, hash, sealed commitments), session key and idempotency key say nothing about the person. */
@@ -75,7 +76,8 @@ export const auditEvents = defineCategory<EventRow>({
   title: 'Audit log entries about you',
   about:
     "Entries of this system's tamper-evident audit log in which you acted, someone acted on your behalf " +
-    '(an administrator logged in as you), or you were what was acted on. Other people are not named: ' +
+    '(an administrator logged in as you), or you were what was acted on, in that order, oldest first ' +
+    'within each. Other people are not named: ' +
     PERSON_VALUES,
   source: 'system',
   columns: [
@@ -131,18 +133,43 @@ export const auditEvents = defineCategory<EventRow>({
   async *rows(ctx) {
     const { em, subjectUserId: subject, secret } = ctx.sources;
     const me = String(subject);
-    const events = byId(
-      (after) =>
-        em.find(
-          AuditEvent,
-          {
-            $or: [{ actor: me }, { onBehalfOf: me }, { targetType: USER_TARGET, targetId: me }],
-            ...(after ? { id: { $gt: after } } : {}),
-          },
-          { fields: [...FIELDS], orderBy: { id: 'asc' }, limit: SYSTEM_PAGE, disableIdentityMap: true },
-        ),
-      ctx.signal,
-    );
-    for await (const event of events) yield toRow(event, subject, secret);
+    // One read per part, each on its own index (column, occurred_at, id); an event an earlier read had
+    // is skipped by its own columns, so nothing comes twice and no ids are kept. One OR over the three
+    // would walk the whole log in id order.
+    const parts: { where: FilterQuery<AuditEvent>; earlier(event: AuditRow): boolean }[] = [
+      { where: { actor: me }, earlier: () => false },
+      { where: { onBehalfOf: me }, earlier: (e) => e.actor === me },
+      {
+        where: { targetType: USER_TARGET, targetId: me },
+        earlier: (e) => e.actor === me || e.onBehalfOf === me,
+      },
+    ];
+    for (const part of parts) {
+      const events = byLast<AuditRow>(
+        (last) =>
+          em.find(
+            AuditEvent,
+            {
+              ...part.where,
+              ...(last
+                ? {
+                    $or: [
+                      { occurredAt: { $gt: last.occurredAt } },
+                      { occurredAt: last.occurredAt, id: { $gt: last.id } },
+                    ],
+                  }
+                : {}),
+            },
+            {
+              fields: [...FIELDS],
+              orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }],
+              limit: SYSTEM_PAGE,
+              disableIdentityMap: true,
+            },
+          ),
+        ctx.signal,
+      );
+      for await (const event of events) if (!part.earlier(event)) yield toRow(event, subject, secret);
+    }
   },
 });

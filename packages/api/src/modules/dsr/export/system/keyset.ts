@@ -6,16 +6,24 @@ export const SYSTEM_PAGE = 500;
  * needs no second sort column. `fetch` must order by id, take `SYSTEM_PAGE` rows after the id given,
  * and should pass `disableIdentityMap` so read rows are not kept by the EntityManager.
  */
-export async function* byId<T extends { id: string }>(
+export function byId<T extends { id: string }>(
   fetch: (after: string | undefined) => Promise<T[]>,
   signal: AbortSignal | undefined,
 ): AsyncGenerator<T> {
-  let after: string | undefined;
+  return byLast((last) => fetch(last?.id), signal);
+}
+
+/** Pages through rows in any keyset order: `fetch` takes the last row of the page before (none at first). */
+export async function* byLast<T>(
+  fetch: (last: T | undefined) => Promise<T[]>,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<T> {
+  let last: T | undefined;
   for (;;) {
     signal?.throwIfAborted();
-    const page = await fetch(after);
+    const page = await fetch(last);
     yield* page;
     if (page.length < SYSTEM_PAGE) return;
-    after = page.at(-1)?.id;
+    last = page.at(-1);
   }
 }
