@@ -121,6 +121,17 @@ describe('messenger', () => {
     };
     expect(r.items[0]).toMatchObject({ id: '2', type: 'user', message: { text: 'lunch?' } });
   });
+
+  it("im.recent.list gives a group chat's entity: a task's chat is TASKS_TASK and the task id", async () => {
+    const chat = portal.seed.chat([2, 3], { title: 'Task chat', type: 'chat' });
+    chat.entity = { type: 'TASKS_TASK', id: '51' };
+    portal.seed.message(chat.id, 2, 'about the task');
+    const r = (await call(bob, 'im.recent.list')).body.result as { items: Record<string, unknown>[] };
+    expect(r.items.find((i) => i.chat_id === chat.id)).toMatchObject({
+      id: `chat${chat.id}`,
+      chat: { id: chat.id, type: 'chat', entity_type: 'TASKS_TASK', entity_id: '51' },
+    });
+  });
 });
 
 describe('Live Feed reading', () => {

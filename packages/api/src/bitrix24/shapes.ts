@@ -180,6 +180,8 @@ export interface ImRecentItem {
   title: string;
   message?: { id: number; text: string; author_id: number; date: string; [field: string]: unknown };
   user?: ImUser;
+  /** Group chats only; `entity_type` `TASKS_TASK` and `entity_id` the task id for a task's chat. */
+  chat?: { id?: number; entity_type?: string; entity_id?: string | number; [field: string]: unknown };
   date_update?: string;
   [field: string]: unknown;
 }

@@ -63,6 +63,11 @@ export interface Chat {
   /** Message ids in ascending order (messages are created with increasing ids). */
   messageIds: number[];
   dateCreate: string;
+  /**
+   * What the chat belongs to, as im.recent.list's `chat.entity_type`/`entity_id` show it: a task's chat in
+   * the new task card (tasks 25.700.0 on) is `TASKS_TASK` and the task id (tasks-new.md).
+   */
+  entity?: { type: string; id: string };
 }
 
 export interface Message {

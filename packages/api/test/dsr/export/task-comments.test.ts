@@ -61,3 +61,35 @@ describe('task comments (task.commentitem.getlist)', () => {
     expect(result.manifest.notAccessible.filter((n) => n.category === 'task-comments')).toEqual([]);
   });
 });
+
+describe("task comments in the new task card (messages of the task's chat)", () => {
+  let withChat: ExportResult;
+  let chatId: number;
+  let taskId: number;
+
+  beforeAll(async () => {
+    const { seed } = fixture.portal;
+    const boss = subject + 1;
+    taskId = seed.task('new card', subject, boss).id;
+    const chat = seed.chat([subject, boss], { title: 'new card', type: 'chat' });
+    chat.entity = { type: 'TASKS_TASK', id: String(taskId) };
+    chatId = chat.id;
+    seed.message(chat.id, subject, 'my comment\nin the task chat');
+    seed.message(chat.id, boss, "the boss's comment in the task chat");
+    withChat = await runExport(fixture, subject);
+  });
+
+  it("has the subject's messages of the task chat, marked with the task, and no one else's", async () => {
+    const portal = sandboxState(fixture.portal.url);
+    const mine = (await portal.messages(subject)).filter((m) => m.chatId === chatId);
+    const chats = strictCsv(withChat.files.get('chats.csv')!).rows;
+    expect(chats.find((c) => c.chat_id === String(chatId))?.task_id).toBe(String(taskId));
+    const rows = strictCsv(withChat.files.get('chat-messages.csv')!).rows.filter(
+      (r) => r.chat_id === String(chatId),
+    );
+    expect(rows.map((r) => [r.message_id, r.task_id, r.text])).toEqual(
+      mine.map((m) => [String(m.id), String(taskId), cell(m.text)]),
+    );
+    expect(withChat.files.get('chat-messages.csv')!.toString('utf8')).not.toContain("the boss's comment");
+  });
+});

@@ -156,8 +156,8 @@ export const imMethods: MethodDef[] = [
     },
   },
   {
-    // The caller's chats, newest activity first. The docs give no page for im.recent.list here, so
-    // the item shape is *unconfirmed* (modelled on the messenger's recent list).
+    // The caller's chats, newest activity first (chats/im-recent-list.md; a group chat's item carries its
+    // `chat` object with entity_type/entity_id, e.g. TASKS_TASK for a task's chat).
     name: 'im.recent.list',
     handler: (ctx) => {
       const { params, portal, caller } = ctx;
@@ -192,6 +192,18 @@ export const imMethods: MethodDef[] = [
           message: last
             ? { id: last.id, text: last.text, author_id: last.authorId, date: formatDateTime(last.date) }
             : null,
+          ...(c.type === 'private'
+            ? {}
+            : {
+                chat: {
+                  id: c.id,
+                  name: c.title,
+                  owner: c.ownerId,
+                  type: c.type,
+                  entity_type: c.entity?.type ?? '',
+                  entity_id: c.entity?.id ?? '',
+                },
+              }),
           counter: 0,
           pinned: false,
           unread: false,

@@ -41,6 +41,11 @@ export const chatMessages = defineCategory<MessageRow>({
       value: (r) => text(r.chat.title),
     },
     {
+      name: 'task_id',
+      about: "For a message in a task's chat (a comment in the new task card), the number of the task.",
+      value: (r) => r.chat.taskId,
+    },
+    {
       name: 'sent_at',
       about: 'When you sent the message (ISO 8601, with the time zone offset).',
       value: (r) => text(r.message.date),

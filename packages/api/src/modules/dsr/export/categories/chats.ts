@@ -25,6 +25,12 @@ export const chats = defineCategory<SubjectChat>({
       about: "Name of the chat; for a private chat, the other person's name.",
       value: (c) => text(c.title),
     },
+    {
+      name: 'task_id',
+      about:
+        "For a task's chat, the number of the task: in the new task card, task comments are this chat's messages.",
+      value: (c) => c.taskId,
+    },
   ],
   async *rows(ctx) {
     const found = await subjectChats(ctx);

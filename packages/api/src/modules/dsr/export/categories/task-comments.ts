@@ -31,7 +31,7 @@ function fileNames(attached: TaskCommentItem['ATTACHED_OBJECTS']): string | null
  * a task's comments whole) filtered on AUTHOR_ID, for every task they take part in, 50 tasks a request.
  * The parameters go in the documented order (TASKID, ORDER, FILTER): the portal maps them by position.
  * In the new task card (tasks 25.700.0 on) comments are messages of the task's chat, which reach this
- * archive through chat-messages.csv when the chat is among the subject's chats.
+ * archive through chat-messages.csv, marked with the task, when the chat is among the subject's chats.
  */
 export const taskComments = defineCategory<CommentRow>({
   name: 'task-comments',

@@ -7,11 +7,16 @@ export interface SubjectChat {
   chatId: number;
   type: string;
   title: string;
+  /** The task whose chat this is (the new task card keeps a task's comments there), else null. */
+  taskId: number | null;
 }
 
 export type SubjectChats =
   | { readable: true; chats: SubjectChat[] }
   | { readable: false; code: string; reason: string };
+
+/** im.recent.list's `chat.entity_type` of a task's chat (tasks-new.md). */
+const TASK_CHAT = 'TASKS_TASK';
 
 /** `im.recent.list` answers at most 200 items a page. */
 const RECENT_PAGE = 200;
@@ -68,5 +73,6 @@ function toChat(item: ImRecentItem): SubjectChat | null {
     chatId,
     type: item.type === 'user' ? 'private' : String(item.type),
     title: typeof item.title === 'string' ? item.title : '',
+    taskId: item.chat?.entity_type === TASK_CHAT ? Number(item.chat.entity_id) || null : null,
   };
 }
