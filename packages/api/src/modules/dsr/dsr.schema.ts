@@ -17,7 +17,17 @@ import type { RequestOrigin } from './request.service.ts';
 import { watchRequest } from './request-progress.ts';
 
 const RequestTypeEnum = builder.enumType('RequestType', { values: REQUEST_TYPES });
-const RequestStatusEnum = builder.enumType('RequestStatus', { values: REQUEST_STATUSES });
+const STATUS_DESCRIPTIONS: Partial<Record<(typeof REQUEST_STATUSES)[number], string>> = {
+  COMPLETED:
+    'Finished. For an erasure: its verification sweep found nothing of the subject left on the portal except what the result lists as kept, each with its reason.',
+  COMPLETED_WITH_EXCEPTIONS:
+    "An erasure ran to its end, but its verification sweep found the subject's data still on the portal that the result does not list as kept: `result.verification.leftOver` names each item (category, portal id, label).",
+};
+const RequestStatusEnum = builder.enumType('RequestStatus', {
+  values: Object.fromEntries(
+    REQUEST_STATUSES.map((status) => [status, { description: STATUS_DESCRIPTIONS[status] }]),
+  ) as Record<(typeof REQUEST_STATUSES)[number], { description?: string }>,
+});
 const RequestSourceEnum = builder.enumType('RequestSource', { values: REQUEST_SOURCES });
 
 const ProgressRef = builder.objectRef<RequestProgress>('RequestProgress').implement({
