@@ -177,7 +177,12 @@ builder.mutationField('previewErasure', (t) =>
 builder.mutationField('eraseUser', (t) =>
   t.field({
     type: DataSubjectRequestRef,
-    description: 'Confirms the erasure shown by previewErasure; the token binds it to exactly that plan.',
+    description:
+      'Confirms the erasure shown by previewErasure; the token binds it to that plan (a digest of the item ids per category). ' +
+      'The run collects the plan again before deleting anything and erases what exists then: items written since the preview are erased too ' +
+      '(or kept by the same rules) and listed in `result.addedSincePreview`; items gone since are skipped (`result.skippedSincePreview`), not errors. ' +
+      'It ends with a verification sweep of the portal (`result.verification`: per category found, kept, left over): the request is COMPLETED only ' +
+      'when nothing of the subject is left but what the result lists as kept with its reason, otherwise COMPLETED_WITH_EXCEPTIONS.',
     errors: { types: [PolicyRefusedError, NotFoundError, InvalidInputError] },
     authScopes: { authenticated: true },
     args: { userId: t.arg.int({ required: true }), previewToken: t.arg.string({ required: true }) },
