@@ -152,4 +152,55 @@ describe('erasure after the portal changed since the preview', () => {
     expect(result.verification?.counts.find((c) => c.category === 'task-comment')).toBeUndefined();
     expect(result.verification?.leftOver).toEqual([]);
   });
+
+  it('a resumed run does not collect again: a post written after the collection is left over, and named', async () => {
+    world = await createWorld();
+    const w = world;
+    const s = seedScenario(w.portal);
+    const { requestId, plan } = await confirmErasure(w, s.subject.ID);
+    const clients = { admin: w.admin, asSubject: w.clientOf(s.subject.ID) };
+    // Stopped at the first progress report: after the collection, before any deletion.
+    const stop = new AbortController();
+    await expect(
+      runErasure({
+        em: w.db.orm.em.fork(),
+        requestId,
+        subjectUserId: s.subject.ID,
+        clients,
+        pseudonymFor,
+        policy: FAST_DELETE,
+        previewDigests: plan.categoryDigests,
+        signal: stop.signal,
+        onProgress: () => stop.abort(),
+        ...(await checkpointOf(w, requestId)),
+      }),
+    ).rejects.toThrow();
+    expect((await checkpointOf(w, requestId)).checkpoint.recollectedAt).toBeDefined();
+    const rows = await w.db.orm.em.fork().count(ErasureItem, { requestId });
+
+    const lateId = Number(
+      await clients.asSubject.call('log.blogpost.add', {
+        POST_MESSAGE: 'Written during the run',
+        DEST: ['UA'],
+      }),
+    );
+    const result = await erase(w, s.subject.ID, requestId, plan.categoryDigests);
+
+    // The ledger is what the first run collected: nothing added on resume.
+    expect(await w.db.orm.em.fork().count(ErasureItem, { requestId })).toBe(rows);
+    expect(w.portal.state.posts.has(lateId)).toBe(true);
+    expect(result.verification?.leftOver).toEqual([
+      {
+        category: 'live-feed-post',
+        portalId: String(lateId),
+        label: expect.stringMatching(new RegExp(`^Live Feed post #${lateId} of `)),
+      },
+    ]);
+    expect(result.verification?.counts.find((c) => c.category === 'live-feed-post')).toEqual({
+      category: 'live-feed-post',
+      found: 1,
+      kept: 0,
+      leftOver: 1,
+    });
+  });
 });
