@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { MAX_BATCH_COMMANDS } from '../../../bitrix24/index.ts';
+import { Bitrix24AuthError, MAX_BATCH_COMMANDS } from '../../../bitrix24/index.ts';
 import { DELETABLE_CATEGORIES } from './categories.ts';
 import { collectSubjectContent } from './collect-content.ts';
 import { addCollectedRows, ledgerIndex, ledgerKey, markSkipped } from './ledger.ts';
@@ -70,7 +70,13 @@ export async function recollectPlan(options: RecollectOptions): Promise<Recollec
         missing.slice(i, i + MAX_BATCH_COMMANDS),
         subjectUserId,
         signal,
-      );
+      ).catch((error: unknown) => {
+        // The subject's webhook stopped working (a deactivated account): nobody can tell whether these
+        // are gone, so they stay PENDING and the deletion step decides, as it would have without us.
+        if (error instanceof Bitrix24AuthError && client === clients.asSubject) return null;
+        throw error;
+      });
+      if (!checked) break;
       await markSkipped(
         em,
         checked.gone.map((row) => row.id),

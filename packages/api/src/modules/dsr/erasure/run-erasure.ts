@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
+import { isUserActive } from '../../../bitrix24/index.ts';
 import { anonymiseProfile } from '../anonymise/anonymise-profile.ts';
 import {
   CATEGORY_LABELS,
@@ -77,16 +78,23 @@ function plural(n: number, what: string): string {
  * the profile, deactivate the account. Each step is idempotent and recorded in the checkpoint.
  */
 export async function runErasure(options: RunErasureOptions): Promise<ErasureResult> {
-  const { em, requestId, subjectUserId, clients, signal } = options;
+  const { em, requestId, subjectUserId, signal } = options;
+  let { clients } = options;
   const cp: ErasureCheckpoint = { ...options.checkpoint };
   const save = async (patch: Partial<ErasureCheckpoint>) => {
     Object.assign(cp, patch);
     await options.saveCheckpoint(patch);
   };
 
-  if (!cp.erasureStartedAt) {
+  // Until the account is deactivated by this run, a deactivated subject's webhook is dead: everything is
+  // read and deleted as the administrator, who may delete posts and comments (not others' messages).
+  const subject =
+    !cp.erasureStartedAt || !cp.itemsCompletedAt || !cp.sweep
+      ? await lookUpSubject(clients.admin, subjectUserId, signal)
+      : undefined;
+  if (subject && !isUserActive(subject)) clients = { admin: clients.admin };
+  if (subject && !cp.erasureStartedAt) {
     // Only before anything was done: later, an erased-looking subject is just our own work.
-    const subject = await lookUpSubject(clients.admin, subjectUserId, signal);
     const counts = await ledgerCounts(em, requestId);
     const toDo = [...counts.values()].reduce((sum, c) => sum + c.PENDING + c.IN_FLIGHT, 0);
     if (looksErased(subject) && toDo === 0) throw new SubjectAlreadyErasedError(subjectUserId);
@@ -106,7 +114,7 @@ export async function runErasure(options: RunErasureOptions): Promise<ErasureRes
     await save({ recollectedAt: new Date().toISOString(), recollection });
   }
   if (!cp.itemsCompletedAt) {
-    await executeErasureLedger(options);
+    await executeErasureLedger({ ...options, clients });
     await save({ itemsCompletedAt: new Date().toISOString() });
   }
   signal?.throwIfAborted();
