@@ -45,6 +45,8 @@ export async function collectTaskComments(
     );
     chunk.forEach((taskId, n) => {
       const answer = results.get(`t${n}`);
+      // A passing failure must not read as "no comments"; the run stops and resumes instead.
+      if (answer?.status === 'error' && answer.error.retryable) throw answer.error;
       // A task deleted between the two reads answers an error: it has no comments left to erase.
       if (answer?.status !== 'ok') return;
       for (const row of (answer.result as TaskCommentRow[] | null) ?? []) {

@@ -74,8 +74,9 @@ function plural(n: number, what: string): string {
 }
 
 /**
- * Runs (or resumes) an erasure whose ledger was written at confirmation: delete the items, anonymise
- * the profile, deactivate the account. Each step is idempotent and recorded in the checkpoint.
+ * Runs (or resumes) an erasure whose ledger was written at confirmation: collect the plan again (items
+ * added or gone since the preview), delete the items, anonymise the profile, sweep the portal for what is
+ * left, deactivate the account. Each step is idempotent and recorded in the checkpoint (README.md).
  */
 export async function runErasure(options: RunErasureOptions): Promise<ErasureResult> {
   const { em, requestId, subjectUserId, signal } = options;
