@@ -1,4 +1,4 @@
-import { type RestError, systemError } from './rest/errors.ts';
+import { accessDenied, type RestError, systemError } from './rest/errors.ts';
 
 /**
  * Faults a test switches on to see how a client copes. Each applies to HTTP requests (a batch is
@@ -13,7 +13,8 @@ export type FaultKind =
   | 'operation-time-limit' // 429 OPERATION_TIME_LIMIT
   | 'expired-token' // 401 expired_token
   | 'latency' // answers normally after `latencyMs`
-  | 'drop-connection'; // destroys the socket without answering
+  | 'drop-connection' // destroys the socket without answering
+  | 'access-denied'; // 403 ACCESS_DENIED from the method itself, called alone or inside a batch
 
 export interface Fault {
   kind: FaultKind;
@@ -27,6 +28,11 @@ export interface Fault {
   probability?: number;
   /** For `latency`. */
   latencyMs?: number;
+  /**
+   * For `access-denied`: only calls naming this id in the method's target parameter (the one the
+   * counters record, e.g. POST_ID), so one item can be made undeletable while the rest go through.
+   */
+  target?: string;
   /** Optional label, shown by the inspection endpoint. */
   id?: string;
 }
@@ -50,6 +56,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'expired-token',
   'latency',
   'drop-connection',
+  'access-denied',
 ];
 
 /** mulberry32: small, seedable, good enough for fault dice. */
@@ -124,6 +131,24 @@ export class FaultController {
     );
   }
 
+  /**
+   * Decides whether one method call (top-level or a batch command) is refused by an `access-denied`
+   * fault: an answer of the method itself, so inside a batch only that command fails.
+   */
+  refuse(method: string, target: string | undefined): RestError | null {
+    this.expire();
+    const name = method.toLowerCase();
+    for (const f of this.active) {
+      if (f.kind !== 'access-denied') continue;
+      if (f.methods && !f.methods.some((m) => m.toLowerCase() === name)) continue;
+      if (f.target !== undefined && f.target !== target) continue;
+      if (f.probability !== undefined && this.random() >= f.probability) continue;
+      f.hits++;
+      return accessDenied();
+    }
+    return null;
+  }
+
   /** Decides what happens to one HTTP request for `method`. */
   evaluate(method: string): FaultOutcome {
     this.expire();
@@ -131,6 +156,8 @@ export class FaultController {
     let delayMs = 0;
     let failure: FaultOutcome | null = null;
     for (const f of this.active) {
+      // Answered by the method itself (`refuse`), not by the HTTP layer.
+      if (f.kind === 'access-denied') continue;
       if (f.methods && !f.methods.some((m) => m.toLowerCase() === name)) continue;
       if (f.kind !== 'latency' && failure) continue;
       if (f.probability !== undefined && this.random() >= f.probability) continue;

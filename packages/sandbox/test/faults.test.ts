@@ -50,6 +50,27 @@ describe('fault injection', () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(100);
   });
 
+  it('access-denied refuses one method for one target, alone and inside a batch, nothing else', async () => {
+    const a = portal.seed.post(1, 'A', { dest: ['UA'] });
+    const b = portal.seed.post(1, 'B', { dest: ['UA'] });
+    portal.faults.inject({ kind: 'access-denied', methods: ['log.blogpost.delete'], target: String(a.id) });
+    const alone = await call(hook, 'log.blogpost.delete', { POST_ID: a.id });
+    expect(alone.status).toBe(403);
+    expect(alone.body.error).toBe('ACCESS_DENIED');
+    const batch = await call(hook, 'batch', {
+      cmd: { a: `log.blogpost.delete?POST_ID=${a.id}`, b: `log.blogpost.delete?POST_ID=${b.id}` },
+    });
+    expect(batch.status).toBe(200);
+    const body = batch.body.result as {
+      result: Record<string, unknown>;
+      result_error: Record<string, { error: string }>;
+    };
+    expect(body.result_error.a?.error).toBe('ACCESS_DENIED');
+    expect(body.result.b).toBe(true);
+    expect(portal.state.posts.has(a.id)).toBe(true);
+    expect(portal.state.posts.has(b.id)).toBe(false);
+  });
+
   it('drops the connection without answering', async () => {
     portal.faults.inject({ kind: 'drop-connection', count: 1 });
     await expect(fetch(`${hook}user.admin`)).rejects.toThrow();

@@ -1,8 +1,8 @@
 import { SingleBar } from 'cli-progress';
 import type { AppServices } from '../app-services.ts';
-import { DataSubjectRequest } from '../modules/dsr/data-subject-request.entity.ts';
+import { DataSubjectRequest, FINISHED_STATUSES } from '../modules/dsr/data-subject-request.entity.ts';
 
-const FINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
+const FINAL = new Set<string>(FINISHED_STATUSES);
 
 /**
  * Runs a request in this process (or waits while another process runs it), drawing a progress bar on a

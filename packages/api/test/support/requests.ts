@@ -1,6 +1,7 @@
+import { FINISHED_STATUSES } from '../../src/modules/dsr/data-subject-request.entity.ts';
 import type { TestApi } from './api.ts';
 
-const FINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
+const FINAL = new Set<string>(FINISHED_STATUSES);
 
 /** Polls a request through the API until it is finished; bounded so a stuck request fails the test. */
 export async function waitForRequest(

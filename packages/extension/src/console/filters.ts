@@ -6,6 +6,7 @@ export const REQUEST_STATUSES: readonly RequestStatus[] = [
   'RUNNING',
   'FAILED',
   'COMPLETED',
+  'COMPLETED_WITH_EXCEPTIONS',
   'CANCELLED',
 ];
 export const REQUEST_TYPES: readonly RequestType[] = ['EXPORT', 'ANONYMISE', 'ERASE'];

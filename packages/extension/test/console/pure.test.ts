@@ -5,6 +5,7 @@ import {
   canCancel,
   canRetry,
   EMPTY_AUDIT_FILTER,
+  REQUEST_STATUSES,
   requestFilterVariables,
 } from '../../src/console/filters.ts';
 import {
@@ -96,8 +97,18 @@ describe('filters → variables', () => {
   it('offers retry for failed requests and cancel for open ones, as the API allows', () => {
     expect(canRetry('FAILED')).toBe(true);
     expect(canRetry('COMPLETED')).toBe(false);
+    expect(canRetry('COMPLETED_WITH_EXCEPTIONS')).toBe(false);
     expect(['PENDING', 'AWAITING_CONFIRMATION', 'RUNNING'].every((s) => canCancel(s as never))).toBe(true);
-    expect(['FAILED', 'COMPLETED', 'CANCELLED'].some((s) => canCancel(s as never))).toBe(false);
+    expect(
+      ['FAILED', 'COMPLETED', 'COMPLETED_WITH_EXCEPTIONS', 'CANCELLED'].some((s) => canCancel(s as never)),
+    ).toBe(false);
+  });
+
+  it('filters by every status the API has, the erasure that ended with exceptions included', () => {
+    expect(REQUEST_STATUSES).toContain('COMPLETED_WITH_EXCEPTIONS');
+    expect(requestFilterVariables({ status: 'COMPLETED_WITH_EXCEPTIONS', type: '' })).toEqual({
+      status: ['COMPLETED_WITH_EXCEPTIONS'],
+    });
   });
 });
 

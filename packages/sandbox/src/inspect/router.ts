@@ -16,6 +16,7 @@ const faultSchema = z.object({
   durationMs: z.number().positive().optional(),
   probability: z.number().min(0).max(1).optional(),
   latencyMs: z.number().min(0).optional(),
+  target: z.string().optional(),
   id: z.string().optional(),
 });
 
@@ -119,6 +120,7 @@ export function inspectRouter(
       ...(f.durationMs !== undefined ? { durationMs: f.durationMs } : {}),
       ...(f.probability !== undefined ? { probability: f.probability } : {}),
       ...(f.latencyMs !== undefined ? { latencyMs: f.latencyMs } : {}),
+      ...(f.target !== undefined ? { target: f.target } : {}),
       ...(f.id !== undefined ? { id: f.id } : {}),
     });
     return c.json({ id });

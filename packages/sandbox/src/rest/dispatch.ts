@@ -49,7 +49,10 @@ export async function invokeMethod(
     };
   }
   const params = new Params(raw);
-  portal.counters.recordCall(def.name, targetOf(params, def.targets ?? DEFAULT_TARGETS));
+  const target = targetOf(params, def.targets ?? DEFAULT_TARGETS);
+  portal.counters.recordCall(def.name, target);
+  const refused = portal.faults.refuse(def.name, target);
+  if (refused) return { ok: false, error: refused, timing: finish(def.name), method: def.name };
   try {
     const value = await def.handler({ portal, caller, params, method: def.name });
     portal.operating.record(def.name, portal.operating.cost(def.name, (performance.now() - t0) / 1000));

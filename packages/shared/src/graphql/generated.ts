@@ -115,7 +115,10 @@ export type RequestSource =
 export type RequestStatus =
   | 'AWAITING_CONFIRMATION'
   | 'CANCELLED'
+  /** Finished. For an erasure: its verification sweep found nothing of the subject left on the portal except what the result lists as kept, each with its reason. */
   | 'COMPLETED'
+  /** An erasure ran to its end, but its verification sweep found the subject's data still on the portal that the result does not list as kept: `result.verification.leftOver` names each item (category, portal id, label). */
+  | 'COMPLETED_WITH_EXCEPTIONS'
   | 'FAILED'
   | 'PENDING'
   | 'RUNNING';

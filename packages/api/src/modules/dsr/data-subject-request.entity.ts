@@ -9,12 +9,22 @@ export const REQUEST_STATUSES = [
   'AWAITING_CONFIRMATION',
   'RUNNING',
   'COMPLETED',
+  'COMPLETED_WITH_EXCEPTIONS',
   'FAILED',
   'CANCELLED',
 ] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 export const OPEN_STATUSES: readonly RequestStatus[] = ['PENDING', 'AWAITING_CONFIRMATION', 'RUNNING'];
-export const FINISHED_STATUSES: readonly RequestStatus[] = ['COMPLETED', 'FAILED', 'CANCELLED'];
+/**
+ * COMPLETED_WITH_EXCEPTIONS: an erasure ran to its end, but its verification sweep still found something of
+ * the subject's on the portal that the result does not list as kept with a reason (the result lists it).
+ */
+export const FINISHED_STATUSES: readonly RequestStatus[] = [
+  'COMPLETED',
+  'COMPLETED_WITH_EXCEPTIONS',
+  'FAILED',
+  'CANCELLED',
+];
 
 export const REQUEST_SOURCES = ['SELF', 'ADMIN', 'DISMISSAL_POLICY', 'INTEGRATOR'] as const;
 export type RequestSource = (typeof REQUEST_SOURCES)[number];

@@ -17,7 +17,17 @@ import type { RequestOrigin } from './request.service.ts';
 import { watchRequest } from './request-progress.ts';
 
 const RequestTypeEnum = builder.enumType('RequestType', { values: REQUEST_TYPES });
-const RequestStatusEnum = builder.enumType('RequestStatus', { values: REQUEST_STATUSES });
+const STATUS_DESCRIPTIONS: Partial<Record<(typeof REQUEST_STATUSES)[number], string>> = {
+  COMPLETED:
+    'Finished. For an erasure: its verification sweep found nothing of the subject left on the portal except what the result lists as kept, each with its reason.',
+  COMPLETED_WITH_EXCEPTIONS:
+    "An erasure ran to its end, but its verification sweep found the subject's data still on the portal that the result does not list as kept: `result.verification.leftOver` names each item (category, portal id, label).",
+};
+const RequestStatusEnum = builder.enumType('RequestStatus', {
+  values: Object.fromEntries(
+    REQUEST_STATUSES.map((status) => [status, { description: STATUS_DESCRIPTIONS[status] }]),
+  ) as Record<(typeof REQUEST_STATUSES)[number], { description?: string }>,
+});
 const RequestSourceEnum = builder.enumType('RequestSource', { values: REQUEST_SOURCES });
 
 const ProgressRef = builder.objectRef<RequestProgress>('RequestProgress').implement({
@@ -167,7 +177,12 @@ builder.mutationField('previewErasure', (t) =>
 builder.mutationField('eraseUser', (t) =>
   t.field({
     type: DataSubjectRequestRef,
-    description: 'Confirms the erasure shown by previewErasure; the token binds it to exactly that plan.',
+    description:
+      'Confirms the erasure shown by previewErasure; the token binds it to that plan (a digest of the item ids per category). ' +
+      'The run collects the plan again before deleting anything and erases what exists then: items written since the preview are erased too ' +
+      '(or kept by the same rules) and listed in `result.addedSincePreview`; items gone since are skipped (`result.skippedSincePreview`), not errors. ' +
+      'It ends with a verification sweep of the portal (`result.verification`: per category found, kept, left over): the request is COMPLETED only ' +
+      'when nothing of the subject is left but what the result lists as kept with its reason, otherwise COMPLETED_WITH_EXCEPTIONS.',
     errors: { types: [PolicyRefusedError, NotFoundError, InvalidInputError] },
     authScopes: { authenticated: true },
     args: { userId: t.arg.int({ required: true }), previewToken: t.arg.string({ required: true }) },

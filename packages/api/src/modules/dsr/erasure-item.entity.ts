@@ -1,7 +1,8 @@
 import { defineEntity, p } from '@mikro-orm/core';
 import { BaseSchema } from '../../db/base.entity.ts';
 
-export const ERASURE_ITEM_STATES = ['PENDING', 'IN_FLIGHT', 'DONE', 'KEPT'] as const;
+/** SKIPPED: gone from the portal before the erasure reached it (deleted by its author since the preview). */
+export const ERASURE_ITEM_STATES = ['PENDING', 'IN_FLIGHT', 'DONE', 'KEPT', 'SKIPPED'] as const;
 export type ErasureItemState = (typeof ERASURE_ITEM_STATES)[number];
 
 /**
@@ -22,6 +23,10 @@ export const ErasureItemSchema = defineEntity({
     reason: p.text().nullable(),
     /** What the item is, in words a person understands (chat name, post title). */
     label: p.text().nullable(),
+    /** Not in the confirmed preview: found when the plan was collected again at execution. */
+    addedSincePreview: p.boolean().default(false),
+    /** For KEPT items: the deletion was attempted and failed, so this is an exception, not a retention rule. */
+    failed: p.boolean().default(false),
   },
   uniques: [{ properties: ['requestId', 'category', 'portalId'] }],
   indexes: [{ properties: ['requestId', 'state'] }],

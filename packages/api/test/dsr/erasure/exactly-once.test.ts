@@ -139,7 +139,7 @@ describe('exactly once, 5,000 chat messages', () => {
     expect(result.removed['chat-message']).toBe(MESSAGES);
     expect(result.account.deactivated).toBe(true);
     const counts = (await ledgerCounts(w.db.orm.em.fork(), requestId)).get('chat-message');
-    expect(counts).toEqual({ PENDING: 0, IN_FLIGHT: 0, DONE: MESSAGES, KEPT: 0 });
+    expect(counts).toEqual({ PENDING: 0, IN_FLIGHT: 0, DONE: MESSAGES, KEPT: 0, SKIPPED: 0 });
     const saved = await w.db.orm.em.fork().findOneOrFail(DataSubjectRequest, requestId);
     expect(saved.checkpoint).toHaveProperty('accountDeactivatedAt');
     expect(w.portal.state.user(subject.ID)).toMatchObject({ ACTIVE: false, NAME: pseudonymFor(subject.ID) });

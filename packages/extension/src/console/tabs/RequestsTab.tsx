@@ -19,7 +19,7 @@ import { FIRST_PAGE } from '../pagination.ts';
 import { runOperation, useOperation } from '../use-operation.ts';
 
 const PAGE_SIZE = 25;
-const FINISHED = new Set(['COMPLETED', 'CANCELLED']);
+const FINISHED = new Set(['COMPLETED', 'COMPLETED_WITH_EXCEPTIONS', 'CANCELLED']);
 
 /** Every data-subject request with its deadline; failed ones can be retried, open ones cancelled. */
 export function RequestsTab() {

@@ -4,7 +4,12 @@
  */
 
 /** Deleted, in this order: comments before posts, because deleting a post takes its comments along. */
-export const DELETABLE_CATEGORIES = ['live-feed-comment', 'chat-message', 'live-feed-post'] as const;
+export const DELETABLE_CATEGORIES = [
+  'live-feed-comment',
+  'chat-message',
+  'task-comment',
+  'live-feed-post',
+] as const;
 export type DeletableCategory = (typeof DELETABLE_CATEGORIES)[number];
 
 export const KEPT_CATEGORIES = ['account', 'task', 'calendar-event', 'audit-trail'] as const;
@@ -17,6 +22,7 @@ export const CATEGORY_ORDER: readonly ErasureCategory[] = [...DELETABLE_CATEGORI
 export const CATEGORY_LABELS: Record<ErasureCategory, string> = {
   'live-feed-comment': 'Live Feed comments',
   'chat-message': 'chat messages',
+  'task-comment': 'task comments',
   'live-feed-post': 'Live Feed posts',
   account: 'user account',
   task: 'tasks',
@@ -48,6 +54,29 @@ export const REASONS = {
     "Kept under Art. 17(3)(e) and Art. 5(2): this system's record that the request was made and carried out is " +
     'needed to demonstrate compliance. It refers to the subject only by a keyed pseudonym.',
 } as const;
+
+/**
+ * A task comment's ledger id is `<taskId>:<commentId>`: `task.commentitem.delete` and `.getlist` name the
+ * task as well as the comment.
+ */
+export function taskCommentRef(taskId: number | string, commentId: number | string): string {
+  return `${taskId}:${commentId}`;
+}
+
+export function parseTaskCommentRef(portalId: string): { taskId: number; commentId: number } {
+  const [task, comment, ...rest] = portalId.split(':');
+  const taskId = Number(task);
+  const commentId = Number(comment);
+  if (
+    rest.length > 0 ||
+    !Number.isInteger(taskId) ||
+    taskId < 1 ||
+    !Number.isInteger(commentId) ||
+    commentId < 1
+  )
+    throw new TypeError(`not a task comment ledger id: ${portalId}`);
+  return { taskId, commentId };
+}
 
 /**
  * A chat message's ledger id is `<dialogId>:<messageId>` (`chat12:345`, or `7:345` for the private chat

@@ -26,7 +26,8 @@ export const DEFAULT_DELETE_POLICY: DeletePolicy = {
 
 export interface DeleteOutcome {
   done: LedgerRow[];
-  kept: { id: string; reason: string }[];
+  /** `failed`: the portal refused or the outcome cannot be read back, unlike a credentials rule. */
+  kept: { id: string; reason: string; failed?: boolean }[];
   /** Refused for a passing reason every time: back to PENDING for a later run. */
   pending: LedgerRow[];
   /** Whether deleted or not is unknown: they stay IN_FLIGHT and the next run reads them back. */
@@ -108,6 +109,7 @@ export async function deleteItems(args: DeleteArgs): Promise<DeleteOutcome> {
           outcome.kept.push({
             id: row.id,
             reason: `It could not be read back to confirm its deletion: ${e.code}`,
+            failed: true,
           });
         }
         remaining = checked.present;
@@ -146,6 +148,7 @@ export async function deleteItems(args: DeleteArgs): Promise<DeleteOutcome> {
       outcome.kept.push({
         id: row.id,
         reason: `It could not be read back after a failed deletion: ${error.code}`,
+        failed: true,
       });
     }
     const present = new Set(checked.present);
@@ -157,7 +160,7 @@ export async function deleteItems(args: DeleteArgs): Promise<DeleteOutcome> {
         retry.push(row);
         lastTransient = error;
       } else {
-        outcome.kept.push({ id: row.id, reason: portalReason(error) });
+        outcome.kept.push({ id: row.id, reason: portalReason(error), failed: true });
       }
     }
     remaining = retry;

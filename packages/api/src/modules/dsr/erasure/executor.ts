@@ -38,7 +38,11 @@ export interface ExecuteSummary {
 
 async function settle(
   em: EntityManager,
-  outcome: { done: LedgerRow[]; kept: { id: string; reason: string }[]; pending: LedgerRow[] },
+  outcome: {
+    done: LedgerRow[];
+    kept: { id: string; reason: string; failed?: boolean }[];
+    pending: LedgerRow[];
+  },
 ) {
   await markDone(
     em,
@@ -68,7 +72,7 @@ export async function recoverInFlight(options: ExecuteOptions): Promise<number> 
         // Nobody may read these back or delete them now; whatever happened, they stay as they are.
         await markKept(
           em,
-          rows.map((row) => ({ id: row.id, reason: REASONS.unconfirmed })),
+          rows.map((row) => ({ id: row.id, reason: REASONS.unconfirmed, failed: true })),
         );
         continue;
       }
@@ -86,6 +90,7 @@ export async function recoverInFlight(options: ExecuteOptions): Promise<number> 
         checked.unreadable.map(({ row, error }) => ({
           id: row.id,
           reason: `It could not be read back to confirm its deletion: ${error.code}`,
+          failed: true,
         })),
       );
       recovered += rows.length;

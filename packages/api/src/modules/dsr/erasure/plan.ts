@@ -31,7 +31,12 @@ export interface ErasurePlan {
   kept: KeptItem[];
   /** Consequences and limits worth knowing, in sentences. */
   notes: string[];
-  /** SHA-256 (hex) over the canonical item list; the preview token is bound to it. */
+  /**
+   * Per category, SHA-256 (hex) over the sorted ids of its items (deleted and kept): what the preview
+   * showed, in a form the run compares with what it collects again before deleting.
+   */
+  categoryDigests: Record<string, string>;
+  /** SHA-256 (hex) over the category digests and the canonical item list; the preview token is bound to it. */
   digest: string;
 }
 
@@ -59,6 +64,9 @@ export function sortPlan<T extends { category: ErasureCategory; portalId: string
  */
 export function planDigest(items: readonly PlanItem[], kept: readonly KeptItem[]): string {
   const hash = createHash('sha256');
+  for (const [category, digest] of Object.entries(categoryDigests(items, kept))) {
+    hash.update(`${JSON.stringify(['ids', category, digest])}\n`);
+  }
   for (const item of sortPlan([...items])) {
     hash.update(`${JSON.stringify(['delete', item.category, item.portalId, item.label])}\n`);
   }
@@ -66,6 +74,20 @@ export function planDigest(items: readonly PlanItem[], kept: readonly KeptItem[]
     hash.update(`${JSON.stringify(['keep', item.category, item.portalId, item.label, item.reason])}\n`);
   }
   return hash.digest('hex');
+}
+
+/** The id digest of every category that has items, in category order. */
+export function categoryDigests(
+  items: readonly { category: ErasureCategory; portalId: string }[],
+  kept: readonly { category: ErasureCategory; portalId: string }[] = [],
+): Record<string, string> {
+  const all = sortPlan([...items, ...kept]);
+  const out: Record<string, string> = {};
+  for (const category of CATEGORY_ORDER) {
+    const ids = all.filter((item) => item.category === category).map((item) => item.portalId);
+    if (ids.length > 0) out[category] = createHash('sha256').update(JSON.stringify(ids)).digest('hex');
+  }
+  return out;
 }
 
 export function buildPlan(
@@ -87,6 +109,7 @@ export function buildPlan(
     items: sortedItems,
     kept: sortedKept,
     notes,
+    categoryDigests: categoryDigests(sortedItems, sortedKept),
     digest: planDigest(sortedItems, sortedKept),
   };
 }

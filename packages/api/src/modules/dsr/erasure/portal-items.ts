@@ -1,5 +1,5 @@
 import type { Bitrix24Client, BlogComment, BlogPost, ImMessage, Params } from '../../../bitrix24/index.ts';
-import { type DeletableCategory, parseMessageRef, REASONS } from './categories.ts';
+import { type DeletableCategory, parseMessageRef, parseTaskCommentRef, REASONS } from './categories.ts';
 import { isDeletedStub } from './collect-messages.ts';
 
 export interface ErasureClients {
@@ -84,8 +84,35 @@ const post: ItemKind = {
   readBackProves: (asSubject) => asSubject,
 };
 
+const taskComment: ItemKind = {
+  category: 'task-comment',
+  // task.commentitem.delete: the author, or an administrator (task-comment-item-delete.md), who also sees
+  // every task.
+  client: (c) => c.admin,
+  noClientReason: '',
+  deleteCommand: (id) => {
+    const { taskId, commentId } = parseTaskCommentRef(id);
+    return { method: 'task.commentitem.delete', params: { TASKID: taskId, ITEMID: commentId } };
+  },
+  // getlist rather than get: get answers "not found" as an error, which would read as unreadable. The
+  // portal maps the parameters by position, so TASKID, ORDER, FILTER stay in this order.
+  existsCommand: (id) => {
+    const { taskId, commentId } = parseTaskCommentRef(id);
+    return {
+      method: 'task.commentitem.getlist',
+      params: { TASKID: taskId, ORDER: { ID: 'asc' }, FILTER: { ID: commentId } },
+    };
+  },
+  stillThere: (result, id) => {
+    const { commentId } = parseTaskCommentRef(id);
+    return ((result as { ID?: unknown }[] | null) ?? []).some((c) => Number(c.ID) === commentId);
+  },
+  readBackProves: () => true,
+};
+
 export const ITEM_KINDS: Record<DeletableCategory, ItemKind> = {
   'live-feed-comment': comment,
   'chat-message': message,
+  'task-comment': taskComment,
   'live-feed-post': post,
 };

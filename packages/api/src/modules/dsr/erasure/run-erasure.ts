@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
+import { isUserActive } from '../../../bitrix24/index.ts';
 import { anonymiseProfile } from '../anonymise/anonymise-profile.ts';
 import {
   CATEGORY_LABELS,
@@ -11,8 +12,10 @@ import type { ErasureCheckpoint } from './checkpoint.ts';
 import { deactivateAccount } from './deactivate.ts';
 import { ErasureNotConfirmedError, SubjectAlreadyErasedError } from './errors.ts';
 import { type ExecuteOptions, executeErasureLedger, summarise } from './executor.ts';
-import { keptRows, ledgerCounts } from './ledger.ts';
+import { changedSincePreview, keptRows, ledgerCounts } from './ledger.ts';
 import { looksErased, lookUpSubject } from './preview.ts';
+import { recollectPlan } from './recollect.ts';
+import { type LeftOverItem, type Sweep, type SweepCount, sweepPortal } from './sweep.ts';
 
 export interface RunErasureOptions extends ExecuteOptions {
   /** "Anonymous 7F3A" for a user id (keyed hash; the lead's AppSecret.pseudonymFor). */
@@ -21,6 +24,8 @@ export interface RunErasureOptions extends ExecuteOptions {
   checkpoint: ErasureCheckpoint;
   /** Persists a step's end (the runner's `ctx.checkpoint`, which also renews the lease). */
   saveCheckpoint(patch: Partial<ErasureCheckpoint>): Promise<void>;
+  /** The confirmed preview's `categoryDigests`; without them the collection is compared item by item. */
+  previewDigests?: Record<string, string> | undefined;
 }
 
 /** Kept items of one category and reason; `items` lists at most RETAINED_LISTED, the ledger has all. */
@@ -31,9 +36,31 @@ export interface RetainedGroup {
   items: { portalId: string; label: string | null }[];
 }
 
+/** Ledger rows that differ from the confirmed preview; `items` lists at most RETAINED_LISTED. */
+export interface SincePreview {
+  count: number;
+  items: { category: string; portalId: string; label: string | null; state?: string }[];
+}
+
+export interface Verification {
+  sweptAt: string;
+  readAsSubject: boolean;
+  /** Per category: found by the sweep, of which listed as kept, left over. */
+  counts: SweepCount[];
+  /** Found by the sweep and not listed as kept: why the request ended COMPLETED_WITH_EXCEPTIONS. */
+  leftOver: LeftOverItem[];
+  notes: string[];
+}
+
 export interface ErasureResult {
   removed: Record<DeletableCategory, number>;
   retained: RetainedGroup[];
+  /** Found when the plan was collected again at execution, and erased (or kept) like the rest. */
+  addedSincePreview: SincePreview;
+  /** In the preview but gone before the erasure reached them: skipped. */
+  skippedSincePreview: SincePreview;
+  /** The verification sweep; absent only for a result read before the sweep ran. */
+  verification: Verification | null;
   profile: { anonymised: boolean; changed: string[] };
   account: { deactivated: boolean };
   /** Sentences for the administrator. */
@@ -47,28 +74,48 @@ function plural(n: number, what: string): string {
 }
 
 /**
- * Runs (or resumes) an erasure whose ledger was written at confirmation: delete the items, anonymise
- * the profile, deactivate the account. Each step is idempotent and recorded in the checkpoint.
+ * Runs (or resumes) an erasure whose ledger was written at confirmation: collect the plan again (items
+ * added or gone since the preview), delete the items, anonymise the profile, sweep the portal for what is
+ * left, deactivate the account. Each step is idempotent and recorded in the checkpoint (README.md).
  */
 export async function runErasure(options: RunErasureOptions): Promise<ErasureResult> {
-  const { em, requestId, subjectUserId, clients, signal } = options;
+  const { em, requestId, subjectUserId, signal } = options;
+  let { clients } = options;
   const cp: ErasureCheckpoint = { ...options.checkpoint };
   const save = async (patch: Partial<ErasureCheckpoint>) => {
     Object.assign(cp, patch);
     await options.saveCheckpoint(patch);
   };
 
-  if (!cp.erasureStartedAt) {
+  // Until the account is deactivated by this run, a deactivated subject's webhook is dead: everything is
+  // read and deleted as the administrator, who may delete posts and comments (not others' messages).
+  const subject =
+    !cp.erasureStartedAt || !cp.itemsCompletedAt || !cp.sweep
+      ? await lookUpSubject(clients.admin, subjectUserId, signal)
+      : undefined;
+  if (subject && !isUserActive(subject)) clients = { admin: clients.admin };
+  if (subject && !cp.erasureStartedAt) {
     // Only before anything was done: later, an erased-looking subject is just our own work.
-    const subject = await lookUpSubject(clients.admin, subjectUserId, signal);
     const counts = await ledgerCounts(em, requestId);
     const toDo = [...counts.values()].reduce((sum, c) => sum + c.PENDING + c.IN_FLIGHT, 0);
     if (looksErased(subject) && toDo === 0) throw new SubjectAlreadyErasedError(subjectUserId);
     if (counts.size === 0) throw new ErasureNotConfirmedError(requestId);
     await save({ erasureStartedAt: new Date().toISOString() });
   }
+  // Never after a deletion has started: the ledger is then the record of what was asked of the portal.
+  if (!cp.recollectedAt && !cp.itemsCompletedAt) {
+    const recollection = await recollectPlan({
+      em,
+      requestId,
+      subjectUserId,
+      clients,
+      previewDigests: options.previewDigests,
+      signal,
+    });
+    await save({ recollectedAt: new Date().toISOString(), recollection });
+  }
   if (!cp.itemsCompletedAt) {
-    await executeErasureLedger(options);
+    await executeErasureLedger({ ...options, clients });
     await save({ itemsCompletedAt: new Date().toISOString() });
   }
   signal?.throwIfAborted();
@@ -81,6 +128,18 @@ export async function runErasure(options: RunErasureOptions): Promise<ErasureRes
       ...(signal ? { signal } : {}),
     });
     await save({ profileAnonymisedAt: new Date().toISOString(), profileChanged: outcome.changed });
+  }
+  signal?.throwIfAborted();
+  if (!cp.sweep) {
+    const sweep = await sweepPortal({
+      em,
+      requestId,
+      subjectUserId,
+      clients,
+      pseudonymFor: options.pseudonymFor,
+      signal,
+    });
+    await save({ sweep });
   }
   signal?.throwIfAborted();
   // Last: the subject's own webhook stops working with the account, and the items needed it.
@@ -109,6 +168,14 @@ export async function erasureResult(
   const rank = (category: string) => CATEGORY_ORDER.indexOf(category as ErasureCategory);
   const retained = [...groups.values()].sort((a, b) => rank(a.category) - rank(b.category));
 
+  const changed = await changedSincePreview(em, requestId);
+  const listed = (rows: SincePreview['items']): SincePreview => ({
+    count: rows.length,
+    items: rows.slice(0, RETAINED_LISTED),
+  });
+  const addedSincePreview = listed(changed.added);
+  const skippedSincePreview = listed(changed.skipped);
+
   const messages: string[] = [];
   const deleted = DELETABLE_CATEGORIES.filter((c) => removed[c] > 0).map((c) =>
     plural(removed[c], CATEGORY_LABELS[c]),
@@ -128,17 +195,57 @@ export async function erasureResult(
       : plural(group.count, CATEGORY_LABELS[group.category as ErasureCategory] ?? group.category);
     messages.push(`Kept ${what}: ${group.reason}`);
   }
+  if (addedSincePreview.count > 0) {
+    messages.push(
+      `${plural(addedSincePreview.count, 'items')} appeared since the preview and ${addedSincePreview.count === 1 ? 'was' : 'were'} handled like the rest (added since the preview).`,
+    );
+  }
+  if (skippedSincePreview.count > 0) {
+    messages.push(
+      `${plural(skippedSincePreview.count, 'items')} of the preview ${skippedSincePreview.count === 1 ? 'was' : 'were'} already gone from the portal and ${skippedSincePreview.count === 1 ? 'was' : 'were'} skipped.`,
+    );
+  }
   if (cp.profileAnonymisedAt) {
     const n = cp.profileChanged?.length ?? 0;
     messages.push(
       `The profile was anonymised (${plural(n, 'fields')} replaced or cleared)${cp.accountDeactivatedAt ? ' and the account deactivated' : ''}.`,
     );
   }
+  const verification = cp.sweep ? verificationOf(cp.sweep) : null;
+  if (verification) messages.push(sweepSentence(verification));
   return {
     removed,
     retained,
+    addedSincePreview,
+    skippedSincePreview,
+    verification,
     profile: { anonymised: Boolean(cp.profileAnonymisedAt), changed: cp.profileChanged ?? [] },
     account: { deactivated: Boolean(cp.accountDeactivatedAt) },
     messages,
   };
+}
+
+function verificationOf(sweep: Sweep): Verification {
+  return {
+    sweptAt: sweep.sweptAt,
+    readAsSubject: sweep.readAsSubject,
+    counts: sweep.counts,
+    leftOver: sweep.leftOver,
+    notes: sweep.notes,
+  };
+}
+
+function sweepSentence(v: Verification): string {
+  const found = v.counts.reduce((sum, c) => sum + c.found, 0);
+  const kept = v.counts.reduce((sum, c) => sum + c.kept, 0);
+  if (v.leftOver.length === 0) {
+    return found === 0
+      ? 'The verification sweep found nothing of the subject left on the portal.'
+      : `The verification sweep found only what is listed as kept (${plural(kept, 'items')}).`;
+  }
+  const what = v.leftOver
+    .slice(0, 10)
+    .map((item) => item.label ?? `${item.category} ${item.portalId}`)
+    .join('; ');
+  return `The verification sweep found ${plural(v.leftOver.length, 'items')} of the subject still on the portal that ${v.leftOver.length === 1 ? 'is' : 'are'} not listed as kept: ${what}${v.leftOver.length > 10 ? '; …' : ''}.`;
 }

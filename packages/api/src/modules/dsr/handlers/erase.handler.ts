@@ -1,13 +1,16 @@
 import type { AppServices } from '../../../app-services.ts';
 import { readErasureCheckpoint } from '../erasure/checkpoint.ts';
+import type { ErasurePlan } from '../erasure/plan.ts';
 import { runErasure } from '../erasure/run-erasure.ts';
-import type { RequestHandler } from '../runner/request-runner.ts';
+import { FinishedWithExceptions, type RequestHandler } from '../runner/request-runner.ts';
 import { rememberSubject, settleOwnRecords } from './subject.ts';
 import { throttle } from './throttle.ts';
 
 /**
- * Erasure: the confirmed ledger's items are deleted exactly once, the profile anonymised, the account
- * deactivated (the engine's steps), then this system's own records are deleted or pseudonymised.
+ * Erasure: the plan collected again, the ledger's items deleted exactly once, the profile anonymised, the
+ * portal swept for anything left, the account deactivated (the engine's steps), then this system's own
+ * records are deleted or pseudonymised. A sweep that found something left ends the request
+ * COMPLETED_WITH_EXCEPTIONS.
  */
 export function eraseHandler(services: Omit<AppServices, 'runner'>): RequestHandler {
   return async (ctx) => {
@@ -26,6 +29,7 @@ export function eraseHandler(services: Omit<AppServices, 'runner'>): RequestHand
       pseudonymFor: (id) => services.secret.pseudonymFor(id),
       checkpoint: readErasureCheckpoint(ctx.request.checkpoint),
       saveCheckpoint: (patch) => ctx.checkpoint(patch),
+      previewDigests: (ctx.request.preview as Partial<ErasurePlan> | null)?.categoryDigests,
     });
     const ownRecords = await settleOwnRecords(
       ctx,
@@ -33,6 +37,10 @@ export function eraseHandler(services: Omit<AppServices, 'runner'>): RequestHand
       { subjectUserId, loginHashes },
       { step: 'own records erased', done: 1, total: 1 },
     );
+    // The sweep found something of the subject's that the result does not list as kept.
+    if (result.verification && result.verification.leftOver.length > 0) {
+      return new FinishedWithExceptions({ ...result, ownRecords });
+    }
     return { ...result, ownRecords };
   };
 }

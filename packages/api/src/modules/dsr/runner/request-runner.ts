@@ -6,8 +6,20 @@ import { DataSubjectRequest, type RequestType } from '../data-subject-request.en
 import { Lease, LeaseLostError } from './lease.ts';
 import { createRunContext, type RunContext } from './run-context.ts';
 
+/**
+ * What a handler returns when its request ran to the end but did not get everything done: an erasure whose
+ * verification sweep found the subject's data still on the portal. The request ends COMPLETED_WITH_EXCEPTIONS
+ * with `result` (which lists what is left), never plain COMPLETED.
+ */
+export class FinishedWithExceptions {
+  readonly result: Record<string, unknown>;
+  constructor(result: Record<string, unknown>) {
+    this.result = result;
+  }
+}
+
 /** Does one type of request, resuming from `ctx.request.checkpoint`; returns the result to store. */
-export type RequestHandler = (ctx: RunContext) => Promise<Record<string, unknown>>;
+export type RequestHandler = (ctx: RunContext) => Promise<Record<string, unknown> | FinishedWithExceptions>;
 
 export type RunOutcome = 'completed' | 'failed' | 'busy' | 'stopped' | 'retry-later';
 
@@ -61,17 +73,24 @@ export class RequestRunner {
     );
     const log = logger.child({ requestId, type: request.type });
     try {
-      const result = await this.#o.handlers[request.type](
+      const outcome = await this.#o.handlers[request.type](
         createRunContext(request, em, lease, controller.signal),
       );
+      const exceptions = outcome instanceof FinishedWithExceptions;
       const finishedAt = new Date();
-      const done = await this.#finish(em, lease, request, 'completed', {
-        status: 'COMPLETED',
-        result,
-        error: null,
-        finishedAt,
-        progress: { ...request.progress, step: 'completed' },
-      });
+      const done = await this.#finish(
+        em,
+        lease,
+        request,
+        exceptions ? 'completed_with_exceptions' : 'completed',
+        {
+          status: exceptions ? 'COMPLETED_WITH_EXCEPTIONS' : 'COMPLETED',
+          result: exceptions ? outcome.result : outcome,
+          error: null,
+          finishedAt,
+          progress: { ...request.progress, step: exceptions ? 'completed with exceptions' : 'completed' },
+        },
+      );
       if (!done) return 'stopped';
       log.info('request completed');
       await this.#finished(requestId);
@@ -108,7 +127,7 @@ export class RequestRunner {
     em: EntityManager,
     lease: Lease,
     request: DataSubjectRequest,
-    outcome: 'completed' | 'failed',
+    outcome: 'completed' | 'completed_with_exceptions' | 'failed',
     changes: Partial<DataSubjectRequest>,
   ): Promise<boolean> {
     return em.transactional(async (tx) => {

@@ -1,0 +1,90 @@
+import { Bitrix24AuthError } from '../../../bitrix24/index.ts';
+import { REASONS } from './categories.ts';
+import { collectComments, collectPosts } from './collect-live-feed.ts';
+import { type MessageScan, scanMessages } from './collect-messages.ts';
+import { collectTaskComments } from './collect-task-comments.ts';
+import { collectWorkRecords } from './collect-work-records.ts';
+import type { KeptItem, PlanItem } from './plan.ts';
+import type { ErasureClients } from './portal-items.ts';
+
+export interface CollectOptions extends ErasureClients {
+  /** False for a deactivated account: its webhooks stop with it, so `asSubject` is not even tried. */
+  subjectActive?: boolean;
+  subjectUserId: number;
+  signal?: AbortSignal | undefined;
+}
+
+export interface SubjectContent {
+  items: PlanItem[];
+  kept: KeptItem[];
+  /** Whether the subject's own credentials were used (chats are listed only to their members). */
+  readAsSubject: boolean;
+  notes: string[];
+}
+
+export const NOTES = {
+  postsTakeComments:
+    'Deleting a Live Feed post also removes the comments other people wrote under it; their own posts and comments elsewhere stay.',
+  stubs:
+    'Deleted chat messages stay in their chats as "message deleted" placeholders without text: that is how Bitrix24 shows them.',
+  postsAsAdmin:
+    "Without the subject's credentials only the posts visible to the administrator could be listed; posts addressed only to others were not found.",
+  outOfScope:
+    "Drive files, CRM records and notifications are not part of this erasure; the profile's anonymisation removes the name from them.",
+} as const;
+
+/**
+ * Everything of the subject's on the portal that an erasure deletes or keeps, item by item. The preview
+ * shows it, the run collects it again before deleting (items added since the preview), and the
+ * verification sweep once more at the end: one reading of the portal for all three.
+ */
+export async function collectSubjectContent(options: CollectOptions): Promise<SubjectContent> {
+  const { admin, subjectUserId, signal } = options;
+  const notes: string[] = [];
+  const items: PlanItem[] = [];
+  const kept: KeptItem[] = [];
+
+  let asSubject = options.subjectActive === false ? undefined : options.asSubject;
+  let messageReason: string = options.asSubject
+    ? REASONS.subjectCredentialsRefused
+    : REASONS.noSubjectCredentials;
+  let scan: MessageScan | undefined;
+  if (asSubject) {
+    try {
+      scan = await scanMessages(asSubject, subjectUserId, signal);
+    } catch (error) {
+      if (!(error instanceof Bitrix24AuthError)) throw error;
+      asSubject = undefined;
+      messageReason = REASONS.subjectCredentialsRefused;
+    }
+  }
+  if (scan && asSubject) {
+    for (const m of scan.messages) items.push({ category: 'chat-message', ...m });
+  } else {
+    // Show what the administrator can see, kept, and say that the rest could not even be counted.
+    scan = await scanMessages(admin, subjectUserId, signal);
+    for (const m of scan.messages) kept.push({ category: 'chat-message', ...m, reason: messageReason });
+    kept.push({
+      category: 'chat-message',
+      portalId: 'not-listed',
+      label: 'Messages in chats the administrator is not a member of',
+      reason: REASONS.notListed,
+    });
+  }
+  for (const { chat, error } of scan.unreadable) {
+    notes.push(`The messages in ${chat} could not be read (${error}); any there are kept.`);
+  }
+
+  const comments = await collectComments(asSubject ?? admin, subjectUserId, signal);
+  const posts = await collectPosts(asSubject ?? admin, subjectUserId, signal);
+  const taskComments = await collectTaskComments(admin, subjectUserId, signal);
+  items.push(...comments, ...taskComments, ...posts);
+  if (!asSubject) notes.push(NOTES.postsAsAdmin);
+  if (posts.length > 0) notes.push(NOTES.postsTakeComments);
+  if (items.some((item) => item.category === 'chat-message')) notes.push(NOTES.stubs);
+
+  const work = await collectWorkRecords(admin, subjectUserId, signal);
+  kept.push(...work.kept);
+  notes.push(...work.notes, NOTES.outOfScope);
+  return { items, kept, readAsSubject: Boolean(asSubject), notes };
+}
