@@ -28,7 +28,8 @@ export const requests = defineCategory<RequestRow>({
     { name: 'type', about: 'EXPORT, ANONYMISE or ERASE.', value: (r) => r.type },
     {
       name: 'status',
-      about: 'PENDING, AWAITING_CONFIRMATION, RUNNING, COMPLETED, FAILED or CANCELLED.',
+      about:
+        'PENDING, AWAITING_CONFIRMATION, RUNNING, COMPLETED, COMPLETED_WITH_EXCEPTIONS, FAILED or CANCELLED.',
       value: (r) => r.status,
     },
     {
