@@ -7,6 +7,7 @@ import { NotAuthorizedError } from './builder.ts';
 import type { Logger } from './config/logger.ts';
 import { createContext, type GraphQLContext, type ServerContext } from './context.ts';
 import { graphqlCors } from './http/cors.ts';
+import { GRAPHIQL_CSP, renderGraphiQLPage } from './http/graphiql.ts';
 import { schema } from './schema/index.ts';
 
 /**
@@ -39,6 +40,8 @@ export function createGraphQLServer(logger: Logger, options: { graphiql?: boolea
     },
     context: ({ request, ...server }) => createContext(request, server),
     graphiql: options.graphiql === false ? false : { title: 'b24-gdpr API' },
+    // From our own origin (http/graphiql.ts), so it works without internet, under a strict CSP.
+    renderGraphiQL: renderGraphiQLPage,
     // Unexpected errors become "Unexpected error."; typed failures travel as union members instead.
     // Authorisation refusals are the one thrown error a client must see as it is.
     maskedErrors: {
@@ -71,6 +74,13 @@ export function createGraphQLServer(logger: Logger, options: { graphiql?: boolea
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
       // Answers differ by Origin (CORS above), so a cache must not hand one origin's answer to another.
       { onResponse: ({ response }) => response.headers.append('vary', 'Origin') },
+      // The GraphiQL page is the one HTML answer.
+      {
+        onResponse: ({ response }) => {
+          if (response.headers.get('content-type')?.startsWith('text/html'))
+            response.headers.set('content-security-policy', GRAPHIQL_CSP);
+        },
+      },
       EnvelopArmorPlugin({
         maxDepth: { n: QUERY_LIMITS.maxDepth, ignoreIntrospection: false },
         maxAliases: { n: QUERY_LIMITS.maxAliases },
