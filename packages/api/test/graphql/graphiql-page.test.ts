@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderGraphiQLPage } from '../../src/http/graphiql.ts';
 import { startTestApi, type TestApi } from '../support/api.ts';
@@ -29,6 +30,17 @@ describe('GraphiQL page', () => {
       expect((await asset.arrayBuffer()).byteLength, url).toBeGreaterThan(0);
     }
     expect((await api.fetch('/graphiql-assets/nothing.js')).status).toBe(404);
+  });
+
+  it('sends the 9 MB bundle gzipped to a browser that takes it, the same bytes once unpacked', async () => {
+    const plain = Buffer.from(await (await api.fetch('/graphiql-assets/yoga-graphiql.js')).arrayBuffer());
+    const packed = await api.fetch('/graphiql-assets/yoga-graphiql.js', {
+      headers: { 'accept-encoding': 'gzip, deflate, br' },
+    });
+    expect(packed.headers.get('content-encoding')).toBe('gzip');
+    const bytes = Buffer.from(await packed.arrayBuffer());
+    expect(bytes.length).toBeLessThan(plain.length / 2);
+    expect(gunzipSync(bytes).equals(plain)).toBe(true);
   });
 
   it('keeps options that look like markup as data', () => {
