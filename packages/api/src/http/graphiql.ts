@@ -13,9 +13,9 @@ import type { Context } from 'hono';
 /**
  * GraphiQL served from this API, not a CDN: yoga's own page loads its scripts from unpkg.com, so on a
  * machine without internet it never gets past "Loading…". The bundle comes from
- * @graphql-yoga/render-graphiql (pinned with graphql-yoga); its page would inline 9 MB of script and workers and
- * start Monaco's workers from blob: URLs, so we serve the same pieces as files instead, and the page's
- * CSP can stay 'self' for scripts and workers.
+ * @graphql-yoga/render-graphiql (pinned with graphql-yoga). Its own page would inline 9 MB of scripts
+ * into every load and start Monaco's workers from blob: URLs; we serve the same pieces as files instead,
+ * so browsers cache them and the page's CSP can stay 'self' for scripts and workers.
  */
 export const GRAPHIQL_ASSETS = '/graphiql-assets';
 
