@@ -15,7 +15,7 @@ const REFRESH_MIN_MS = 2_000;
  * `/_sandbox/info` names the application token it signs events with and every user's webhook; both are
  * cached, and asked again on demand: for a user added after we attached, or a token that does not match
  * (the sandbox restarted with another seed). Misses are rate-limited, so unknown ids cannot make us
- * hammer the sandbox.
+ * hammer the sandbox; see #refresh.
  */
 export class AttachedSandbox {
   readonly base: string;
@@ -23,7 +23,7 @@ export class AttachedSandbox {
   readonly #clients = new Map<number, Bitrix24Client>();
   #info: SandboxInfo;
   #fetchedAt: number;
-  #refreshing: Promise<SandboxInfo> | null = null;
+  #refreshing: Promise<void> | null = null;
 
   private constructor(base: string, info: SandboxInfo, clientFor: (webhookUrl: string) => Bitrix24Client) {
     this.base = base;
@@ -69,22 +69,26 @@ export class AttachedSandbox {
     return this.clientOf(userId);
   }
 
+  /**
+   * One read at a time, and not sooner than REFRESH_MIN_MS after the last: callers in the pause wait for
+   * it rather than go without (so a flood of unknown ids or forged tokens delays a newcomer's lookup by
+   * at most the pause, and cannot starve it), and share the read.
+   */
   async #refresh(): Promise<void> {
-    if (this.#refreshing) {
-      await this.#refreshing;
-      return;
-    }
-    if (Date.now() - this.#fetchedAt < REFRESH_MIN_MS) return;
-    this.#refreshing = fetchInfo(this.base);
-    try {
-      this.#info = await this.#refreshing;
-      this.#fetchedAt = Date.now();
-    } catch {
-      // The sandbox is unreachable: keep what we know, and try again after the pause.
-      this.#fetchedAt = Date.now();
-    } finally {
+    this.#refreshing ??= (async () => {
+      const pause = this.#fetchedAt + REFRESH_MIN_MS - Date.now();
+      if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
+      try {
+        this.#info = await fetchInfo(this.base);
+      } catch {
+        // The sandbox is unreachable: keep what we know; the next miss tries again after the pause.
+      } finally {
+        this.#fetchedAt = Date.now();
+      }
+    })().finally(() => {
       this.#refreshing = null;
-    }
+    });
+    await this.#refreshing;
   }
 }
 
