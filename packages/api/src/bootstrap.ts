@@ -1,10 +1,8 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { AppServices } from './app-services.ts';
-import { loadConfig } from './config/config.ts';
+import { type Config, loadConfig } from './config/config.ts';
 import { createLogger, type Logger } from './config/logger.ts';
 import { openDatabase } from './db/index.ts';
-import { RUNTIME_FILES } from './runtime-files.ts';
+import { advertisedSandboxUrl, heldDatabaseUrl } from './runtime-files.ts';
 import { wireServices } from './wire-services.ts';
 
 export interface HeadlessServices {
@@ -20,10 +18,15 @@ export async function openHeadless(options: {
   logger?: Logger;
   component: string;
 }): Promise<HeadlessServices> {
-  const env = { ...process.env };
-  env.DATABASE_URL ??= await readRuntime(env.DATA_DIR, RUNTIME_FILES.database);
-  if (!env.BITRIX24_WEBHOOK_URL) env.SANDBOX_URL ??= await readRuntime(env.DATA_DIR, RUNTIME_FILES.sandbox);
-  const config = loadConfig(env);
+  const own = loadConfig();
+  const served = own.DATABASE_URL ? null : await heldDatabaseUrl(own.DATA_DIR);
+  const sandboxUrl =
+    own.BITRIX24_WEBHOOK_URL || own.SANDBOX_URL ? null : await advertisedSandboxUrl(own.DATA_DIR);
+  const config: Config = {
+    ...own,
+    DATABASE_URL: served ?? own.DATABASE_URL,
+    SANDBOX_URL: sandboxUrl ?? own.SANDBOX_URL,
+  };
   const logger = (options.logger ?? createLogger(config.LOG_LEVEL)).child({ process: options.component });
   if (!config.DATABASE_URL) {
     throw new Error(
@@ -32,6 +35,7 @@ export async function openHeadless(options: {
   }
   const db = await openDatabase({
     databaseUrl: config.DATABASE_URL,
+    servedEmbedded: served !== null,
     dataDir: config.DATA_DIR,
     logger,
     migrate: false,
@@ -50,9 +54,4 @@ export async function openHeadless(options: {
     for (const close of closers.reverse()) await close().catch(() => {});
     throw error;
   }
-}
-
-async function readRuntime(dataDir: string | undefined, name: string): Promise<string | undefined> {
-  const dir = dataDir ?? path.resolve(import.meta.dirname, '../../../.data');
-  return (await readFile(path.join(dir, name), 'utf8').catch(() => '')).trim() || undefined;
 }

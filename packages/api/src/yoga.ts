@@ -1,12 +1,13 @@
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
-import { GraphQLError } from 'graphql';
+import { type DocumentNode, GraphQLError, getOperationAST } from 'graphql';
 import { createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
 import { NotAuthorizedError } from './builder.ts';
 import type { Logger } from './config/logger.ts';
 import { createContext, type GraphQLContext, type ServerContext } from './context.ts';
 import { graphqlCors } from './http/cors.ts';
+import { GRAPHIQL_CSP, renderGraphiQLPage } from './http/graphiql.ts';
 import { schema } from './schema/index.ts';
 
 /**
@@ -39,6 +40,8 @@ export function createGraphQLServer(logger: Logger, options: { graphiql?: boolea
     },
     context: ({ request, ...server }) => createContext(request, server),
     graphiql: options.graphiql === false ? false : { title: 'b24-gdpr API' },
+    // From our own origin (http/graphiql.ts), so it works without internet, under a strict CSP.
+    renderGraphiQL: renderGraphiQLPage,
     // Unexpected errors become "Unexpected error."; typed failures travel as union members instead.
     // Authorisation refusals are the one thrown error a client must see as it is.
     maskedErrors: {
@@ -63,11 +66,21 @@ export function createGraphQLServer(logger: Logger, options: { graphiql?: boolea
     plugins: [
       // Compiled execution, and above all compiled variable coercion: a recordEvents batch of 500 events is
       // 500 input objects to coerce, which took graphql-js a sixth of the request's CPU time.
-      useGraphQlJit(),
+      // Not for subscriptions: graphql-jit (0.8.7 to 0.8.9) hands a subscription's `subscribe` the request's
+      // variables instead of the field's arguments, so an argument written inline arrives as undefined
+      // (zalando-incubator/graphql-jit#183); graphql-js coerces them right, and a subscription is one per stream.
+      useGraphQlJit({}, { enableIf: (args) => !isSubscription(args) }),
       // Browsers may send "simple" requests cross-site without preflight; those must carry this header.
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
       // Answers differ by Origin (CORS above), so a cache must not hand one origin's answer to another.
       { onResponse: ({ response }) => response.headers.append('vary', 'Origin') },
+      // The GraphiQL page is the one HTML answer.
+      {
+        onResponse: ({ response }) => {
+          if (response.headers.get('content-type')?.startsWith('text/html'))
+            response.headers.set('content-security-policy', GRAPHIQL_CSP);
+        },
+      },
       EnvelopArmorPlugin({
         maxDepth: { n: QUERY_LIMITS.maxDepth, ignoreIntrospection: false },
         maxAliases: { n: QUERY_LIMITS.maxAliases },
@@ -78,6 +91,13 @@ export function createGraphQLServer(logger: Logger, options: { graphiql?: boolea
       }),
     ],
   });
+}
+
+function isSubscription(args: {
+  document: DocumentNode;
+  operationName?: string | null | undefined;
+}): boolean {
+  return getOperationAST(args.document, args.operationName)?.operation === 'subscription';
 }
 
 function isRefusal(error: unknown): error is GraphQLError & { originalError: NotAuthorizedError } {

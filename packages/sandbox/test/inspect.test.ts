@@ -26,6 +26,10 @@ describe('inspection endpoint', () => {
     });
     expect((body as { methods: string[] }).methods).toContain('im.message.delete');
     expect((body as { adminWebhookUrl: string }).adminWebhookUrl).toBe(portal.webhookUrl(1));
+    const { webhookUrls } = body as { webhookUrls: Record<string, string> };
+    expect(Object.keys(webhookUrls)).toHaveLength(portal.state.users.size);
+    expect(webhookUrls['12']).toBe(portal.webhookUrl(12));
+    expect(((await call(webhookUrls['12']!, 'user.current')).body.result as { ID: string }).ID).toBe('12');
   });
 
   it('issues a webhook for a user', async () => {
@@ -105,5 +109,17 @@ describe('pages', () => {
     expect(html).toContain('Sandbox Ltd (demo)');
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).not.toContain('<script>alert(1)');
+  });
+});
+
+// Last: it adds a user, which the counts above do not expect.
+describe('inspection endpoint after seeding', () => {
+  it('lists the webhook of a user added later', async () => {
+    const { body } = await post('/seed/users', { count: 1, prefix: 'Late' });
+    const [id] = (body as { ids: number[] }).ids;
+    const info = (await json('/info')).body as { webhookUrls: Record<string, string> };
+    expect(
+      ((await call(info.webhookUrls[String(id)]!, 'user.current')).body.result as { ID: string }).ID,
+    ).toBe(String(id));
   });
 });

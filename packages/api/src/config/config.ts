@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { operatorPath } from './invocation-dir.ts';
 
 /** Repository root: the default data folder lives here so `pnpm start` from any package finds the same data. */
 const repoRoot = path.resolve(import.meta.dirname, '../../../..');
@@ -34,6 +35,7 @@ export const configSchema = z.object({
   PORT: port.default(4000),
   PUBLIC_URL: optionalUrl(['http', 'https']),
   DATABASE_URL: optionalUrl(['postgres', 'postgresql']),
+  /** Relative to where the operator ran the command (not packages/api, where pnpm runs our scripts). */
   DATA_DIR: z.string().default(path.join(repoRoot, '.data')),
   BITRIX24_WEBHOOK_URL: optionalUrl(['http', 'https']),
   BITRIX24_ADMIN_WEBHOOK_URLS: commaList.refine((urls) => urls.every((u) => /^https?:\/\//.test(u)), {
@@ -74,7 +76,10 @@ export class ConfigError extends Error {
 /** Parses the environment; the first bad variable becomes one line that names it. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = configSchema.safeParse(env);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    const dir = parsed.data.DATA_DIR;
+    return { ...parsed.data, DATA_DIR: dir.includes('://') ? dir : operatorPath(dir, env) };
+  }
   const issue = parsed.error.issues[0]!;
   const variable = String(issue.path[0] ?? 'configuration');
   const raw = env[variable];

@@ -27,6 +27,12 @@ export async function lockDataDir(dir: string): Promise<() => Promise<void>> {
   }
 }
 
+/** The live process holding the embedded database in `dir`, if any (a lock left by a dead one is no holder). */
+export async function lockHolder(dir: string): Promise<number | null> {
+  const owner = Number.parseInt(await readFile(`${dir}.lock`, 'utf8').catch(() => ''), 10);
+  return Number.isInteger(owner) && isAlive(owner) ? owner : null;
+}
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);

@@ -9,6 +9,8 @@ export interface DatabaseConfig {
   databaseUrl?: string | undefined;
   /** Application data folder; the embedded database lives in `${dataDir}/pglite`. `memory://` keeps it in RAM. */
   dataDir: string;
+  /** The URL is the embedded database another process (the API) serves: PGlite behind a postgres:// URL. */
+  servedEmbedded?: boolean | undefined;
   /** Connection limit of the embedded server. */
   maxConnections?: number | undefined;
   logger?: Logger | undefined;
@@ -25,7 +27,7 @@ export interface ResolvedDatabase {
 export async function resolveDatabase(config: DatabaseConfig): Promise<ResolvedDatabase> {
   const { databaseUrl, dataDir } = config;
   if (databaseUrl && /^postgres(ql)?:\/\//.test(databaseUrl)) {
-    return { url: databaseUrl, kind: 'postgres', close: async () => {} };
+    return { url: databaseUrl, kind: config.servedEmbedded ? 'pglite' : 'postgres', close: async () => {} };
   }
   if (databaseUrl && databaseUrl !== MEMORY) {
     throw new Error('databaseUrl must start with postgres://, postgresql:// or be memory://');

@@ -8,6 +8,7 @@ import { downloadWeeklyReport, servePublicKey } from '../modules/reports/reports
 import type { GraphQLServer } from '../yoga.ts';
 import { extensionCors } from './cors.ts';
 import { downloadExport } from './export-download.ts';
+import { GRAPHIQL_ASSETS, serveGraphiQLAsset } from './graphiql.ts';
 import { graphqlBodyLimit } from './graphql-body-limit.ts';
 import { showImpersonationSession } from './impersonation-session.ts';
 
@@ -37,6 +38,8 @@ export function createHttpApp(services: AppServices, graphql: GraphQLServer): Ho
   app.get('/audit/public-key', (c) => servePublicKey(c, services));
   app.get('/audit/reports/:id/download', (c) => downloadWeeklyReport(c, services));
   app.get('/impersonation-sessions/:id', (c) => showImpersonationSession(c, services));
+
+  app.get(`${GRAPHIQL_ASSETS}/:file`, serveGraphiQLAsset);
 
   app.post(EVENTS_PATH, (c) => receivePortalEvent(c, services));
 

@@ -50,6 +50,9 @@ export function inspectRouter(
       rateLimit: portal.bucket.settings,
       methods: portal.methods.names(),
       adminWebhookUrl: portal.webhookUrl(1),
+      // Every user's own incoming webhook (any portal user may create one), so a process attached to this
+      // sandbox can act as each of them, including users added after it attached.
+      webhookUrls: Object.fromEntries([...s().users.keys()].map((id) => [id, portal.webhookUrl(id)])),
     }),
   );
 

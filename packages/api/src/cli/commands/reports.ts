@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { operatorPath } from '../../config/invocation-dir.ts';
 import { verifyDigestFile } from '../../modules/reports/digest.ts';
 import type { ReportOutcome } from '../../modules/reports/reports.service.ts';
 import { withReports } from './report-services.ts';
@@ -63,8 +64,8 @@ export function registerReportCommands(program: Command): void {
     .argument('<file>', 'the weekly ZIP')
     .option('--public-key <pem-file>', 'check the signature against this PEM instead of the digest’s own key')
     .action(async (file: string, options: { publicKey?: string }) => {
-      const pem = options.publicKey ? await readFile(options.publicKey, 'utf8') : undefined;
-      const check = verifyDigestFile(await readFile(file), pem);
+      const pem = options.publicKey ? await readFile(operatorPath(options.publicKey), 'utf8') : undefined;
+      const check = verifyDigestFile(await readFile(operatorPath(file)), pem);
       if (check.ok) {
         const d = check.digest!;
         process.stdout.write(

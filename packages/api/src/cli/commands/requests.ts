@@ -2,6 +2,7 @@ import { copyFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { openHeadless } from '../../bootstrap.ts';
+import { operatorPath } from '../../config/invocation-dir.ts';
 import { DomainError } from '../../errors.ts';
 import type { DataSubjectRequest } from '../../modules/dsr/data-subject-request.entity.ts';
 import { runWithProgress } from '../progress.ts';
@@ -14,13 +15,15 @@ export function registerRequestCommands(program: Command): void {
     .command('export')
     .description("write a data subject's personal data to a ZIP file")
     .requiredOption('--user <id>', 'portal user id', parseUserId)
-    .requiredOption('--out <file>', 'where to write the archive')
+    .requiredOption('--out <file>', 'where to write the archive (relative to where you run the command)')
     .action(async (o: { user: number; out: string }) =>
       withServices(async (services) => {
+        // pnpm runs the CLI in packages/api: resolved before anything runs, and printed as written.
+        const out = operatorPath(o.out);
         const request = await services.requests.request(services.orm.em.fork(), operator, 'EXPORT', o.user);
         const done = finished(await runWithProgress(services, request.id));
-        await copyFile(done.archivePath!, o.out);
-        process.stdout.write(`wrote ${o.out}\n`);
+        await copyFile(done.archivePath!, out);
+        process.stdout.write(`wrote ${out}\n`);
       }),
     );
 

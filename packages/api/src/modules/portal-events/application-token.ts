@@ -3,11 +3,22 @@ import type { Config } from '../../config/config.ts';
 import type { PortalConnection } from '../portal/connect.ts';
 
 /**
- * The token the portal signs its deliveries with (`auth[application_token]`): BITRIX24_APPLICATION_TOKEN
- * on a real portal, the sandbox's own one otherwise. Null: nothing is accepted.
+ * Whether a delivery carries the token the portal signs its events with (`auth[application_token]`):
+ * BITRIX24_APPLICATION_TOKEN when set, else the one the sandbox names (asked again once, rate-limited,
+ * when it does not match: a sandbox started separately may have been restarted). No token: refused.
  */
-export function expectedApplicationToken(config: Config, portal: PortalConnection): string | null {
-  return config.BITRIX24_APPLICATION_TOKEN || portal.sandbox?.applicationToken || null;
+export async function acceptsApplicationToken(
+  given: string | null | undefined,
+  config: Config,
+  portal: PortalConnection,
+): Promise<boolean> {
+  if (!given) return false;
+  if (config.BITRIX24_APPLICATION_TOKEN)
+    return applicationTokenMatches(given, config.BITRIX24_APPLICATION_TOKEN);
+  const known = await portal.applicationToken();
+  if (applicationTokenMatches(given, known)) return true;
+  const fresh = await portal.applicationToken({ fresh: true });
+  return fresh !== known && applicationTokenMatches(given, fresh);
 }
 
 /** Constant-time comparison (of digests, so lengths leak nothing either). */

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { AppServices } from '../../app-services.ts';
-import { applicationTokenMatches, expectedApplicationToken } from './application-token.ts';
+import { acceptsApplicationToken } from './application-token.ts';
 import { isHandledEvent } from './events.ts';
 
 /** Deliveries carry a few ids; anything this large is not from the portal. */
@@ -17,8 +17,9 @@ export async function receivePortalEvent(c: Context, services: AppServices): Pro
   const raw = await c.req.text();
   if (raw.length > MAX_BODY_BYTES) return c.json({ error: 'too large' }, 413);
   const form = new URLSearchParams(raw);
-  const expected = expectedApplicationToken(services.config, services.portal);
-  if (!applicationTokenMatches(form.get('auth[application_token]'), expected)) {
+  if (
+    !(await acceptsApplicationToken(form.get('auth[application_token]'), services.config, services.portal))
+  ) {
     services.logger.warn({ event: form.get('event') }, 'portal event refused: unknown application token');
     return c.json({ error: 'unknown application token' }, 401);
   }

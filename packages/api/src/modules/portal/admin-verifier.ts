@@ -1,7 +1,7 @@
 import type { Bitrix24Client } from '../../bitrix24/index.ts';
 
 /** Bitrix24 answers `user.admin` only for the caller, so each administrator is asked through their own webhook. */
-export type AdminCredentials = (userId: number) => Bitrix24Client | undefined;
+export type AdminCredentials = (userId: number) => Promise<Bitrix24Client | undefined>;
 
 const TTL_MS = 60_000;
 
@@ -21,9 +21,9 @@ export class AdminVerifier {
   async isAdmin(userId: number, now = Date.now()): Promise<boolean> {
     const cached = this.#cache.get(userId);
     if (cached && cached.until > now) return cached.admin;
-    const client = this.#credentials(userId);
-    if (!client) return false;
     try {
+      const client = await this.#credentials(userId);
+      if (!client) return false;
       const [current, admin] = await Promise.all([
         client.call('user.current', {}),
         client.call('user.admin', {}),

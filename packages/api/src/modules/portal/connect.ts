@@ -2,7 +2,8 @@ import { createSandboxPortal, type SandboxPortal } from '@b24-gdpr/sandbox';
 import { Bitrix24Client, ENTERPRISE_PLAN, parseWebhookUrl, STANDARD_PLAN } from '../../bitrix24/index.ts';
 import type { Config } from '../../config/config.ts';
 import type { Logger } from '../../config/logger.ts';
-import { type AdminCredentials, AdminVerifier } from './admin-verifier.ts';
+import { AdminVerifier } from './admin-verifier.ts';
+import { AttachedSandbox } from './attached-sandbox.ts';
 import { RestPortalDirectory } from './rest-portal-directory.ts';
 
 export interface PortalConnection {
@@ -19,6 +20,13 @@ export interface PortalConnection {
    * portal; every user on the sandbox). Chats can only be read and messages only deleted this way.
    */
   asUser(userId: number): Bitrix24Client | undefined;
+  /** As asUser, also for a user this process has not met yet (an attached sandbox is asked). */
+  credentialsFor(userId: number): Promise<Bitrix24Client | undefined>;
+  /**
+   * The token the portal signs its event deliveries with, where the connection can know it (a sandbox;
+   * a real portal's comes from BITRIX24_APPLICATION_TOKEN). `fresh`: ask the sandbox again.
+   */
+  applicationToken(options?: { fresh?: boolean }): Promise<string | null>;
   /** The emulator, when no real portal is configured. */
   sandbox: SandboxPortal | null;
   close(): Promise<void>;
@@ -47,6 +55,7 @@ export async function connectPortal(
       domain: new URL(client.endpoint.origin).host,
       client,
       asUser: (id) => adminClients.get(id),
+      applicationToken: async () => null,
       adminUserId: client.endpoint.userId,
       sandbox: null,
       close: async () => {},
@@ -61,7 +70,7 @@ export async function connectPortal(
   const client = clientFor(sandbox.webhookUrl(adminUserId));
   // On the sandbox every user has a webhook of their own, as any portal user can create one.
   const perUser = new Map<number, Bitrix24Client>();
-  const asUser: AdminCredentials = (id) => {
+  const asUser = (id: number) => {
     if (!sandbox.state.users.has(id)) return undefined;
     const known = perUser.get(id);
     if (known) return known;
@@ -74,6 +83,7 @@ export async function connectPortal(
     domain: sandbox.domain,
     client,
     asUser,
+    applicationToken: async () => sandbox.applicationToken,
     adminUserId,
     sandbox,
     close: async () => {
@@ -83,42 +93,34 @@ export async function connectPortal(
 }
 
 /** Every connection verifies administrators the same way: through each one's own credentials. */
-function assemble(parts: Omit<PortalConnection, 'directory'>): PortalConnection {
+function assemble(
+  parts: Omit<PortalConnection, 'directory' | 'credentialsFor'> &
+    Partial<Pick<PortalConnection, 'credentialsFor'>>,
+): PortalConnection {
+  const credentialsFor = parts.credentialsFor ?? (async (id: number) => parts.asUser(id));
   return {
     ...parts,
-    directory: new RestPortalDirectory(parts.client, new AdminVerifier((id) => parts.asUser(id))),
+    credentialsFor,
+    directory: new RestPortalDirectory(parts.client, new AdminVerifier(credentialsFor)),
   };
 }
 
-/**
- * Another process's sandbox (the API's, seen from a worker): its webhooks are fetched once through the
- * sandbox's inspection API, so every user has their own client as in the in-process case.
- */
+/** A sandbox in another process (see AttachedSandbox): it says what we need at /_sandbox/info. */
 async function attachToSandbox(
   url: string,
   clientFor: (webhookUrl: string) => Bitrix24Client,
 ): Promise<PortalConnection> {
-  const base = url.replace(/\/+$/, '');
-  const info = (await (await fetch(`${base}/_sandbox/info`)).json()) as { domain: string };
-  const users = (await (await fetch(`${base}/_sandbox/state/users`)).json()) as { ID: number | string }[];
-  const clients = new Map<number, Bitrix24Client>();
-  for (const user of users) {
-    const id = Number(user.ID);
-    const response = await fetch(`${base}/_sandbox/webhooks`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ userId: id }),
-    });
-    if (response.ok) clients.set(id, clientFor(((await response.json()) as { url: string }).url));
-  }
+  const attached = await AttachedSandbox.attach(url, clientFor);
   const adminUserId = 1;
-  const client = clients.get(adminUserId);
-  if (!client) throw new Error(`the sandbox at ${base} has no user ${adminUserId}`);
+  const client = attached.clientOf(adminUserId);
+  if (!client) throw new Error(`the sandbox at ${attached.base} has no user ${adminUserId}`);
   return assemble({
     kind: 'sandbox',
-    domain: info.domain,
+    domain: attached.domain,
     client,
-    asUser: (id) => clients.get(id),
+    asUser: (id) => attached.clientOf(id),
+    credentialsFor: (id) => attached.credentialsFor(id),
+    applicationToken: (options) => attached.applicationToken(options),
     adminUserId,
     sandbox: null,
     close: async () => {},

@@ -12,14 +12,34 @@ import { exportHandler } from './export.handler.ts';
 export function createRequestHandlers(
   services: Omit<AppServices, 'runner'>,
 ): Record<RequestType, RequestHandler> {
+  const learnSubject = withSubjectCredentials(services.portal);
   return {
-    EXPORT: exportHandler(services),
-    ANONYMISE: anonymiseHandler(services),
-    ERASE: eraseHandler(services),
+    EXPORT: learnSubject(exportHandler(services)),
+    ANONYMISE: learnSubject(anonymiseHandler(services)),
+    ERASE: learnSubject(eraseHandler(services)),
   };
 }
 
+/**
+ * The handlers act as the subject through `portal.asUser`, which knows only the users this process has
+ * met; on a sandbox attached from another process the subject may be newer than that, so their
+ * credentials are looked up before the handler runs.
+ */
+function withSubjectCredentials(portal: PortalConnection) {
+  return (handler: RequestHandler): RequestHandler =>
+    async (ctx) => {
+      const remembered = (ctx.request.checkpoint as { subjectUserId?: number }).subjectUserId;
+      const subjectUserId = remembered ?? ctx.request.subjectUserId;
+      if (subjectUserId) await portal.credentialsFor(subjectUserId);
+      return handler(ctx);
+    };
+}
+
 /** What erasing this subject would do, read from the portal now. */
-export function computeErasurePlan(portal: PortalConnection, subjectUserId: number): Promise<ErasurePlan> {
-  return previewErasure({ portal: portal.client, asSubject: portal.asUser(subjectUserId), subjectUserId });
+export async function computeErasurePlan(
+  portal: PortalConnection,
+  subjectUserId: number,
+): Promise<ErasurePlan> {
+  const asSubject = await portal.credentialsFor(subjectUserId);
+  return previewErasure({ portal: portal.client, asSubject, subjectUserId });
 }
