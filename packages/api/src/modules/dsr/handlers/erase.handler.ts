@@ -2,7 +2,7 @@ import type { AppServices } from '../../../app-services.ts';
 import { readErasureCheckpoint } from '../erasure/checkpoint.ts';
 import { runErasure } from '../erasure/run-erasure.ts';
 import type { RequestHandler } from '../runner/request-runner.ts';
-import { rememberSubject, settleOwnRecords } from './subject.ts';
+import { rememberSubject, settledOutcome, settleOwnRecords } from './subject.ts';
 import { throttle } from './throttle.ts';
 
 /**
@@ -11,6 +11,8 @@ import { throttle } from './throttle.ts';
  */
 export function eraseHandler(services: Omit<AppServices, 'runner'>): RequestHandler {
   return async (ctx) => {
+    const settled = settledOutcome(ctx);
+    if (settled) return settled;
     const portal = services.portal.client;
     const { subjectUserId, loginHashes } = await rememberSubject(ctx, portal);
     const report = throttle(500, (done: number, total: number) =>
@@ -27,12 +29,12 @@ export function eraseHandler(services: Omit<AppServices, 'runner'>): RequestHand
       checkpoint: readErasureCheckpoint(ctx.request.checkpoint),
       saveCheckpoint: (patch) => ctx.checkpoint(patch),
     });
-    const ownRecords = await settleOwnRecords(
+    return settleOwnRecords(
       ctx,
       services,
-      { subjectUserId, loginHashes },
+      { subjectUserId, loginHashes, mode: 'erase' },
       { step: 'own records erased', done: 1, total: 1 },
+      { ...result },
     );
-    return { ...result, ownRecords };
   };
 }

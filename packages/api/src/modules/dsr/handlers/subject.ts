@@ -1,8 +1,9 @@
 import type { AppServices } from '../../../app-services.ts';
 import type { Bitrix24Client } from '../../../bitrix24/index.ts';
 import type { RequestProgress } from '../data-subject-request.entity.ts';
-import { loginHashesOf, pseudonymiseOwnRecords } from '../own-records.ts';
+import { loginHashesOf, type OwnRecordsMode, pseudonymiseOwnRecords } from '../own-records.ts';
 import type { RunContext } from '../runner/run-context.ts';
+import { pseudonymiseJson } from '../subject-references.ts';
 
 export interface SubjectCheckpoint {
   /** Kept here because the request row itself loses the id once the subject's records are pseudonymised. */
@@ -11,6 +12,13 @@ export interface SubjectCheckpoint {
   loginHashes?: string[];
   ownRecordsAt?: string;
   ownRecords?: unknown;
+  /** The request's result, kept from the step that forgot the subject's id until the runner stores it. */
+  outcome?: Record<string, unknown>;
+}
+
+/** The result of a request whose last step is done (a resume after it has nothing left to do). */
+export function settledOutcome(ctx: RunContext): Record<string, unknown> | undefined {
+  return (ctx.request.checkpoint as SubjectCheckpoint).outcome;
 }
 
 /** Who the request is about, remembered in the checkpoint before anything about them changes. */
@@ -31,30 +39,43 @@ export async function rememberSubject(
 /**
  * The last step of anonymisation and erasure: this system's records about the subject are deleted or
  * pseudonymised, and so are their ids in the audit log (whose chain still verifies). Once per request.
+ * The same checkpoint that records it forgets the subject's id and login hashes and keeps the request's
+ * `result` (with `ownRecords`, pseudonymised like the rest), which a resume returns (`settledOutcome`).
  */
 export async function settleOwnRecords(
   ctx: RunContext,
-  services: Pick<AppServices, 'secret' | 'audit' | 'directory' | 'principals'>,
-  subject: { subjectUserId: number; loginHashes: string[] },
+  services: Pick<AppServices, 'secret' | 'audit' | 'directory' | 'principals' | 'exports'>,
+  subject: { subjectUserId: number; loginHashes: string[]; mode: OwnRecordsMode },
   progress: RequestProgress,
-): Promise<unknown> {
-  const cp = ctx.request.checkpoint as SubjectCheckpoint;
-  if (!cp.ownRecordsAt) {
-    const { subjectUserId, loginHashes } = subject;
-    const ownRecords = await pseudonymiseOwnRecords(
-      ctx.em.fork(),
-      services.secret,
-      subjectUserId,
-      loginHashes,
-    );
-    const audit = await services.audit.pseudonymiseSubject(ctx.em.fork(), subjectUserId);
-    await ctx.checkpoint(
-      { ownRecordsAt: new Date().toISOString(), ownRecords: { ...ownRecords, auditEvents: audit.events } },
-      progress,
-    );
-  }
-  services.directory.forget(subject.subjectUserId);
+  result: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  const { subjectUserId, loginHashes, mode } = subject;
+  const ownRecords = await pseudonymiseOwnRecords(ctx.em.fork(), services, {
+    userId: subjectUserId,
+    loginHashes,
+    mode,
+    requestId: ctx.request.id,
+  });
+  const audit = await services.audit.pseudonymiseSubject(ctx.em.fork(), subjectUserId);
+  const id = { userId: subjectUserId, pseudonym: services.secret.pseudonymousId(subjectUserId) };
+  const outcome = pseudonymiseJson(
+    { ...result, ownRecords: { ...ownRecords, auditEvents: audit.events } },
+    id,
+  ) as Record<string, unknown>;
+  const forgotten = pseudonymiseJson(ctx.request.checkpoint, id) as Record<string, unknown>;
+  await ctx.checkpoint(
+    {
+      ...forgotten,
+      subjectUserId: undefined,
+      loginHashes: undefined,
+      ownRecordsAt: new Date().toISOString(),
+      ownRecords: outcome.ownRecords,
+      outcome,
+    },
+    progress,
+  );
+  services.directory.forget(subjectUserId);
   // Their tokens were revoked and auditor grant removed: this process stops accepting them now.
   services.principals.forget();
-  return (ctx.request.checkpoint as SubjectCheckpoint).ownRecords;
+  return outcome;
 }

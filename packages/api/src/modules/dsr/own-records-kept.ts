@@ -1,0 +1,65 @@
+import type { OwnRecordsMode } from './own-records.ts';
+
+/** Something of ours that stays after the subject's erasure or anonymisation, and why. */
+export interface KeptRecord {
+  records: string;
+  /** How many, where that is known without reading them. */
+  count: number | null;
+  reason: string;
+}
+
+const ACCOUNTABILITY = 'Art. 5(2) and 17(3)(e)';
+
+const COMMON: KeptRecord[] = [
+  {
+    records: 'audit log events',
+    count: null,
+    reason:
+      `Kept under ${ACCOUNTABILITY}: the tamper-evident record of what was done. The subject's id, their ` +
+      'session, IP address and user agent, and texts in the metadata are replaced (by a keyed pseudonym or ' +
+      'the [erased] marker) with keyed commitments, so the chain still verifies. Edit events keep a ' +
+      "SHA-256 of each version's text (textHash), not the text.",
+  },
+  {
+    records: 'data-subject requests and the erasure ledger',
+    count: null,
+    reason:
+      `Kept under ${ACCOUNTABILITY}: the proof that the requests were made and carried out. They name the ` +
+      'subject only by a keyed pseudonym; the ledger lists item ids and labels, never text the subject wrote.',
+  },
+  {
+    records: 'revoked API tokens',
+    count: null,
+    reason:
+      'Kept without their owner, as the history of credentials that were valid: only their hashes remain.',
+  },
+  {
+    records: 'portal event inbox',
+    count: null,
+    reason:
+      "The deliveries hold only the portal's item ids, the time and the portal's address (no text, no user " +
+      'id); they are the record of what the edit history was built from.',
+  },
+  {
+    records: 'weekly report files',
+    count: null,
+    reason:
+      `Kept under ${ACCOUNTABILITY}: signed, chained copies of past weeks of the audit log, already sent to ` +
+      'their recipients; changing one would break the signature and the chain of digests after it. They hold ' +
+      'text hashes, not texts, and are removed with the audit retention.',
+  },
+];
+
+export const KEPT_RECORDS: Record<OwnRecordsMode, KeptRecord[]> = {
+  erase: COMMON,
+  anonymise: [
+    {
+      records: 'edit history',
+      count: null,
+      reason:
+        'Anonymisation keeps what the employee wrote, on the portal and in the edit history alike; no ' +
+        'version names them as its editor any more.',
+    },
+    ...COMMON,
+  ],
+};

@@ -1,0 +1,44 @@
+import type { EntityManager } from '@mikro-orm/core';
+import type { ContentRef } from './edit-history.service.ts';
+import { sql } from './sql.ts';
+
+/**
+ * The edit history of a data subject, for their erasure or anonymisation.
+ *
+ * An item is the subject's when some version names them as its editor (portal events and the chat
+ * poller record the author there) or when the erasure listed it as theirs (`refs`: the extension reports
+ * versions without an editor, since a page does not say who edited). Every version of such an item is
+ * text the subject wrote, or an empty deletion mark of it.
+ */
+
+/** Erasure: every version of every item of the subject goes; returns how many versions. */
+export async function deleteSubjectVersions(
+  em: EntityManager,
+  userId: number,
+  refs: readonly ContentRef[],
+): Promise<number> {
+  const rows = await sql<{ id: string }>(
+    em,
+    `delete from content_version v
+      where (v.entity_type, v.entity_id) in (
+              select entity_type, entity_id from content_version where editor = ?
+              union
+              select r.entity_type, r.entity_id from jsonb_to_recordset(?::jsonb) as r(entity_type text, entity_id text))
+      returning v.id`,
+    [userId, JSON.stringify(refs.map((r) => ({ entity_type: r.entityType, entity_id: r.entityId })))],
+  );
+  return rows.length;
+}
+
+/**
+ * Anonymisation: the texts stay (so do the posts and messages on the portal, no longer naming the
+ * employee), but no version names the subject as its editor any more. Returns how many versions.
+ */
+export async function unlinkSubjectVersions(em: EntityManager, userId: number): Promise<number> {
+  const rows = await sql<{ id: string }>(
+    em,
+    'update content_version set editor = null, updated_at = now() where editor = ? returning id',
+    [userId],
+  );
+  return rows.length;
+}
