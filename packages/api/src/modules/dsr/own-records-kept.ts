@@ -10,7 +10,7 @@ export interface KeptRecord {
 
 const ACCOUNTABILITY = 'Art. 5(2) and 17(3)(e)';
 
-const COMMON: KeptRecord[] = [
+const common = (weeklyReports: number): KeptRecord[] => [
   {
     records: 'audit log events',
     count: null,
@@ -34,6 +34,14 @@ const COMMON: KeptRecord[] = [
       'Kept without their owner, as the history of credentials that were valid: only their hashes remain.',
   },
   {
+    records: 'impersonation sessions',
+    count: null,
+    reason:
+      "Kept under Art. 5(2) and 32: the record of an administrator's access to an employee's account, shown " +
+      'to that employee. Their free-text reason is erased; they still name both people by portal id ' +
+      '(pseudonymising those columns needs a schema change of the impersonation API, not made yet).',
+  },
+  {
     records: 'portal event inbox',
     count: null,
     reason:
@@ -42,7 +50,7 @@ const COMMON: KeptRecord[] = [
   },
   {
     records: 'weekly report files',
-    count: null,
+    count: weeklyReports,
     reason:
       `Kept under ${ACCOUNTABILITY}: signed, chained copies of past weeks of the audit log, already sent to ` +
       'their recipients; changing one would break the signature and the chain of digests after it. They hold ' +
@@ -50,9 +58,10 @@ const COMMON: KeptRecord[] = [
   },
 ];
 
-export const KEPT_RECORDS: Record<OwnRecordsMode, KeptRecord[]> = {
-  erase: COMMON,
-  anonymise: [
+/** What stays after the subject's erasure or anonymisation; `weeklyReports` is how many report files exist. */
+export function keptRecords(mode: OwnRecordsMode, weeklyReports: number): KeptRecord[] {
+  if (mode === 'erase') return common(weeklyReports);
+  return [
     {
       records: 'edit history',
       count: null,
@@ -60,6 +69,6 @@ export const KEPT_RECORDS: Record<OwnRecordsMode, KeptRecord[]> = {
         'Anonymisation keeps what the employee wrote, on the portal and in the edit history alike; no ' +
         'version names them as its editor any more.',
     },
-    ...COMMON,
-  ],
-};
+    ...common(weeklyReports),
+  ];
+}

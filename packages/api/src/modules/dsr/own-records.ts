@@ -1,16 +1,18 @@
 import type { EntityManager } from '@mikro-orm/core';
+import { ERASED_TEXT } from '../audit/audit-metadata-rule.ts';
 import { deleteSubjectVersions, unlinkSubjectVersions } from '../edits/subject-versions.ts';
 import { ApiToken } from '../identity/api-token.entity.ts';
 import { AuditorGrant } from '../identity/auditor-grant.entity.ts';
 import { sha256Hex } from '../identity/secrets.ts';
 import { SignInCode } from '../identity/sign-in-code.entity.ts';
 import { SignInRequest } from '../identity/sign-in-request.entity.ts';
+import { ImpersonationSession } from '../impersonation/impersonation-session.entity.ts';
 import { WeeklyReport } from '../reports/weekly-report.entity.ts';
 import { UserRights } from '../rights/user-rights.entity.ts';
 import type { AppSecret } from '../settings/app-secret.ts';
 import { Dismissal } from './dismissal.entity.ts';
 import type { ExportFiles } from './export-files.ts';
-import { KEPT_RECORDS, type KeptRecord } from './own-records-kept.ts';
+import { type KeptRecord, keptRecords } from './own-records-kept.ts';
 import {
   isAbout,
   ledgerContentRefs,
@@ -100,12 +102,20 @@ export async function pseudonymiseOwnRecords(
       { updatedBy: userId },
       { updatedBy: null },
     );
+    pseudonymised.auditor_grant_revoked_by = await tx.nativeUpdate(
+      AuditorGrant,
+      { revokedBy: userId },
+      { revokedBy: null },
+    );
+    // An administrator's reason for logging in as someone may name the subject; the session itself stays.
+    pseudonymised.impersonation_session_reason = await tx.nativeUpdate(
+      ImpersonationSession,
+      { $or: [{ adminUserId: userId }, { impersonatedUserId: userId }], reason: { $ne: null } },
+      { reason: ERASED_TEXT },
+    );
     pseudonymised.data_subject_request = await pseudonymiseRequests(tx, requests, id, subject.requestId);
     pseudonymised.erasure_item = await pseudonymiseLedger(tx, erasures, id);
-    const kept = KEPT_RECORDS[subject.mode].map((record) => ({ ...record }));
-    const reports = await tx.count(WeeklyReport, {});
-    for (const record of kept) if (record.records === 'weekly report files') record.count = reports;
-    return { deleted, pseudonymised, kept };
+    return { deleted, pseudonymised, kept: keptRecords(subject.mode, await tx.count(WeeklyReport, {})) };
   });
 }
 
