@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DataSubjectRequest } from '../../src/modules/dsr/data-subject-request.entity.ts';
 import { ContentVersion } from '../../src/modules/edits/content-version.entity.ts';
 import { type ListeningApi, startListeningApi } from '../portal-events/listening-api.ts';
 import type { TestApi } from '../support/api.ts';
@@ -172,6 +173,7 @@ describe('erasure erases our own copies', () => {
   let subject: Seeded;
   let exportId: string;
   let result: Record<string, any>;
+  let erasureId: string;
 
   beforeAll(async () => {
     subject = await seedSubject(47, 'E');
@@ -183,6 +185,7 @@ describe('erasure erases our own copies', () => {
     expect(preview.__typename, JSON.stringify(preview)).toBe('ErasurePreview');
     const erase = (await api.gql(ERASE, { u: subject.userId, t: preview.token }, { token: admin })).data
       ?.eraseUser;
+    erasureId = erase.id;
     const done = await runToEnd(erase.id);
     expect(done.status, done.error).toMatch(/^COMPLETED/);
     result = done.result;
@@ -219,6 +222,23 @@ describe('erasure erases our own copies', () => {
 
   it("no column or JSON value holds the subject's plain user id", async () => {
     expect(outsideKnownGap(findPlainUserId(await walkDatabase(api), subject.userId))).toEqual([]);
+  });
+
+  it('a run resumed after the last step (a crash before the runner stored the result) ends as the first did', async () => {
+    // The checkpoint no longer knows the subject's id, so the resumed run must not need it.
+    await api.services.orm.em
+      .fork()
+      .nativeUpdate(
+        DataSubjectRequest,
+        { id: erasureId },
+        { status: 'RUNNING', leaseOwner: null, leaseUntil: null, result: null, finishedAt: null },
+      );
+    const resumed = await runToEnd(erasureId);
+    expect(resumed.status).toBe('COMPLETED');
+    expect(resumed.result).toEqual(result);
+    expect(
+      findPlainUserId(await walkDatabase(api), subject.userId).filter((f) => !KNOWN_GAP.test(f.where)),
+    ).toEqual([]);
   });
 
   // The result lists it as kept; pseudonymising these columns changes the impersonation API's contract.
