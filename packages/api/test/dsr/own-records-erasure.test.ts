@@ -193,8 +193,15 @@ describe('erasure erases our own copies', () => {
     await l.processed();
   });
 
-  it("leaves none of the subject's name, e-mail, phone or texts in the database or the data folder", async () => {
-    await expectNoTrace(subject.userId, [...subject.identity, ...subject.texts]);
+  it("leaves none of the subject's name, e-mail, phone or texts (nor their hashes) in the database or the data folder", async () => {
+    const hashes = subject.texts.map((text) => createHash('sha256').update(text, 'utf8').digest('hex'));
+    await expectNoTrace(subject.userId, [...subject.identity, ...subject.texts, ...hashes]);
+  });
+
+  it('the audit chain still verifies', async () => {
+    const verification = await api.services.audit.verify(api.services.orm.em.fork());
+    expect(verification.problem).toBeNull();
+    expect(verification.ok).toBe(true);
   });
 
   it('editHistory no longer returns what the subject wrote', async () => {

@@ -10,15 +10,17 @@ export interface KeptRecord {
 
 const ACCOUNTABILITY = 'Art. 5(2) and 17(3)(e)';
 
-const common = (weeklyReports: number): KeptRecord[] => [
+const common = (mode: OwnRecordsMode, weeklyReports: number): KeptRecord[] => [
   {
     records: 'audit log events',
     count: null,
     reason:
       `Kept under ${ACCOUNTABILITY}: the tamper-evident record of what was done. The subject's id, their ` +
       'session, IP address and user agent, and texts in the metadata are replaced (by a keyed pseudonym or ' +
-      'the [erased] marker) with keyed commitments, so the chain still verifies. Edit events keep a ' +
-      "SHA-256 of each version's text (textHash), not the text.",
+      'the [erased] marker) with keyed commitments, so the chain still verifies. ' +
+      (mode === 'erase'
+        ? "Edit events of the subject's items lose the SHA-256 of the deleted texts (textHash) the same way."
+        : "Edit events keep a SHA-256 of each version's text (textHash), as the texts themselves stay."),
   },
   {
     records: 'data-subject requests and the erasure ledger',
@@ -60,7 +62,7 @@ const common = (weeklyReports: number): KeptRecord[] => [
 
 /** What stays after the subject's erasure or anonymisation; `weeklyReports` is how many report files exist. */
 export function keptRecords(mode: OwnRecordsMode, weeklyReports: number): KeptRecord[] {
-  if (mode === 'erase') return common(weeklyReports);
+  if (mode === 'erase') return common(mode, weeklyReports);
   return [
     {
       records: 'edit history',
@@ -69,6 +71,6 @@ export function keptRecords(mode: OwnRecordsMode, weeklyReports: number): KeptRe
         'Anonymisation keeps what the employee wrote, on the portal and in the edit history alike; no ' +
         'version names them as its editor any more.',
     },
-    ...common(weeklyReports),
+    ...common(mode, weeklyReports),
   ];
 }

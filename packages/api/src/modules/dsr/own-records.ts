@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
+import type { AuditService } from '../audit/audit.service.ts';
 import { ERASED_TEXT } from '../audit/audit-metadata-rule.ts';
-import { deleteSubjectVersions, unlinkSubjectVersions } from '../edits/subject-versions.ts';
+import { auditTargetOf, deleteSubjectVersions, unlinkSubjectVersions } from '../edits/subject-versions.ts';
 import { ApiToken } from '../identity/api-token.entity.ts';
 import { AuditorGrant } from '../identity/auditor-grant.entity.ts';
 import { sha256Hex } from '../identity/secrets.ts';
@@ -53,7 +54,7 @@ export interface OwnRecordsSubject {
  */
 export async function pseudonymiseOwnRecords(
   em: EntityManager,
-  deps: { secret: AppSecret; exports: ExportFiles },
+  deps: { secret: AppSecret; exports: ExportFiles; audit: Pick<AuditService, 'eraseTextHashes'> },
   subject: OwnRecordsSubject,
   now = new Date(),
 ): Promise<OwnRecordsOutcome> {
@@ -77,10 +78,12 @@ export async function pseudonymiseOwnRecords(
     };
     const pseudonymised: Record<string, number> = {};
     if (subject.mode === 'erase') {
-      deleted.content_version = await deleteSubjectVersions(
+      const versions = await deleteSubjectVersions(tx, userId, await ledgerContentRefs(tx, erasures));
+      deleted.content_version = versions.versions;
+      // Their edit events keep no fingerprint of the texts just deleted.
+      pseudonymised.audit_event_text_hash = await deps.audit.eraseTextHashes(
         tx,
-        userId,
-        await ledgerContentRefs(tx, erasures),
+        versions.items.map(auditTargetOf),
       );
     } else {
       pseudonymised.content_version = await unlinkSubjectVersions(tx, userId);

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
+import type { ContentEntityType } from './content-version.entity.ts';
 import type { ContentRef } from './edit-history.service.ts';
 import { sql } from './sql.ts';
 
@@ -11,23 +12,32 @@ import { sql } from './sql.ts';
  * text the subject wrote, or an empty deletion mark of it.
  */
 
-/** Erasure: every version of every item of the subject goes; returns how many versions. */
+/** Erasure: every version of every item of the subject goes; returns how many, and the items they were of. */
 export async function deleteSubjectVersions(
   em: EntityManager,
   userId: number,
   refs: readonly ContentRef[],
-): Promise<number> {
-  const rows = await sql<{ id: string }>(
+): Promise<{ versions: number; items: ContentRef[] }> {
+  const rows = await sql<{ entity_type: ContentEntityType; entity_id: string }>(
     em,
     `delete from content_version v
       where (v.entity_type, v.entity_id) in (
               select entity_type, entity_id from content_version where editor = ?
               union
               select r.entity_type, r.entity_id from jsonb_to_recordset(?::jsonb) as r(entity_type text, entity_id text))
-      returning v.id`,
+      returning v.entity_type, v.entity_id`,
     [userId, JSON.stringify(refs.map((r) => ({ entity_type: r.entityType, entity_id: r.entityId })))],
   );
-  return rows.length;
+  const items = new Map(rows.map((r) => [`${r.entity_type}:${r.entity_id}`, r]));
+  return {
+    versions: rows.length,
+    items: [...items.values()].map((r) => ({ entityType: r.entity_type, entityId: r.entity_id })),
+  };
+}
+
+/** The audit target of an item's edit events (audit-hook.ts, extension-edits.ts name them so). */
+export function auditTargetOf(ref: ContentRef): { type: string; id: string } {
+  return { type: ref.entityType.toLowerCase(), id: ref.entityId };
 }
 
 /**
