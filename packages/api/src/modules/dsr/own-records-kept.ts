@@ -56,7 +56,7 @@ const common = (mode: OwnRecordsMode, weeklyReports: number): KeptRecord[] => [
     reason:
       `Kept under ${ACCOUNTABILITY}: signed, chained copies of past weeks of the audit log, already sent to ` +
       'their recipients; changing one would break the signature and the chain of digests after it. They hold ' +
-      'text hashes, not texts, and are removed with the audit retention.',
+      "what the log and the edit history held that week: users' portal ids and text hashes, never texts.",
   },
 ];
 
