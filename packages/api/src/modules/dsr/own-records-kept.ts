@@ -39,9 +39,9 @@ const common = (mode: OwnRecordsMode, weeklyReports: number): KeptRecord[] => [
     records: 'impersonation sessions',
     count: null,
     reason:
-      "Kept under Art. 5(2) and 32: the record of an administrator's access to an employee's account, shown " +
-      'to that employee. Their free-text reason is erased; they still name both people by portal id ' +
-      '(pseudonymising those columns needs a schema change of the impersonation API, not made yet).',
+      "Kept under Art. 5(2) and 32: the record of an administrator's access to an employee's account. The " +
+      "subject's id becomes 0 with their keyed pseudonym beside it; the free-text reason is erased, and so " +
+      'are their IP address and browser where they were the administrator.',
   },
   {
     records: 'portal event inbox',

@@ -1,13 +1,11 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { AuditService } from '../audit/audit.service.ts';
-import { ERASED_TEXT } from '../audit/audit-metadata-rule.ts';
 import { auditTargetOf, deleteSubjectVersions, unlinkSubjectVersions } from '../edits/subject-versions.ts';
 import { ApiToken } from '../identity/api-token.entity.ts';
 import { AuditorGrant } from '../identity/auditor-grant.entity.ts';
 import { sha256Hex } from '../identity/secrets.ts';
 import { SignInCode } from '../identity/sign-in-code.entity.ts';
 import { SignInRequest } from '../identity/sign-in-request.entity.ts';
-import { ImpersonationSession } from '../impersonation/impersonation-session.entity.ts';
 import { WeeklyReport } from '../reports/weekly-report.entity.ts';
 import { UserRights } from '../rights/user-rights.entity.ts';
 import type { AppSecret } from '../settings/app-secret.ts';
@@ -21,6 +19,7 @@ import {
   pseudonymiseRequests,
   requestsOf,
 } from './subject-requests.ts';
+import { pseudonymiseSessions } from './subject-sessions.ts';
 
 export type { KeptRecord } from './own-records-kept.ts';
 
@@ -110,12 +109,7 @@ export async function pseudonymiseOwnRecords(
       { revokedBy: userId },
       { revokedBy: null },
     );
-    // An administrator's reason for logging in as someone may name the subject; the session itself stays.
-    pseudonymised.impersonation_session_reason = await tx.nativeUpdate(
-      ImpersonationSession,
-      { $or: [{ adminUserId: userId }, { impersonatedUserId: userId }], reason: { $ne: null } },
-      { reason: ERASED_TEXT },
-    );
+    pseudonymised.impersonation_session = await pseudonymiseSessions(tx, id);
     pseudonymised.data_subject_request = await pseudonymiseRequests(tx, requests, id, subject.requestId);
     pseudonymised.erasure_item = await pseudonymiseLedger(tx, erasures, id);
     return { deleted, pseudonymised, kept: keptRecords(subject.mode, await tx.count(WeeklyReport, {})) };
