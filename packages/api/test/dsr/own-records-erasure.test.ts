@@ -3,7 +3,9 @@ import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataSubjectRequest } from '../../src/modules/dsr/data-subject-request.entity.ts';
 import { ContentVersion } from '../../src/modules/edits/content-version.entity.ts';
+import { AuditorGrant } from '../../src/modules/identity/auditor-grant.entity.ts';
 import { ImpersonationSession } from '../../src/modules/impersonation/impersonation-session.entity.ts';
+import { UserRights } from '../../src/modules/rights/user-rights.entity.ts';
 import { type ListeningApi, startListeningApi } from '../portal-events/listening-api.ts';
 import type { TestApi } from '../support/api.ts';
 import { findPlainUserId } from './support/plain-user-id.ts';
@@ -114,6 +116,18 @@ async function seedSubject(userId: number, tag: string): Promise<Seeded> {
   expect(impersonation.data?.startImpersonation.__typename, JSON.stringify(impersonation)).toBe(
     'ImpersonationSession',
   );
+
+  // Earlier, as an administrator, the subject granted auditor rights, changed rights and issued a token.
+  const em = api.services.orm.em.fork();
+  em.create(AuditorGrant, {
+    userId: userId + 100,
+    grantedBy: userId,
+    revokedBy: userId,
+    revokedAt: new Date(),
+  });
+  em.create(UserRights, { userId: userId + 100, canAnonymise: true, canErase: false, updatedBy: userId });
+  await em.flush();
+  await api.services.tokens.issueIntegratorToken(em, ['audit:read'], `relay of ${tag}`, userId);
 
   const refs = [
     { t: 'POST', id: String(postId) },

@@ -104,6 +104,12 @@ export async function pseudonymiseOwnRecords(
       { updatedBy: userId },
       { updatedBy: null },
     );
+    // 0 is no portal user: the grant stays (who may read the log, and since when), its granter is gone.
+    pseudonymised.auditor_grant_granted_by = await tx.nativeUpdate(
+      AuditorGrant,
+      { grantedBy: userId },
+      { grantedBy: 0 },
+    );
     pseudonymised.auditor_grant_revoked_by = await tx.nativeUpdate(
       AuditorGrant,
       { revokedBy: userId },
