@@ -36,6 +36,8 @@ beforeAll(async () => {
   l = await startListeningApi();
   api = l.api;
   admin = await api.tokenFor(1);
+  // The chat poller subscribes the webhook's user (1) on its first run; later runs read the chat log.
+  await api.services.chatPoller.poll();
   await api.gql(
     'mutation { updateSettings(input: { anonymisationEnabled: true, erasureEnabled: true }) { __typename } }',
     {},
@@ -50,6 +52,8 @@ interface Seeded {
   identity: string[];
   texts: string[];
   refs: { t: string; id: string }[];
+  /** A chat message the poller has not read yet when the request runs: the chat log still holds its text. */
+  unpolled: string;
 }
 
 async function seedSubject(userId: number, tag: string): Promise<Seeded> {
@@ -129,6 +133,17 @@ async function seedSubject(userId: number, tag: string): Promise<Seeded> {
   await em.flush();
   await api.services.tokens.issueIntegratorToken(em, ['audit:read'], `relay of ${tag}`, userId);
 
+  // The poller's minute job reads the chat log: our own alert of that impersonation names the subject.
+  await api.services.chatPoller.poll();
+  const alerts = await api.services.orm.em
+    .fork()
+    .count(ContentVersion, { text: { $like: `%${identity.NAME}%` } });
+  expect(alerts).toBeGreaterThan(0);
+
+  const unpolled = words('unpolled-message');
+  const withAdmin = api.portal.seed.chat([1, userId], { type: 'chat', title: `Admin room ${tag}` });
+  await asSubject.call('im.message.add', { DIALOG_ID: `chat${withAdmin.id}`, MESSAGE: unpolled });
+
   const refs = [
     { t: 'POST', id: String(postId) },
     { t: 'COMMENT', id: String(comment.id) },
@@ -137,7 +152,7 @@ async function seedSubject(userId: number, tag: string): Promise<Seeded> {
   // The edit history holds every text before the request: the dumps below would see them.
   const stored = (await api.services.orm.em.fork().find(ContentVersion, {})).map((v) => v.text);
   for (const text of texts) expect(stored).toContain(text);
-  return { userId, identity: Object.values(identity), texts, refs };
+  return { userId, identity: Object.values(identity), texts, refs, unpolled };
 }
 
 async function runToEnd(id: string): Promise<Record<string, any>> {
@@ -204,13 +219,15 @@ describe('erasure erases our own copies', () => {
     const done = await runToEnd(erase.id);
     expect(done.status, done.error).toMatch(/^COMPLETED/);
     result = done.result;
-    // The portal's delete events arrive after the erasure: what they store must not bring anything back.
+    // The portal's delete events arrive after the erasure, and the chat log still holds what the subject
+    // wrote before it: what they store must not bring anything back.
     await l.processed();
+    await api.services.chatPoller.poll();
   });
 
   it("leaves none of the subject's name, e-mail, phone or texts (nor their hashes) in the database or the data folder", async () => {
     const hashes = subject.texts.map((text) => createHash('sha256').update(text, 'utf8').digest('hex'));
-    await expectNoTrace(subject.userId, [...subject.identity, ...subject.texts, ...hashes]);
+    await expectNoTrace(subject.userId, [...subject.identity, ...subject.texts, subject.unpolled, ...hashes]);
   });
 
   it('the audit chain still verifies', async () => {
@@ -285,6 +302,7 @@ describe('anonymisation pseudonymises our own copies', () => {
     const done = await runToEnd(started.data?.requestAnonymisation.id);
     expect(done.status, done.error).toBe('COMPLETED');
     await l.processed();
+    await api.services.chatPoller.poll();
   });
 
   it("leaves none of the subject's name, e-mail or phone in the database or the data folder", async () => {
@@ -292,8 +310,9 @@ describe('anonymisation pseudonymises our own copies', () => {
   });
 
   it('keeps the texts, as the portal does, without naming the subject as their editor', async () => {
-    const versions = await api.services.orm.em.fork().find(ContentVersion, { text: { $in: subject.texts } });
-    expect(versions.length).toBeGreaterThanOrEqual(subject.texts.length);
+    const texts = [...subject.texts, subject.unpolled];
+    const versions = await api.services.orm.em.fork().find(ContentVersion, { text: { $in: texts } });
+    expect(versions.length).toBeGreaterThanOrEqual(texts.length);
     expect(versions.filter((v) => v.editor === subject.userId)).toEqual([]);
   });
 

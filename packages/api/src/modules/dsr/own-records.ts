@@ -1,6 +1,11 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { AuditService } from '../audit/audit.service.ts';
-import { auditTargetOf, deleteSubjectVersions, unlinkSubjectVersions } from '../edits/subject-versions.ts';
+import {
+  auditTargetOf,
+  deleteSubjectVersions,
+  redactMentions,
+  unlinkSubjectVersions,
+} from '../edits/subject-versions.ts';
 import { ApiToken } from '../identity/api-token.entity.ts';
 import { AuditorGrant } from '../identity/auditor-grant.entity.ts';
 import { sha256Hex } from '../identity/secrets.ts';
@@ -39,6 +44,8 @@ export interface OwnRecordsSubject {
   userId: number;
   /** Hashes of the subject's former logins (see `loginHashesOf`), taken before the profile lost its e-mail. */
   loginHashes: readonly string[];
+  /** How the subject was named (full name, e-mail), read before the profile was anonymised. */
+  mentions: readonly string[];
   mode: OwnRecordsMode;
   /** The request doing this: its checkpoint and result are left to its handler. */
   requestId: string;
@@ -87,6 +94,11 @@ export async function pseudonymiseOwnRecords(
     } else {
       pseudonymised.content_version = await unlinkSubjectVersions(tx, userId);
     }
+    pseudonymised.content_version_mentions = await redactMentions(
+      tx,
+      subject.mentions,
+      deps.secret.pseudonymFor(userId),
+    );
     await tx.nativeUpdate(ApiToken, { userId, revokedAt: null }, { revokedAt: now });
     pseudonymised.api_token = await tx.nativeUpdate(
       ApiToken,

@@ -52,3 +52,31 @@ export async function unlinkSubjectVersions(em: EntityManager, userId: number): 
   );
   return rows.length;
 }
+
+/**
+ * Texts that name the subject (their full name or e-mail: our own impersonation alerts in a chat the
+ * poller reads, or a colleague's post) name them by `replacement` instead, the pseudonym their profile
+ * now shows; each changed text gets its new hash. Returns the versions changed.
+ */
+export async function redactMentions(
+  em: EntityManager,
+  mentions: readonly string[],
+  replacement: string,
+): Promise<number> {
+  let changed = 0;
+  // Short strings would match inside ordinary words.
+  for (const mention of new Set(mentions.filter((m) => m.trim().length >= 5))) {
+    const rows = await sql<{ id: string }>(
+      em,
+      `update content_version
+          set text = replace(text, ?, ?),
+              text_hash = encode(sha256(convert_to(replace(text, ?, ?), 'UTF8')), 'hex'),
+              updated_at = now()
+        where strpos(text, ?) > 0
+        returning id`,
+      [mention, replacement, mention, replacement, mention],
+    );
+    changed += rows.length;
+  }
+  return changed;
+}

@@ -14,7 +14,8 @@ export function anonymiseHandler(services: Omit<AppServices, 'runner'>): Request
     const settled = settledOutcome(ctx);
     if (settled) return settled;
     const portal = services.portal.client;
-    const { subjectUserId, loginHashes } = await rememberSubject(ctx, portal);
+    const subject = await rememberSubject(ctx, portal);
+    const { subjectUserId } = subject;
     let cp = ctx.request.checkpoint as AnonymiseCheckpoint;
     if (!cp.profileAt) {
       await ctx.progress({ step: 'anonymising the profile', done: 0, total: 2 });
@@ -33,7 +34,7 @@ export function anonymiseHandler(services: Omit<AppServices, 'runner'>): Request
     return settleOwnRecords(
       ctx,
       services,
-      { subjectUserId, loginHashes, mode: 'anonymise' },
+      { ...subject, mode: 'anonymise' },
       { step: 'own records pseudonymised', done: 2, total: 2 },
       {
         pseudonym: services.secret.pseudonymFor(subjectUserId),

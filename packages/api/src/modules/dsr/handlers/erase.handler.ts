@@ -14,7 +14,8 @@ export function eraseHandler(services: Omit<AppServices, 'runner'>): RequestHand
     const settled = settledOutcome(ctx);
     if (settled) return settled;
     const portal = services.portal.client;
-    const { subjectUserId, loginHashes } = await rememberSubject(ctx, portal);
+    const subject = await rememberSubject(ctx, portal);
+    const { subjectUserId } = subject;
     const report = throttle(500, (done: number, total: number) =>
       ctx.progress({ step: 'deleting content', done, total }),
     );
@@ -32,7 +33,7 @@ export function eraseHandler(services: Omit<AppServices, 'runner'>): RequestHand
     return settleOwnRecords(
       ctx,
       services,
-      { subjectUserId, loginHashes, mode: 'erase' },
+      { ...subject, mode: 'erase' },
       { step: 'own records erased', done: 1, total: 1 },
       { ...result },
     );

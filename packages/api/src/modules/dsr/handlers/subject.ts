@@ -10,6 +10,8 @@ export interface SubjectCheckpoint {
   subjectUserId?: number;
   /** Hashes of the subject's logins, read while the profile still has the e-mail. */
   loginHashes?: string[];
+  /** How texts name the subject (full name, e-mail), read with it; forgotten with the id. */
+  mentions?: string[];
   ownRecordsAt?: string;
   ownRecords?: unknown;
   /** The request's result, kept from the step that forgot the subject's id until the runner stores it. */
@@ -22,18 +24,22 @@ export function settledOutcome(ctx: RunContext): Record<string, unknown> | undef
 }
 
 /** Who the request is about, remembered in the checkpoint before anything about them changes. */
-export async function rememberSubject(
-  ctx: RunContext,
-  portal: Bitrix24Client,
-): Promise<{ subjectUserId: number; loginHashes: string[] }> {
+export async function rememberSubject(ctx: RunContext, portal: Bitrix24Client): Promise<RememberedSubject> {
   const cp = ctx.request.checkpoint as SubjectCheckpoint;
   if (cp.subjectUserId && cp.loginHashes)
-    return { subjectUserId: cp.subjectUserId, loginHashes: cp.loginHashes };
+    return { subjectUserId: cp.subjectUserId, loginHashes: cp.loginHashes, mentions: cp.mentions ?? [] };
   const subjectUserId = ctx.request.subjectUserId!;
   const [user] = await portal.call('user.get', { FILTER: { ID: subjectUserId }, ADMIN_MODE: true });
   const loginHashes = loginHashesOf(subjectUserId, user?.EMAIL);
-  await ctx.checkpoint({ subjectUserId, loginHashes });
-  return { subjectUserId, loginHashes };
+  const mentions = [`${user?.NAME ?? ''} ${user?.LAST_NAME ?? ''}`.trim(), user?.EMAIL ?? ''].filter(Boolean);
+  await ctx.checkpoint({ subjectUserId, loginHashes, mentions });
+  return { subjectUserId, loginHashes, mentions };
+}
+
+export interface RememberedSubject {
+  subjectUserId: number;
+  loginHashes: string[];
+  mentions: string[];
 }
 
 /**
@@ -45,14 +51,15 @@ export async function rememberSubject(
 export async function settleOwnRecords(
   ctx: RunContext,
   services: Pick<AppServices, 'secret' | 'audit' | 'directory' | 'principals' | 'exports'>,
-  subject: { subjectUserId: number; loginHashes: string[]; mode: OwnRecordsMode },
+  subject: RememberedSubject & { mode: OwnRecordsMode },
   progress: RequestProgress,
   result: Record<string, unknown>,
 ): Promise<Record<string, unknown>> {
-  const { subjectUserId, loginHashes, mode } = subject;
+  const { subjectUserId, loginHashes, mentions, mode } = subject;
   const ownRecords = await pseudonymiseOwnRecords(ctx.em.fork(), services, {
     userId: subjectUserId,
     loginHashes,
+    mentions,
     mode,
     requestId: ctx.request.id,
   });
@@ -68,6 +75,7 @@ export async function settleOwnRecords(
       ...forgotten,
       subjectUserId: undefined,
       loginHashes: undefined,
+      mentions: undefined,
       ownRecordsAt: new Date().toISOString(),
       ownRecords: outcome.ownRecords,
       outcome,
