@@ -3,12 +3,11 @@ import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataSubjectRequest } from '../../src/modules/dsr/data-subject-request.entity.ts';
 import { ContentVersion } from '../../src/modules/edits/content-version.entity.ts';
-import { AuditorGrant } from '../../src/modules/identity/auditor-grant.entity.ts';
 import { ImpersonationSession } from '../../src/modules/impersonation/impersonation-session.entity.ts';
-import { UserRights } from '../../src/modules/rights/user-rights.entity.ts';
 import { type ListeningApi, startListeningApi } from '../portal-events/listening-api.ts';
 import type { TestApi } from '../support/api.ts';
 import { findPlainUserId } from './support/plain-user-id.ts';
+import { type Seeded, seedSubject } from './support/seed-subject.ts';
 import { dumpDatabase, readDataFolder, type StoredCell, walkDatabase } from './support/storage-dump.ts';
 
 /**
@@ -23,8 +22,6 @@ let api: TestApi;
 let admin: string;
 
 const FINAL = new Set(['COMPLETED', 'COMPLETED_WITH_EXCEPTIONS', 'FAILED', 'CANCELLED']);
-const RECORD = `mutation ($events: [AuditEventInput!]!) {
-  recordEvents(events: $events) { __typename ... on Error { message } } }`;
 const HISTORY = `query ($t: ContentEntityType!, $id: String!) {
   editHistory(entityType: $t, entityId: $id) { ... on EditHistory { versions { version { text editor } } } } }`;
 const PREVIEW = `mutation ($u: Int!) { previewErasure(userId: $u) { __typename
@@ -45,115 +42,6 @@ beforeAll(async () => {
   );
 });
 afterAll(() => l?.close());
-
-/** A subject with a profile nobody else has and texts nobody else wrote, so any trace of them is theirs. */
-interface Seeded {
-  userId: number;
-  identity: string[];
-  texts: string[];
-  refs: { t: string; id: string }[];
-  /** A chat message the poller has not read yet when the request runs: the chat log still holds its text. */
-  unpolled: string;
-}
-
-async function seedSubject(userId: number, tag: string): Promise<Seeded> {
-  const user = api.portal.state.users.get(userId)!;
-  const identity = {
-    NAME: `Zephyrine${tag}`,
-    LAST_NAME: `Quarrington${tag}`,
-    EMAIL: `zephyrine.${tag.toLowerCase()}@subject.example`,
-    PERSONAL_MOBILE: `+49 151 2345 ${tag === 'E' ? '9876' : '6789'}`,
-    PERSONAL_PHONE: `+49 30 555 ${tag === 'E' ? '0147' : '0258'}`,
-  };
-  Object.assign(user, identity);
-  const words = (n: string) => `${tag}-authored-${n}-${userId}`;
-  const texts = ['post', 'post-edit', 'comment', 'message', 'message-seen', 'task-comment'].map(words);
-  const asSubject = api.services.portal.asUser(userId)!;
-
-  // A post, added and edited on the portal: two versions from portal events, editor = the subject.
-  const postId = await asSubject.call('log.blogpost.add', { POST_MESSAGE: texts[0]!, DEST: ['UA'] });
-  await l.processed();
-  await asSubject.call('log.blogpost.update', { POST_ID: postId, POST_MESSAGE: texts[1]! });
-  await l.processed();
-  // A task comment from portal events.
-  const task = api.portal.seed.task(`Task of ${tag}`, userId, 1);
-  await asSubject.request('task.commentitem.add', { TASKID: task.id, FIELDS: { POST_MESSAGE: texts[5]! } });
-  await l.processed();
-  // A comment and a chat message the extension saw in pages (versions without an editor).
-  const comment = api.portal.seed.comment(Number(postId), userId, texts[2]!);
-  const room = api.portal.seed.chat([userId, 3], { type: 'chat', title: `Room ${tag}` });
-  const message = api.portal.seed.message(room.id, userId, texts[3]!);
-  const reporter = await api.tokenFor(3);
-  const seen = (key: string, action: string, targetType: string, targetId: number, text: string) => ({
-    idempotencyKey: `${tag}-${key}`,
-    action,
-    occurredAt: new Date().toISOString(),
-    sessionToken: `page-session-${tag}`,
-    targetType,
-    targetId: String(targetId),
-    metadata: { text },
-  });
-  const recorded = await api.gql(
-    RECORD,
-    {
-      events: [
-        seen('c', 'comment.edited', 'comment', comment.id, texts[2]!),
-        seen('m1', 'message.edited', 'message', message.id, texts[3]!),
-        seen('m2', 'message.edited', 'message', message.id, texts[4]!),
-      ],
-    },
-    { token: reporter },
-  );
-  expect(recorded.data?.recordEvents.__typename, JSON.stringify(recorded)).toBe('RecordEventsResult');
-
-  // An administrator logged in as the subject, and wrote why in words that name them.
-  const impersonation = await api.gql(
-    `mutation ($u: Int!, $k: String!, $r: String) { startImpersonation(impersonatedUserId: $u, sessionKey: $k, reason: $r) {
-      __typename ... on Error { message } } }`,
-    {
-      u: userId,
-      k: createHash('sha256').update(`session-${tag}`).digest('hex'),
-      r: `Helping ${identity.NAME} ${identity.LAST_NAME} with the profile`,
-    },
-    { token: admin },
-  );
-  expect(impersonation.data?.startImpersonation.__typename, JSON.stringify(impersonation)).toBe(
-    'ImpersonationSession',
-  );
-
-  // Earlier, as an administrator, the subject granted auditor rights, changed rights and issued a token.
-  const em = api.services.orm.em.fork();
-  em.create(AuditorGrant, {
-    userId: userId + 100,
-    grantedBy: userId,
-    revokedBy: userId,
-    revokedAt: new Date(),
-  });
-  em.create(UserRights, { userId: userId + 100, canAnonymise: true, canErase: false, updatedBy: userId });
-  await em.flush();
-  await api.services.tokens.issueIntegratorToken(em, ['audit:read'], `relay of ${tag}`, userId);
-
-  // The poller's minute job reads the chat log: our own alert of that impersonation names the subject.
-  await api.services.chatPoller.poll();
-  const alerts = await api.services.orm.em
-    .fork()
-    .count(ContentVersion, { text: { $like: `%${identity.NAME}%` } });
-  expect(alerts).toBeGreaterThan(0);
-
-  const unpolled = words('unpolled-message');
-  const withAdmin = api.portal.seed.chat([1, userId], { type: 'chat', title: `Admin room ${tag}` });
-  await asSubject.call('im.message.add', { DIALOG_ID: `chat${withAdmin.id}`, MESSAGE: unpolled });
-
-  const refs = [
-    { t: 'POST', id: String(postId) },
-    { t: 'COMMENT', id: String(comment.id) },
-    { t: 'MESSAGE', id: String(message.id) },
-  ];
-  // The edit history holds every text before the request: the dumps below would see them.
-  const stored = (await api.services.orm.em.fork().find(ContentVersion, {})).map((v) => v.text);
-  for (const text of texts) expect(stored).toContain(text);
-  return { userId, identity: Object.values(identity), texts, refs, unpolled };
-}
 
 async function runToEnd(id: string): Promise<Record<string, any>> {
   for (let i = 0; i < 10; i++) {
@@ -206,7 +94,7 @@ describe('erasure erases our own copies', () => {
   let erasureId: string;
 
   beforeAll(async () => {
-    subject = await seedSubject(47, 'E');
+    subject = await seedSubject(l, admin, 47, 'E');
     exportId = await exportBefore(subject.userId);
     // The archive holds the profile: the dump below would find the name in it.
     const before = await readDataFolder(api.services.config.DATA_DIR);
@@ -292,7 +180,7 @@ describe('anonymisation pseudonymises our own copies', () => {
   let subject: Seeded;
 
   beforeAll(async () => {
-    subject = await seedSubject(48, 'A');
+    subject = await seedSubject(l, admin, 48, 'A');
     await exportBefore(subject.userId);
     const started = await api.gql(
       `mutation { requestAnonymisation(userId: ${subject.userId}) { ... on DataSubjectRequest { id } ... on Error { message } } }`,

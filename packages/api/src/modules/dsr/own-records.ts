@@ -68,7 +68,7 @@ export async function pseudonymiseOwnRecords(
   const id = { userId, pseudonym: deps.secret.pseudonymousId(userId) };
   const requests = await requestsOf(em, id);
   const about = requests.filter((r) => isAbout(r, id));
-  // Files first: a crash after this leaves rows pointing at nothing, which the rerun below clears.
+  // Files first: should the transaction below fail, the rows point at nothing until the rerun clears them.
   const archives = await deps.exports.deleteArchives(
     about.filter((r) => r.type === 'EXPORT').map((r) => r.id),
   );
