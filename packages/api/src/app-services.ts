@@ -12,6 +12,7 @@ import { ExportFiles } from './modules/dsr/export-files.ts';
 import { computeErasurePlan, createRequestHandlers } from './modules/dsr/handlers/index.ts';
 import { type RequestQueue, RequestService } from './modules/dsr/request.service.ts';
 import { RequestRunner } from './modules/dsr/runner/request-runner.ts';
+import { subjectStanding } from './modules/dsr/subject-standing.ts';
 import { EditHistoryService } from './modules/edits/edit-history.service.ts';
 import { impersonationSessionKeys } from './modules/edits/impersonation.ts';
 import { PrincipalService } from './modules/identity/principal.service.ts';
@@ -88,6 +89,7 @@ export function createAppServices(deps: AppDependencies): AppServices {
   const edits = new EditHistoryService({
     audit: { append: (em, drafts) => services.audit.append(em, drafts) },
     isImpersonatedSession: impersonationSessionKeys(deps.orm),
+    editorStanding: subjectStanding(() => deps.secret),
   });
   const services = {
     ...deps,

@@ -6,6 +6,7 @@ import { sha256Hex } from '../identity/secrets.ts';
 import type { AppSecret } from '../settings/app-secret.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
 import { inTransaction, lockChain } from './audit-chain.ts';
+import { type AuditTarget, eraseTextHashes } from './audit-erase-text-hashes.ts';
 import { commitmentsOf, prepareDigest } from './audit-hash.ts';
 import { createPartition, partitionFor } from './audit-partitions.ts';
 import { pseudonymiseSubject } from './audit-pseudonymise.ts';
@@ -115,6 +116,11 @@ export class AuditService {
   /** Replaces the user's ids (and, where they acted, their session key, IP and browser) in the log. */
   pseudonymiseSubject(em: EntityManager, userId: number): Promise<{ events: number }> {
     return pseudonymiseSubject(em, userId, this.#secret(), this.#mac);
+  }
+
+  /** Events about these items (whose texts erasure deleted) lose their text hashes (audit-erase-text-hashes.ts). */
+  eraseTextHashes(em: EntityManager, targets: readonly AuditTarget[]): Promise<number> {
+    return eraseTextHashes(em, targets, this.#mac);
   }
 
   /** Creates partitions ahead and drops those wholly past retention, keeping a checkpoint. */

@@ -58,6 +58,20 @@ export class ExportFiles {
     return expected.length === given.length && timingSafeEqual(expected, given);
   }
 
+  /**
+   * Deletes the archives of these export requests, half-written ones too, whatever their rows say (a
+   * crash may have left a file its row no longer points to); returns how many files were there.
+   */
+  async deleteArchives(requestIds: readonly string[]): Promise<number> {
+    let removed = 0;
+    for (const id of requestIds) {
+      for (const file of [this.pathFor(id), `${this.pathFor(id)}.partial`]) {
+        if (await unlinkIfThere(file)) removed++;
+      }
+    }
+    return removed;
+  }
+
   /** Deletes archives whose links expired; returns how many. */
   async expire(em: EntityManager, now = new Date()): Promise<number> {
     const expired = await em.find(DataSubjectRequest, {
@@ -66,12 +80,21 @@ export class ExportFiles {
       archiveExpiresAt: { $lte: now },
     });
     for (const request of expired) {
-      await unlink(request.archivePath!).catch((error: NodeJS.ErrnoException) => {
-        if (error.code !== 'ENOENT') throw error;
-      });
+      await unlinkIfThere(request.archivePath!);
       request.archivePath = null;
     }
     await em.flush();
     return expired.length;
+  }
+}
+
+/** True when the file was there and is now gone. */
+async function unlinkIfThere(file: string): Promise<boolean> {
+  try {
+    await unlink(file);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
   }
 }

@@ -8,6 +8,7 @@ import {
   ContentVersion,
   type VersionSource,
 } from './content-version.entity.ts';
+import { admitVersion, type EditorStandingCheck, nobodyErased } from './editor-standing.ts';
 import { type ImpersonatedSessionPredicate, noImpersonatedSessions } from './impersonation.ts';
 import { sql } from './sql.ts';
 import { type DiffPart, wordDiff } from './word-diff.ts';
@@ -90,10 +91,27 @@ export function validateRef(ref: ContentRef, field: string): void {
 export class EditHistoryService {
   readonly #isImpersonatedSession: ImpersonatedSessionPredicate;
   readonly #audit: EditAuditLog | null;
+  readonly #editorStanding: EditorStandingCheck;
 
-  constructor(options: { isImpersonatedSession?: ImpersonatedSessionPredicate; audit?: EditAuditLog } = {}) {
+  constructor(
+    options: {
+      isImpersonatedSession?: ImpersonatedSessionPredicate;
+      audit?: EditAuditLog;
+      /** Erased or anonymised authors (modules/dsr/subject-standing.ts); by default nobody. */
+      editorStanding?: EditorStandingCheck;
+    } = {},
+  ) {
     this.#isImpersonatedSession = options.isImpersonatedSession ?? noImpersonatedSessions;
     this.#audit = options.audit ?? null;
+    this.#editorStanding = options.editorStanding ?? nobodyErased;
+  }
+
+  /**
+   * What the portal's sources (events, the chat poller) may store of a version naming its author: null
+   * when the author was erased, the version without the author when they were anonymised.
+   */
+  admit(em: EntityManager, input: RecordVersionInput): Promise<RecordVersionInput | null> {
+    return admitVersion(em, input, this.#editorStanding);
   }
 
   /**

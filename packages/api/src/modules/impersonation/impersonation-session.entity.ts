@@ -13,8 +13,13 @@ export const ImpersonationSessionSchema = defineEntity({
   tableName: 'impersonation_session',
   extends: BaseSchema,
   properties: {
+    /** 0 once this person was erased or anonymised: `adminPseudonym` then names them. */
     adminUserId: p.integer().index(),
     impersonatedUserId: p.integer().index(),
+    /** The keyed pseudonym (`AppSecret.pseudonymousId`) of an erased or anonymised administrator. */
+    adminPseudonym: p.string().length(40).nullable(),
+    /** The keyed pseudonym of an erased or anonymised impersonated employee. */
+    impersonatedPseudonym: p.string().length(40).nullable(),
     sessionKey: p.string().length(64).index(),
     ip: p.string().length(64),
     userAgent: p.text().nullable(),

@@ -31,8 +31,20 @@ export const ImpersonationSessionRef = builder.objectType(ImpersonationSession, 
     'An administrator acting as another user. Audit events with the same session key belong to it.',
   fields: (t) => ({
     id: t.exposeID('id'),
-    adminUserId: t.exposeInt('adminUserId'),
-    impersonatedUserId: t.exposeInt('impersonatedUserId'),
+    adminUserId: t.exposeInt('adminUserId', {
+      description: '0 once the administrator was erased or anonymised.',
+    }),
+    impersonatedUserId: t.exposeInt('impersonatedUserId', {
+      description: '0 once the employee was erased or anonymised.',
+    }),
+    adminPseudonym: t.exposeString('adminPseudonym', {
+      nullable: true,
+      description: "An erased or anonymised administrator's pseudonym, as the audit log names them.",
+    }),
+    impersonatedPseudonym: t.exposeString('impersonatedPseudonym', {
+      nullable: true,
+      description: "An erased or anonymised employee's pseudonym, as the audit log names them.",
+    }),
     sessionKey: t.exposeString('sessionKey', { description: 'SHA-256 of the portal session token.' }),
     ip: t.exposeString('ip'),
     userAgent: t.exposeString('userAgent', { nullable: true }),

@@ -81,8 +81,9 @@ export class ChatEventPoller {
           moved = true; // another run stored this page already
           return;
         }
-        for (const version of versions) {
-          if ((await this.#edits.record(tx, version)).created) result.stored++;
+        for (const event of versions) {
+          const version = await this.#edits.admit(tx, event);
+          if (version && (await this.#edits.record(tx, version)).created) result.stored++;
         }
         cursor = await this.#write(tx, { ...current, offset: nextOffset });
       });

@@ -122,7 +122,8 @@ export class PortalEventService {
       // The portal call happens outside any transaction: a transaction must never wait on the network.
       const outcome = await this.#interpret(row);
       await em.transactional(async (tx) => {
-        if ('version' in outcome) await this.#o.edits.recordVersion(tx, outcome.version);
+        const version = 'version' in outcome ? await this.#o.edits.admit(tx, outcome.version) : null;
+        if (version) await this.#o.edits.recordVersion(tx, version);
         await tx.nativeUpdate(
           PortalEvent,
           { id },

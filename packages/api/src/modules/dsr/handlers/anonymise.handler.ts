@@ -1,7 +1,7 @@
 import type { AppServices } from '../../../app-services.ts';
 import { anonymiseProfile } from '../anonymise/anonymise-profile.ts';
 import type { RequestHandler } from '../runner/request-runner.ts';
-import { rememberSubject, type SubjectCheckpoint, settleOwnRecords } from './subject.ts';
+import { rememberSubject, type SubjectCheckpoint, settledOutcome, settleOwnRecords } from './subject.ts';
 
 interface AnonymiseCheckpoint extends SubjectCheckpoint {
   profileChanged?: string[];
@@ -11,8 +11,11 @@ interface AnonymiseCheckpoint extends SubjectCheckpoint {
 /** Anonymisation: the portal profile takes the pseudonym; this system's records about the subject follow. */
 export function anonymiseHandler(services: Omit<AppServices, 'runner'>): RequestHandler {
   return async (ctx) => {
+    const settled = settledOutcome(ctx);
+    if (settled) return settled;
     const portal = services.portal.client;
-    const { subjectUserId, loginHashes } = await rememberSubject(ctx, portal);
+    const subject = await rememberSubject(ctx, portal);
+    const { subjectUserId } = subject;
     let cp = ctx.request.checkpoint as AnonymiseCheckpoint;
     if (!cp.profileAt) {
       await ctx.progress({ step: 'anonymising the profile', done: 0, total: 2 });
@@ -28,23 +31,18 @@ export function anonymiseHandler(services: Omit<AppServices, 'runner'>): Request
       );
       cp = ctx.request.checkpoint as AnonymiseCheckpoint;
     }
-    const ownRecords = await settleOwnRecords(
+    return settleOwnRecords(
       ctx,
       services,
-      { subjectUserId, loginHashes },
+      { ...subject, mode: 'anonymise' },
+      { step: 'own records pseudonymised', done: 2, total: 2 },
       {
-        step: 'own records pseudonymised',
-        done: 2,
-        total: 2,
+        pseudonym: services.secret.pseudonymFor(subjectUserId),
+        profile: { changed: cp.profileChanged ?? [] },
+        messages: [
+          'The profile now shows the pseudonym; posts and messages stay but no longer name the employee.',
+        ],
       },
     );
-    return {
-      pseudonym: services.secret.pseudonymFor(subjectUserId),
-      profile: { changed: cp.profileChanged ?? [] },
-      ownRecords,
-      messages: [
-        'The profile now shows the pseudonym; posts and messages stay but no longer name the employee.',
-      ],
-    };
   };
 }

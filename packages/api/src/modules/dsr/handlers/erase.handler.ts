@@ -3,7 +3,7 @@ import { readErasureCheckpoint } from '../erasure/checkpoint.ts';
 import type { ErasurePlan } from '../erasure/plan.ts';
 import { runErasure } from '../erasure/run-erasure.ts';
 import { FinishedWithExceptions, type RequestHandler } from '../runner/request-runner.ts';
-import { rememberSubject, settleOwnRecords } from './subject.ts';
+import { rememberSubject, settledOutcome, settleOwnRecords } from './subject.ts';
 import { throttle } from './throttle.ts';
 
 /**
@@ -14,8 +14,11 @@ import { throttle } from './throttle.ts';
  */
 export function eraseHandler(services: Omit<AppServices, 'runner'>): RequestHandler {
   return async (ctx) => {
+    const settled = settledOutcome(ctx);
+    if (settled) return withExceptions(settled);
     const portal = services.portal.client;
-    const { subjectUserId, loginHashes } = await rememberSubject(ctx, portal);
+    const subject = await rememberSubject(ctx, portal);
+    const { subjectUserId } = subject;
     const report = throttle(500, (done: number, total: number) =>
       ctx.progress({ step: 'deleting content', done, total }),
     );
@@ -31,16 +34,22 @@ export function eraseHandler(services: Omit<AppServices, 'runner'>): RequestHand
       saveCheckpoint: (patch) => ctx.checkpoint(patch),
       previewDigests: (ctx.request.preview as Partial<ErasurePlan> | null)?.categoryDigests,
     });
-    const ownRecords = await settleOwnRecords(
+    const outcome = await settleOwnRecords(
       ctx,
       services,
-      { subjectUserId, loginHashes },
+      { ...subject, mode: 'erase' },
       { step: 'own records erased', done: 1, total: 1 },
+      { ...result },
     );
-    // The sweep found something of the subject's that the result does not list as kept.
-    if (result.verification && result.verification.leftOver.length > 0) {
-      return new FinishedWithExceptions({ ...result, ownRecords });
-    }
-    return { ...result, ownRecords };
+    return withExceptions(outcome);
   };
+}
+
+/**
+ * The sweep found something of the subject's that the result does not list as kept. Read from the
+ * stored outcome, so a run resumed after its last step ends with the same status.
+ */
+function withExceptions(outcome: Record<string, unknown>): Record<string, unknown> | FinishedWithExceptions {
+  const verification = outcome.verification as { leftOver?: unknown[] } | undefined;
+  return verification?.leftOver?.length ? new FinishedWithExceptions(outcome) : outcome;
 }

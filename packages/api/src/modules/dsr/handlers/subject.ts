@@ -1,60 +1,89 @@
 import type { AppServices } from '../../../app-services.ts';
 import type { Bitrix24Client } from '../../../bitrix24/index.ts';
 import type { RequestProgress } from '../data-subject-request.entity.ts';
-import { loginHashesOf, pseudonymiseOwnRecords } from '../own-records.ts';
+import { loginHashesOf, type OwnRecordsMode, pseudonymiseOwnRecords } from '../own-records.ts';
 import type { RunContext } from '../runner/run-context.ts';
+import { pseudonymiseJson } from '../subject-references.ts';
 
 export interface SubjectCheckpoint {
   /** Kept here because the request row itself loses the id once the subject's records are pseudonymised. */
   subjectUserId?: number;
   /** Hashes of the subject's logins, read while the profile still has the e-mail. */
   loginHashes?: string[];
+  /** How texts name the subject (full name, e-mail), read with it; forgotten with the id. */
+  mentions?: string[];
   ownRecordsAt?: string;
   ownRecords?: unknown;
+  /** The request's result, kept from the step that forgot the subject's id until the runner stores it. */
+  outcome?: Record<string, unknown>;
+}
+
+/** The result of a request whose last step is done (a resume after it has nothing left to do). */
+export function settledOutcome(ctx: RunContext): Record<string, unknown> | undefined {
+  return (ctx.request.checkpoint as SubjectCheckpoint).outcome;
 }
 
 /** Who the request is about, remembered in the checkpoint before anything about them changes. */
-export async function rememberSubject(
-  ctx: RunContext,
-  portal: Bitrix24Client,
-): Promise<{ subjectUserId: number; loginHashes: string[] }> {
+export async function rememberSubject(ctx: RunContext, portal: Bitrix24Client): Promise<RememberedSubject> {
   const cp = ctx.request.checkpoint as SubjectCheckpoint;
   if (cp.subjectUserId && cp.loginHashes)
-    return { subjectUserId: cp.subjectUserId, loginHashes: cp.loginHashes };
+    return { subjectUserId: cp.subjectUserId, loginHashes: cp.loginHashes, mentions: cp.mentions ?? [] };
   const subjectUserId = ctx.request.subjectUserId!;
   const [user] = await portal.call('user.get', { FILTER: { ID: subjectUserId }, ADMIN_MODE: true });
   const loginHashes = loginHashesOf(subjectUserId, user?.EMAIL);
-  await ctx.checkpoint({ subjectUserId, loginHashes });
-  return { subjectUserId, loginHashes };
+  const mentions = [`${user?.NAME ?? ''} ${user?.LAST_NAME ?? ''}`.trim(), user?.EMAIL ?? ''].filter(Boolean);
+  await ctx.checkpoint({ subjectUserId, loginHashes, mentions });
+  return { subjectUserId, loginHashes, mentions };
+}
+
+export interface RememberedSubject {
+  subjectUserId: number;
+  loginHashes: string[];
+  mentions: string[];
 }
 
 /**
  * The last step of anonymisation and erasure: this system's records about the subject are deleted or
  * pseudonymised, and so are their ids in the audit log (whose chain still verifies). Once per request.
+ * The same checkpoint that records it forgets the subject's id and login hashes and keeps the request's
+ * `result` (with `ownRecords`, pseudonymised like the rest), which a resume returns (`settledOutcome`).
  */
 export async function settleOwnRecords(
   ctx: RunContext,
-  services: Pick<AppServices, 'secret' | 'audit' | 'directory' | 'principals'>,
-  subject: { subjectUserId: number; loginHashes: string[] },
+  services: Pick<AppServices, 'secret' | 'audit' | 'directory' | 'principals' | 'exports'>,
+  subject: RememberedSubject & { mode: OwnRecordsMode },
   progress: RequestProgress,
-): Promise<unknown> {
-  const cp = ctx.request.checkpoint as SubjectCheckpoint;
-  if (!cp.ownRecordsAt) {
-    const { subjectUserId, loginHashes } = subject;
-    const ownRecords = await pseudonymiseOwnRecords(
-      ctx.em.fork(),
-      services.secret,
-      subjectUserId,
-      loginHashes,
-    );
-    const audit = await services.audit.pseudonymiseSubject(ctx.em.fork(), subjectUserId);
-    await ctx.checkpoint(
-      { ownRecordsAt: new Date().toISOString(), ownRecords: { ...ownRecords, auditEvents: audit.events } },
-      progress,
-    );
-  }
-  services.directory.forget(subject.subjectUserId);
+  result: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  const { subjectUserId, loginHashes, mentions, mode } = subject;
+  const ownRecords = await pseudonymiseOwnRecords(ctx.em.fork(), services, {
+    userId: subjectUserId,
+    loginHashes,
+    mentions,
+    mode,
+    requestId: ctx.request.id,
+  });
+  const audit = await services.audit.pseudonymiseSubject(ctx.em.fork(), subjectUserId);
+  const id = { userId: subjectUserId, pseudonym: services.secret.pseudonymousId(subjectUserId) };
+  const outcome = pseudonymiseJson(
+    { ...result, ownRecords: { ...ownRecords, auditEvents: audit.events } },
+    id,
+  ) as Record<string, unknown>;
+  const forgotten = pseudonymiseJson(ctx.request.checkpoint, id) as Record<string, unknown>;
+  await ctx.checkpoint(
+    {
+      ...forgotten,
+      subjectUserId: undefined,
+      loginHashes: undefined,
+      mentions: undefined,
+      ownRecordsAt: new Date().toISOString(),
+      ownRecords: outcome.ownRecords,
+      outcome,
+    },
+    progress,
+  );
+  services.directory.forget(subjectUserId);
   // Their tokens were revoked and auditor grant removed: this process stops accepting them now.
   services.principals.forget();
-  return (ctx.request.checkpoint as SubjectCheckpoint).ownRecords;
+  return outcome;
 }
