@@ -123,10 +123,22 @@ describe('chats', () => {
     expect(m?.edited).toBe(true);
   });
 
-  it('lets an administrator delete in a group chat', async () => {
-    const chat = portal.seed.chat([1, 2, 3], { title: 'Team', type: 'chat' });
-    const m = portal.seed.message(chat.id, 2, 'to be removed');
+  it('lets an administrator delete in a group chat once the author is deactivated', async () => {
+    const chat = portal.seed.chat([1, 2, 3, 4], { title: 'Team', type: 'chat' });
+    const m = portal.seed.message(chat.id, 4, 'to be removed');
     expect((await call(bob, 'im.message.delete', { MESSAGE_ID: m.id })).body.error).toBe('CANT_EDIT_MESSAGE');
+    // The author is active: the portal lets no administrator delete the message (BITRIX24-APPS.md §10).
+    expect((await call(admin, 'im.message.delete', { MESSAGE_ID: m.id })).body.error).toBe(
+      'CANT_EDIT_MESSAGE',
+    );
+    const author = portal.state.user(4);
+    if (!author) throw new Error('seeded user 4 missing');
+    author.ACTIVE = false;
+    const outside = portal.seed.chat([2, 4], { title: 'Without the admin', type: 'chat' });
+    const elsewhere = portal.seed.message(outside.id, 4, 'not the admin’s chat');
+    expect((await call(admin, 'im.message.delete', { MESSAGE_ID: elsewhere.id })).body.error).toBe(
+      'CANT_EDIT_MESSAGE',
+    );
     expect((await call(admin, 'im.message.delete', { MESSAGE_ID: m.id })).body.result).toBe(true);
     expect(portal.state.messages.get(m.id)?.deleted).toBe(true);
     expect(portal.state.messages.get(m.id)?.text).toBe('');
@@ -136,5 +148,6 @@ describe('chats', () => {
     expect((await call(admin, 'im.message.delete', { MESSAGE_ID: 999_999 })).body.error).toBe(
       'MESSAGE_ID_ERROR',
     );
+    author.ACTIVE = true;
   });
 });

@@ -138,9 +138,10 @@ describe('erasure, as an administrator checks it in the portal', () => {
     const kept = await world.db.orm.em.fork().find(ErasureItem, { requestId, state: 'KEPT' });
     const count = (category: string) => result.verification?.counts.find((c) => c.category === category);
     expect(result.verification).toMatchObject({ readAsSubject: true, leftOver: [] });
-    // Read before deactivation, as the subject: their chats, posts and comments are all gone.
+    // Read before deactivation, as the subject: their chats, posts and comments are all gone, and every
+    // category swept is listed, also where it found nothing.
     for (const category of ['chat-message', 'live-feed-post', 'live-feed-comment', 'task-comment'])
-      expect(count(category)).toBeUndefined();
+      expect(count(category)).toEqual({ category, found: 0, kept: 0, leftOver: 0 });
     expect(count('task')).toEqual({ category: 'task', found: 2, kept: 2, leftOver: 0 });
     expect(count('calendar-event')).toEqual({ category: 'calendar-event', found: 1, kept: 1, leftOver: 0 });
     expect(count('profile')).toEqual({ category: 'profile', found: 0, kept: 0, leftOver: 0 });

@@ -149,7 +149,12 @@ describe('erasure after the portal changed since the preview', () => {
     expect(w.portal.state.taskComments.get(colleagues.id)).toMatchObject({ text: 'Thanks' });
     expect(w.portal.counters.calls('task.commentitem.delete')).toBe(2);
     expect(result.removed['task-comment']).toBe(2);
-    expect(result.verification?.counts.find((c) => c.category === 'task-comment')).toBeUndefined();
+    expect(result.verification?.counts.find((c) => c.category === 'task-comment')).toEqual({
+      category: 'task-comment',
+      found: 0,
+      kept: 0,
+      leftOver: 0,
+    });
     expect(result.verification?.leftOver).toEqual([]);
   });
 

@@ -123,14 +123,22 @@ export const imMethods: MethodDef[] = [
     },
   },
   {
-    // api-reference/chats/messages/im-message-delete.md: the author, or an administrator in a
-    // group chat (BITRIX24.md). Deleting twice is refused (*unconfirmed*).
+    // The author, or an administrator in a group chat (api-reference/chats/messages/im-message-delete.md)
+    // when the author is deactivated: the portal's own check (CheckPossibilityUpdateMessage,
+    // BITRIX24-APPS.md §10) lets an administrator delete another's message only then. Both rules at
+    // once, so the sandbox is never more permissive than either. Deleting twice is refused (*unconfirmed*).
     name: 'im.message.delete',
     handler: (ctx) => {
       const m = messageById(ctx);
       const chat = ctx.portal.state.chats.get(m.chatId);
+      const authorDeactivated = ctx.portal.state.user(m.authorId)?.ACTIVE === false;
       const mayDelete =
-        m.authorId === ctx.caller.ID || (ctx.caller.isAdmin && chat !== undefined && chat.type !== 'private');
+        m.authorId === ctx.caller.ID ||
+        (ctx.caller.isAdmin &&
+          authorDeactivated &&
+          chat !== undefined &&
+          chat.type !== 'private' &&
+          chat.memberIds.includes(ctx.caller.ID));
       if (!mayDelete || m.deleted) throw cantEdit();
       softDelete(ctx, m);
       return ok(true);

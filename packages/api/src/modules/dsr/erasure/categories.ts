@@ -37,13 +37,16 @@ export function isDeletableCategory(category: string): category is DeletableCate
 export const REASONS = {
   account:
     'Bitrix24 has no REST method to delete a user: the profile is anonymised and the account deactivated instead.',
-  noSubjectCredentials: 'No credentials of the subject: the portal lets only the author delete a message.',
+  noSubjectCredentials:
+    'No credentials of the subject, and the account is still active: the portal lets only the author delete a message.',
   subjectCredentialsRefused:
     "The subject's credentials no longer work (a deactivated account's webhooks stop with it): the portal lets only the author delete a message.",
   unconfirmed:
     'An interrupted deletion could not be read back (no credentials of the subject any more): whether it went through cannot be confirmed.',
   notListed:
-    'No credentials of the subject: the portal lists a chat only to its members and lets only the author delete a message, so these messages could not even be counted.',
+    'No credentials of the subject: the portal lists a chat only to its members, so messages in chats the administrator is not a member of could be neither counted nor deleted. The request ends with this as an exception.',
+  postsNotListed:
+    'No credentials of the subject: the administrator does not see posts addressed only to others, so such posts could be neither counted nor deleted. The request ends with this as an exception.',
   task:
     "A task is a shared work record of the company (creator, assignee, auditors, the project's history); Art. 17 " +
     "does not require deleting other people's work records. It no longer names the subject once the profile is anonymised.",

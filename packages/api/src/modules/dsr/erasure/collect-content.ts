@@ -22,6 +22,9 @@ export interface SubjectContent {
   notes: string[];
 }
 
+/** The ledger id of a kept row standing for what the reader could not list: never portal content. */
+export const NOT_LISTED = 'not-listed';
+
 export const NOTES = {
   postsTakeComments:
     'Deleting a Live Feed post also removes the comments other people wrote under it; their own posts and comments elsewhere stay.',
@@ -45,9 +48,6 @@ export async function collectSubjectContent(options: CollectOptions): Promise<Su
   const kept: KeptItem[] = [];
 
   let asSubject = options.subjectActive === false ? undefined : options.asSubject;
-  let messageReason: string = options.asSubject
-    ? REASONS.subjectCredentialsRefused
-    : REASONS.noSubjectCredentials;
   let scan: MessageScan | undefined;
   if (asSubject) {
     try {
@@ -55,22 +55,26 @@ export async function collectSubjectContent(options: CollectOptions): Promise<Su
     } catch (error) {
       if (!(error instanceof Bitrix24AuthError)) throw error;
       asSubject = undefined;
-      messageReason = REASONS.subjectCredentialsRefused;
     }
   }
-  if (scan && asSubject) {
-    for (const m of scan.messages) items.push({ category: 'chat-message', ...m });
-  } else {
-    // Show what the administrator can see, kept, and say that the rest could not even be counted.
+  if (!scan || !asSubject) {
+    // The administrator deletes what it can see once the account is deactivated (the run deactivates
+    // it first in this case); what it cannot see is an exception of every such run, never "kept".
     scan = await scanMessages(admin, subjectUserId, signal);
-    for (const m of scan.messages) kept.push({ category: 'chat-message', ...m, reason: messageReason });
     kept.push({
       category: 'chat-message',
-      portalId: 'not-listed',
+      portalId: NOT_LISTED,
       label: 'Messages in chats the administrator is not a member of',
       reason: REASONS.notListed,
     });
+    kept.push({
+      category: 'live-feed-post',
+      portalId: NOT_LISTED,
+      label: 'Live Feed posts addressed only to others',
+      reason: REASONS.postsNotListed,
+    });
   }
+  for (const m of scan.messages) items.push({ category: 'chat-message', ...m });
   for (const { chat, error } of scan.unreadable) {
     notes.push(`The messages in ${chat} could not be read (${error}); any there are kept.`);
   }

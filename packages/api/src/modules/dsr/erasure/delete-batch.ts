@@ -26,7 +26,10 @@ export const DEFAULT_DELETE_POLICY: DeletePolicy = {
 
 export interface DeleteOutcome {
   done: LedgerRow[];
-  /** `failed`: the portal refused or the outcome cannot be read back, unlike a credentials rule. */
+  /**
+   * `failed`: still on the portal, or unknown, for want of means (the portal refused, the subject's
+   * credentials stopped working, the outcome cannot be read back): an exception, unlike a retention rule.
+   */
   kept: { id: string; reason: string; failed?: boolean }[];
   /** Refused for a passing reason every time: back to PENDING for a later run. */
   pending: LedgerRow[];
@@ -94,7 +97,7 @@ export async function deleteItems(args: DeleteArgs): Promise<DeleteOutcome> {
       if (!(error instanceof Bitrix24Error)) throw error;
       if (error.kind === 'auth' && args.asSubject) {
         for (const row of remaining)
-          outcome.kept.push({ id: row.id, reason: REASONS.subjectCredentialsRefused });
+          outcome.kept.push({ id: row.id, reason: REASONS.subjectCredentialsRefused, failed: true });
         return outcome;
       }
       if (!refusedBeforeRunning(error) && !ambiguous(error)) {

@@ -130,9 +130,10 @@ export async function executeErasureLedger(options: ExecuteOptions): Promise<Exe
       const rows = await claimPending(em, requestId, category, batchSize);
       if (rows.length === 0) break;
       if (!client) {
+        // Not a retention rule: nothing we hold may delete them, so they are left over (an exception).
         await markKept(
           em,
-          rows.map((row) => ({ id: row.id, reason: kind.noClientReason })),
+          rows.map((row) => ({ id: row.id, reason: kind.noClientReason, failed: true })),
         );
         settled += rows.length;
         await options.onProgress?.(settled, total);

@@ -7,6 +7,11 @@ export interface ErasureClients {
   admin: Bitrix24Client;
   /** The subject's own client, when we hold their credentials. */
   asSubject?: Bitrix24Client | undefined;
+  /**
+   * Whether the subject's account is deactivated: only then may an administrator delete their messages
+   * (in group chats the administrator belongs to; BITRIX24-APPS.md §10).
+   */
+  subjectDeactivated?: boolean | undefined;
 }
 
 interface Command {
@@ -50,8 +55,9 @@ const comment: ItemKind = {
 
 const message: ItemKind = {
   category: 'chat-message',
-  // im.message.delete: the author only (an administrator only in group chats, and not on every portal).
-  client: (c) => c.asSubject,
+  // im.message.delete: the author; an administrator only once the author is deactivated, and only in
+  // group chats (the portal's check is narrower than its docs: BITRIX24-APPS.md §10).
+  client: (c) => c.asSubject ?? (c.subjectDeactivated ? c.admin : undefined),
   noClientReason: REASONS.noSubjectCredentials,
   deleteCommand: (id) => ({
     method: 'im.message.delete',
@@ -70,7 +76,9 @@ const message: ItemKind = {
     const messages = (result as { messages?: ImMessage[] } | null)?.messages ?? [];
     return messages.some((m) => Number(m.id) === messageId && !isDeletedStub(m));
   },
-  readBackProves: () => true,
+  // Only the author's reading proves a message gone: an administrator's "not there" may just be a chat
+  // it is not in, or a private chat whose dialog id names someone else from its side.
+  readBackProves: (asSubject) => asSubject,
 };
 
 const post: ItemKind = {

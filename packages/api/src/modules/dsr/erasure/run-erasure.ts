@@ -87,13 +87,15 @@ export async function runErasure(options: RunErasureOptions): Promise<ErasureRes
     await options.saveCheckpoint(patch);
   };
 
-  // Until the account is deactivated by this run, a deactivated subject's webhook is dead: everything is
-  // read and deleted as the administrator, who may delete posts and comments (not others' messages).
+  // A deactivated subject's webhook is dead: everything is read and deleted as the administrator, who may
+  // delete posts and comments, and the messages of a deactivated author in its group chats.
   const subject =
     !cp.erasureStartedAt || !cp.itemsCompletedAt || !cp.sweep
       ? await lookUpSubject(clients.admin, subjectUserId, signal)
       : undefined;
-  if (subject && !isUserActive(subject)) clients = { admin: clients.admin };
+  if (cp.accountDeactivatedAt || (subject && !isUserActive(subject))) {
+    clients = { admin: clients.admin, subjectDeactivated: true };
+  }
   if (subject && !cp.erasureStartedAt) {
     // Only before anything was done: later, an erased-looking subject is just our own work.
     const counts = await ledgerCounts(em, requestId);
@@ -113,6 +115,13 @@ export async function runErasure(options: RunErasureOptions): Promise<ErasureRes
       signal,
     });
     await save({ recollectedAt: new Date().toISOString(), recollection });
+  }
+  if (!cp.itemsCompletedAt && !clients.asSubject && !cp.accountDeactivatedAt) {
+    // Without the subject's credentials only an administrator deletes, and the portal lets it delete
+    // another's message only once the author is deactivated (BITRIX24-APPS.md, "Deletion").
+    await deactivateAccount(clients.admin, subjectUserId, signal);
+    await save({ accountDeactivatedAt: new Date().toISOString() });
+    clients = { admin: clients.admin, subjectDeactivated: true };
   }
   if (!cp.itemsCompletedAt) {
     await executeErasureLedger({ ...options, clients });

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { checkProfile } from '../anonymise/anonymise-profile.ts';
-import { CATEGORY_ORDER, type ErasureCategory } from './categories.ts';
-import { collectSubjectContent } from './collect-content.ts';
+import { CATEGORY_ORDER, DELETABLE_CATEGORIES, type ErasureCategory } from './categories.ts';
+import { collectSubjectContent, NOT_LISTED } from './collect-content.ts';
 import { ledgerIndex, ledgerKey } from './ledger.ts';
 import type { ErasureClients } from './portal-items.ts';
 
@@ -33,7 +33,10 @@ export interface Sweep {
 }
 
 /** Synthetic kept rows that stand for what nobody can list: not content a sweep could find. */
-const NOT_CONTENT = new Set(['not-listed', 'b24-gdpr']);
+const NOT_CONTENT = new Set([NOT_LISTED, 'b24-gdpr']);
+
+/** Every category the sweep reads, listed even when it finds nothing there (the result shows it looked). */
+const SWEPT: readonly string[] = [...DELETABLE_CATEGORIES, 'task', 'calendar-event', 'profile'];
 
 /**
  * The verification sweep: reads the portal once more for everything of the subject's (posts, comments,
@@ -61,8 +64,15 @@ export async function sweepPortal(options: {
     counts.set(category, c);
     return c;
   };
+  for (const category of SWEPT) count(category);
   const seen = new Set<string>();
   for (const item of [...content.items, ...content.kept]) {
+    if (item.portalId === NOT_LISTED) {
+      // What this reader cannot list it cannot verify either: an exception, not a retention.
+      count(item.category).leftOver++;
+      leftOver.push({ category: item.category, portalId: item.portalId, label: item.label });
+      continue;
+    }
     if (NOT_CONTENT.has(item.portalId)) continue;
     seen.add(ledgerKey(item));
     const c = count(item.category);
