@@ -31,6 +31,8 @@ export const ImpersonationSessionSchema = defineEntity({
     /** When the chat alert and the notification went out, or why they could not. */
     alertedAt: p.datetime().nullable(),
     alertError: p.text().nullable(),
+    /** The chat alerts' message ids: rewritten when either person is erased or anonymised. */
+    alertMessageIds: p.json<number[]>().nullable(),
   },
   indexes: [{ properties: ['startedAt', 'id'] }],
 });

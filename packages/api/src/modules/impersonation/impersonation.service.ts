@@ -9,6 +9,7 @@ import type { SettingsService } from '../settings/settings.service.ts';
 import { sendImpersonationAlerts } from './alerts.ts';
 import { closeTimedOutSessions } from './close-timed-out.ts';
 import { ImpersonationSession, type SessionEndReason } from './impersonation-session.entity.ts';
+import { type AlertRewording, rewordAlertsAbout } from './reword-alerts.ts';
 import { closingOf, endedEvent, endOf, sessionFields } from './session-end.ts';
 
 export const SESSION_KEY = /^[0-9a-f]{64}$/;
@@ -163,20 +164,37 @@ export class ImpersonationService {
     return closeTimedOutSessions(em, this.#audit(), await this.timeoutMs(em), { now, batchSize });
   }
 
+  /** Rewrites the chat alerts that name `userId` with their pseudonym (erasure and anonymisation). */
+  rewordAlertsAbout(em: EntityManager, userId: number, pseudonymName: string): Promise<AlertRewording> {
+    return rewordAlertsAbout({
+      em,
+      portal: this.#portal,
+      directory: this.#directory,
+      linkFor: this.#linkFor,
+      userId,
+      pseudonymName,
+    });
+  }
+
   /** Sends the alerts after the session is stored: a portal outage must not lose the record. */
   async #announce(em: EntityManager, session: ImpersonationSession): Promise<void> {
     const { settings } = await this.#settings.get(em);
-    const failure = await sendImpersonationAlerts({
+    const delivery = await sendImpersonationAlerts({
       portal: this.#portal,
       directory: this.#directory,
       session,
       recipients: settings.impersonation.alertRecipients,
       notifyImpersonated: settings.impersonation.notifyImpersonatedUser,
       link: this.#linkFor(session),
-    }).catch((error: unknown) => (error instanceof Error ? error.message : String(error)));
+    }).catch((error: unknown) => ({
+      failure: error instanceof Error ? error.message : String(error),
+      messageIds: [] as number[],
+    }));
+    const { failure } = delivery;
     if (failure) this.#logger.warn({ sessionId: session.id, failure }, 'impersonation alert not delivered');
     session.alertedAt = failure ? null : new Date();
     session.alertError = failure;
+    session.alertMessageIds = delivery.messageIds.length > 0 ? delivery.messageIds : null;
     await em.flush();
   }
 }

@@ -50,12 +50,19 @@ export interface RememberedSubject {
  */
 export async function settleOwnRecords(
   ctx: RunContext,
-  services: Pick<AppServices, 'secret' | 'audit' | 'directory' | 'principals' | 'exports'>,
+  services: Pick<AppServices, 'secret' | 'audit' | 'directory' | 'principals' | 'exports' | 'impersonation'>,
   subject: RememberedSubject & { mode: OwnRecordsMode },
   progress: RequestProgress,
   result: Record<string, unknown>,
 ): Promise<Record<string, unknown>> {
   const { subjectUserId, loginHashes, mentions, mode } = subject;
+  // Before the sessions lose the id: the alerts are found by it. Our own text on the portal naming them.
+  const alerts = await services.impersonation.rewordAlertsAbout(
+    ctx.em.fork(),
+    subjectUserId,
+    services.secret.pseudonymFor(subjectUserId),
+  );
+  result = withAlertExceptions({ ...result, portalAlerts: alerts }, alerts.failed);
   const ownRecords = await pseudonymiseOwnRecords(ctx.em.fork(), services, {
     userId: subjectUserId,
     loginHashes,
@@ -86,4 +93,22 @@ export async function settleOwnRecords(
   // Their tokens were revoked and auditor grant removed: this process stops accepting them now.
   services.principals.forget();
   return outcome;
+}
+
+/** An alert that still names the subject is left over like anything the sweep found (erasure only). */
+function withAlertExceptions(
+  result: Record<string, unknown>,
+  failed: { messageId: number; error: string }[],
+): Record<string, unknown> {
+  const verification = result.verification as { leftOver: unknown[] } | null | undefined;
+  if (!verification || failed.length === 0) return result;
+  const leftOver = [
+    ...verification.leftOver,
+    ...failed.map((f) => ({
+      category: 'alert-message',
+      portalId: String(f.messageId),
+      label: `Our impersonation alert naming the subject could not be rewritten (${f.error})`,
+    })),
+  ];
+  return { ...result, verification: { ...verification, leftOver } };
 }
