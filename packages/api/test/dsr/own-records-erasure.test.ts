@@ -160,6 +160,19 @@ describe('erasure erases our own copies', () => {
     ]);
   });
 
+  it('rewrites our impersonation alert on the portal: it names the pseudonym, no longer the subject', async () => {
+    expect(result.portalAlerts).toEqual({ reworded: 1, failed: [] });
+    expect(result.verification.leftOver).toEqual([]);
+    const texts = [...api.portal.state.messages.values()].map((m) => m.text);
+    const alert = texts.find((t) => t.startsWith('Security: ') && t.includes(' logged in as '));
+    expect(alert).toContain(api.services.secret.pseudonymFor(subject.userId));
+    for (const needle of subject.identity)
+      expect(
+        texts.filter((t) => t.includes(needle)),
+        `a portal message holds ${needle}`,
+      ).toEqual([]);
+  });
+
   it('a run resumed after the last step (a crash before the runner stored the result) ends as the first did', async () => {
     // The checkpoint no longer knows the subject's id, so the resumed run must not need it.
     await api.services.orm.em
@@ -195,6 +208,18 @@ describe('anonymisation pseudonymises our own copies', () => {
 
   it("leaves none of the subject's name, e-mail or phone in the database or the data folder", async () => {
     await expectNoTrace(subject.userId, subject.identity);
+  });
+
+  it('rewrites our impersonation alert on the portal with the pseudonym', () => {
+    const alerts = [...api.portal.state.messages.values()]
+      .map((m) => m.text)
+      .filter(
+        (t) => t.startsWith('Security: ') && t.includes(api.services.secret.pseudonymFor(subject.userId)),
+      );
+    expect(alerts).toHaveLength(1);
+    const name = subject.identity.slice(0, 2).join(' ');
+    const texts = [...api.portal.state.messages.values()].map((m) => m.text);
+    expect(texts.filter((t) => t.startsWith('Security: ') && t.includes(name))).toEqual([]);
   });
 
   it('keeps the texts, as the portal does, without naming the subject as their editor', async () => {

@@ -12,7 +12,8 @@ export interface SubjectId {
  * are free-form, so the rule goes by key names and by the few sentences this system writes:
  *
  * - a value (or array element) equal to the id, as a number or a string, under a user-id key (`userId`,
- *   `subjectUserId`, `userIds`, …: audit-metadata-rule.ts), or as the `portalId` of the `account` item;
+ *   `subjectUserId`, `userIds`, …: audit-metadata-rule.ts), or as a `portalId` in or under an object of
+ *   the `account` category (the ledger's item, and the items of the result's kept `account` group);
  * - in any string: "User account #<id>", "private chat with user <id>", and a chat message's ledger id
  *   `<id>:<messageId>` (the private chat with the subject, as another member sees it).
  *
@@ -30,14 +31,20 @@ export function pseudonymiseText(text: string, subject: SubjectId): string {
 
 /** `value` with the rule above applied; a new value, the given one is not changed. */
 export function pseudonymiseJson(value: unknown, subject: SubjectId, key: string | null = null): unknown {
+  return walk(value, subject, key, false);
+}
+
+/** `inAccount`: below an object of the `account` category (a kept group lists its items without one). */
+function walk(value: unknown, subject: SubjectId, key: string | null, inAccount: boolean): unknown {
   if (value === null || value === undefined) return value;
-  if (Array.isArray(value)) return value.map((item) => pseudonymiseJson(item, subject, key));
+  if (Array.isArray(value)) return value.map((item) => walk(item, subject, key, inAccount));
   if (typeof value === 'object') {
     const object = value as Record<string, unknown>;
+    const account = inAccount || object.category === 'account';
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(object)) {
-      const accountItem = k === 'portalId' && object.category === 'account';
-      out[k] = accountItem && isSubject(v, subject) ? subject.pseudonym : pseudonymiseJson(v, subject, k);
+      const accountItem = k === 'portalId' && account;
+      out[k] = accountItem && isSubject(v, subject) ? subject.pseudonym : walk(v, subject, k, account);
     }
     return out;
   }

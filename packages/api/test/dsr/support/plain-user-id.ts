@@ -13,7 +13,8 @@ import type { StoredCell } from './storage-dump.ts';
  *    cannot slip past the rule unclassified.
  * 2. JSON, at any depth: a value (or array element) equal to the id, as a number or a string, under a
  *    user-id key: `userId`, `userIds`, any key ending in `UserId(s)` (`subjectUserId`, `requesterUserId`),
- *    `authorId`, `actorId`, `ownerId`, `editor`, `createdBy`; and the `portalId` of an `account` item.
+ *    `authorId`, `actorId`, `ownerId`, `editor`, `createdBy`; and a `portalId` in or under an object of the
+ *    `account` category (the ledger item, and the items of the result's kept `account` group).
  * 3. Text anywhere (columns and JSON strings) that names the user in words this system writes:
  *    "user 47", "user #47", "user account #47", and a chat ledger id "47:<message>" (the private chat
  *    with user 47 as seen by another member).
@@ -61,27 +62,28 @@ export function findPlainUserId(cells: readonly StoredCell[], userId: number): F
       (cell.column === 'target_id' && cell.row.target_type === 'user') ||
       (cell.column === 'portal_id' && cell.row.category === 'account');
     if (userColumn && equals(cell.value)) findings.push({ where, value: cell.value });
-    else walk(cell.value, where, null, null);
+    else walk(cell.value, where, null, false);
   }
   return findings;
 
-  function walk(value: unknown, where: string, key: string | null, parent: Record<string, unknown> | null) {
+  /** `inAccount`: inside an object of the `account` category, at any depth (a kept group's items too). */
+  function walk(value: unknown, where: string, key: string | null, inAccount: boolean) {
     if (value === null || value === undefined || value instanceof Date) return;
     if (typeof value === 'string') {
       const parsed = parseJson(value);
-      if (parsed !== undefined) return walk(parsed, where, key, parent);
+      if (parsed !== undefined) return walk(parsed, where, key, inAccount);
     }
     if (Array.isArray(value)) {
-      for (const [i, item] of value.entries()) walk(item, `${where}[${i}]`, key, parent);
+      for (const [i, item] of value.entries()) walk(item, `${where}[${i}]`, key, inAccount);
       return;
     }
     if (typeof value === 'object' && !Buffer.isBuffer(value)) {
       const object = value as Record<string, unknown>;
-      for (const [k, v] of Object.entries(object)) walk(v, `${where}.${k}`, k, object);
+      const account = inAccount || object.category === 'account';
+      for (const [k, v] of Object.entries(object)) walk(v, `${where}.${k}`, k, account);
       return;
     }
-    const userKey =
-      key !== null && (USER_KEY.test(key) || (key === 'portalId' && parent?.category === 'account'));
+    const userKey = key !== null && (USER_KEY.test(key) || (key === 'portalId' && inAccount));
     if (userKey && equals(value)) findings.push({ where, value });
     else if (typeof value === 'string' && (words.test(value) || value.includes(loginHash)))
       findings.push({ where, value });
