@@ -20,6 +20,7 @@ import {
   TERMINATE,
   takeUnit,
 } from './pg-wire.ts';
+import { changesSetting, runQuietly, snapshotSettings } from './pglite-session-settings.ts';
 import type { SessionLock } from './session-lock.ts';
 
 /** What every connection of one server shares. */
@@ -32,6 +33,8 @@ export interface SharedSession {
   greeting: Buffer;
   /** Disconnect an owner that sends nothing for this long mid-transaction (0: never). */
   idleOwnerTimeoutMs: number;
+  /** The connection whose own session settings are in effect; null: the defaults (pglite-session-settings.ts). */
+  settingsOwner: PgliteConnection | null;
   warn(message: string): void;
 }
 
@@ -59,6 +62,8 @@ export class PgliteConnection {
   private pumping = false;
   private cleanedUp = false;
   private idleTimer: NodeJS.Timeout | undefined;
+  /** Statements that restore the session settings this connection made (none for most clients). */
+  private settings: string[] = [];
   private resolveClosed: () => void = () => {};
 
   constructor(socket: Socket, session: SharedSession, rejected: boolean) {
@@ -181,6 +186,7 @@ export class PgliteConnection {
   private async run(bytes: Uint8Array, awaitsReady: boolean): Promise<void> {
     const { db, lock } = this.session;
     clearTimeout(this.idleTimer);
+    await this.applyOwnSettings();
     this.replies.reset();
     await db.runExclusive(() =>
       db.execProtocolRawStream(bytes, {
@@ -191,8 +197,26 @@ export class PgliteConnection {
         },
       }),
     );
-    if (awaitsReady && this.replies.endedIdle) lock.release(this);
-    else this.armIdleTimer();
+    if (awaitsReady && this.replies.endedIdle) {
+      if (changesSetting(bytes)) await this.rememberSettings();
+      lock.release(this);
+    } else {
+      this.armIdleTimer();
+    }
+  }
+
+  /** Makes the session's settings this connection's own: the defaults, or what it set before. */
+  private async applyOwnSettings(): Promise<void> {
+    const { session } = this;
+    const mine = this.settings.length > 0 ? this : null;
+    if (session.settingsOwner === mine) return;
+    await runQuietly(session.db, [...(session.settingsOwner ? ['RESET ALL'] : []), ...this.settings]);
+    session.settingsOwner = mine;
+  }
+
+  private async rememberSettings(): Promise<void> {
+    this.settings = await snapshotSettings(this.session.db);
+    this.session.settingsOwner = this.settings.length > 0 ? this : null;
   }
 
   /**
@@ -228,8 +252,13 @@ export class PgliteConnection {
         await db.runExclusive(async () => {
           await db.execProtocolRawStream(SYNC, discard);
           if (db.isInTransaction()) await db.execProtocolRawStream(simpleQuery('ROLLBACK'), discard);
+          if (this.session.settingsOwner === this) {
+            await db.execProtocolRawStream(simpleQuery('RESET ALL'), discard);
+            this.session.settingsOwner = null;
+          }
         });
       }
+      // Not the owner: the next connection to run finds settings not its own and resets them first.
     } catch {
       // PGlite is closing or broken; nothing left to protect.
     } finally {

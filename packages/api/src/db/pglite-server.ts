@@ -70,6 +70,7 @@ export async function startPgliteServer(options: PgliteServerOptions): Promise<P
     password,
     greeting: await captureGreeting(options.db),
     idleOwnerTimeoutMs: options.idleOwnerTimeoutMs ?? DEFAULT_IDLE_OWNER_TIMEOUT_MS,
+    settingsOwner: null,
     warn: (message) => options.logger?.warn(message),
   };
   const connections = new Set<PgliteConnection>();

@@ -156,6 +156,28 @@ describe('PGlite server', () => {
     expect(warnings).toEqual([expect.stringMatching(/idle in a transaction for 1000 ms while 1 waited/)]);
   });
 
+  it("keeps one client's session settings (pg_dump's empty search_path) from every other client", async () => {
+    const dumper = await connect();
+    const app = await connect();
+    await app.query("insert into item values (1, 'app')");
+    const defaultPath = (await app.query('show search_path')).rows[0].search_path;
+    // What pg_dump does first: every later name it uses is schema-qualified.
+    await dumper.query("select pg_catalog.set_config('search_path', '', false)");
+    await dumper.query('set statement_timeout = 12345');
+    expect((await app.query('select owner from item')).rows).toEqual([{ owner: 'app' }]);
+    expect((await app.query('show search_path')).rows[0].search_path).toBe(defaultPath);
+    // The dumper's own settings come back whenever it runs again.
+    expect((await dumper.query('show search_path')).rows[0].search_path).toMatch(/^("")?$/);
+    expect((await dumper.query('show statement_timeout')).rows[0].statement_timeout).toBe('12345ms');
+    await expect(dumper.query('select owner from item')).rejects.toThrow(/relation "item" does not exist/);
+    expect((await app.query('select owner from item')).rows).toEqual([{ owner: 'app' }]);
+    // Gone with the client: the next one starts from the defaults.
+    await dumper.end();
+    const next = await connect();
+    expect((await next.query('show statement_timeout')).rows[0].statement_timeout).toBe('0');
+    expect((await next.query('select count(*)::int as n from item')).rows[0].n).toBe(1);
+  });
+
   it('asks for the password and refuses a wrong one', async () => {
     const wrong = new URL(server.url);
     wrong.password = 'not-the-password';
