@@ -115,4 +115,15 @@ describe('erasure verified against the portal', () => {
     // The rest of the erasure still ran to its end.
     expect(api.portal.state.users.get(subjectId)).toMatchObject({ ACTIVE: false });
   });
+  it('answers a typed PortalUnavailableError when the portal cannot be read for a preview, and stores no plan', async () => {
+    const subjectId = 22;
+    const requests = () => api.services.orm.em.fork().count(DataSubjectRequest, { type: 'ERASE' });
+    const before = await requests();
+    api.portal.faults.inject({ kind: 'access-denied', methods: ['im.recent.list'] });
+    const preview = (await api.gql(PREVIEW, { u: subjectId }, { token: admin })).data?.previewErasure;
+    api.portal.faults.clear();
+    expect(preview.__typename).toBe('PortalUnavailableError');
+    expect(preview.message).toMatch(/^The portal could not be read in full \(im\.recent\.list: /);
+    expect(await requests()).toBe(before);
+  });
 });

@@ -426,6 +426,7 @@ export type PreviewErasureMutation = { previewErasure:
     | { __typename: 'InvalidInputError', field: string, message: string }
     | { __typename: 'NotFoundError', entity: string, message: string }
     | { __typename: 'PolicyRefusedError', rule: string, message: string }
+    | { __typename: 'PortalUnavailableError' }
    };
 
 export type EraseUserMutationVariables = Exact<{

@@ -1,7 +1,13 @@
 import { GraphQLError } from 'graphql';
 import { builder } from '../../builder.ts';
 import type { GraphQLContext } from '../../context.ts';
-import { DomainError, InvalidInputError, NotFoundError, PolicyRefusedError } from '../../errors.ts';
+import {
+  DomainError,
+  InvalidInputError,
+  NotFoundError,
+  PolicyRefusedError,
+  PortalUnavailableError,
+} from '../../errors.ts';
 import { afterFilter, pageSize, toPage } from '../../schema/keyset.ts';
 import { PortalUserRef } from '../rights/rights.schema.ts';
 import {
@@ -165,8 +171,10 @@ const ErasurePreviewRef = builder
 builder.mutationField('previewErasure', (t) =>
   t.field({
     type: ErasurePreviewRef,
-    description: 'What erasing this user would delete, and what it would keep and why. Nothing is changed.',
-    errors: { types: [PolicyRefusedError, NotFoundError, InvalidInputError] },
+    description:
+      'What erasing this user would delete, and what it would keep and why. Nothing is changed. ' +
+      'PortalUnavailableError when the portal cannot be read in full: a preview never leaves anything out silently.',
+    errors: { types: [PolicyRefusedError, NotFoundError, InvalidInputError, PortalUnavailableError] },
     authScopes: { authenticated: true },
     args: { userId: t.arg.int({ required: true }) },
     resolve: (_root, { userId }, { em, services, principal, request }) =>

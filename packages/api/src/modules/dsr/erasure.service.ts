@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
+import { Bitrix24Error } from '../../bitrix24/index.ts';
 import { InvalidInputError, NotFoundError, PortalUnavailableError } from '../../errors.ts';
 import { UnknownSubjectError } from './anonymise/errors.ts';
 import type { DataSubjectRequest } from './data-subject-request.entity.ts';
@@ -58,6 +59,11 @@ function asApiError(error: unknown): never {
   if (error instanceof UnknownSubjectError) throw new NotFoundError('User', error.message);
   if (error instanceof SubjectAlreadyErasedError) throw new InvalidInputError('userId', error.message);
   if (error instanceof NotAdministratorError) throw new PortalUnavailableError(error.message);
+  if (error instanceof Bitrix24Error) {
+    throw new PortalUnavailableError(
+      `The portal could not be read in full (${error.method}: ${error.code}); nothing was changed, try again later.`,
+    );
+  }
   throw error;
 }
 

@@ -124,6 +124,8 @@ export class RequestService {
   ): Promise<{ request: DataSubjectRequest; token: string | null }> {
     const actor = requireActor(principal);
     const context = await this.#allowed(em, actor, 'ERASE', subjectUserId);
+    // The portal is read before anything is stored: a preview that fails leaves no request behind.
+    const { digest, preview } = await compute();
     const { request } = await this.#open(
       em,
       principal,
@@ -135,7 +137,6 @@ export class RequestService {
     );
     // Already confirmed and under way: the open request is the answer, and there is nothing left to confirm.
     if (request.status !== 'AWAITING_CONFIRMATION') return { request, token: null };
-    const { digest, preview } = await compute();
     const expiresAt = new Date(now.getTime() + PREVIEW_TTL_MS);
     const token = this.#previewToken(request.id, digest, expiresAt);
     Object.assign(request, {
