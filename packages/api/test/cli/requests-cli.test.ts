@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DataSubjectRequest } from '../../src/modules/dsr/data-subject-request.entity.ts';
 import { startTestApi, type TestApi } from '../support/api.ts';
 import { runCli } from '../support/cli-process.ts';
 import { readZip } from '../support/zip.ts';
@@ -38,6 +39,18 @@ describe('operator CLI', { timeout: 180_000 }, () => {
       portal: api.portal.domain,
     });
     expect(entries.get('profile.csv')?.toString('utf8')).toContain(api.portal.state.users.get(25)!.EMAIL);
+  });
+
+  it('refuses an output file in a missing folder before anything runs: no request, no notification', async () => {
+    const count = () => api.services.orm.em.fork().count(DataSubjectRequest, {});
+    const requests = await count();
+    const notified = api.portal.counters.calls('im.notify.system.add');
+    const out = path.join(dir, 'missing', 'user-24.zip');
+    const run = await runCli(['export', '--user', '24', '--out', out], env);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`the folder ${path.dirname(out)} does not exist; nothing was done`);
+    expect(await count()).toBe(requests);
+    expect(api.portal.counters.calls('im.notify.system.add')).toBe(notified);
   });
 
   it('refuses to anonymise while the master switch is off, saying which rule, and changes nothing', async () => {

@@ -5,6 +5,7 @@ import { openHeadless } from '../../bootstrap.ts';
 import { operatorPath } from '../../config/invocation-dir.ts';
 import { DomainError } from '../../errors.ts';
 import type { DataSubjectRequest } from '../../modules/dsr/data-subject-request.entity.ts';
+import { checkOutputFile } from '../output-file.ts';
 import { runWithProgress } from '../progress.ts';
 
 const operator = { kind: 'operator' } as const;
@@ -20,6 +21,7 @@ export function registerRequestCommands(program: Command): void {
       withServices(async (services) => {
         // pnpm runs the CLI in packages/api: resolved before anything runs, and printed as written.
         const out = operatorPath(o.out);
+        await checkOutputFile(out);
         const request = await services.requests.request(services.orm.em.fork(), operator, 'EXPORT', o.user);
         const done = finished(await runWithProgress(services, request.id));
         await copyFile(done.archivePath!, out);
