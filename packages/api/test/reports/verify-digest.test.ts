@@ -214,7 +214,7 @@ describe('audit verify-digest', { timeout: 180_000 }, () => {
       created: true,
       mailed: false,
       mailStatus: 'SKIPPED',
-      mailError: 'the week is not over: the scheduled run makes the complete file and mails it',
+      mailError: 'SMTP is not configured (SMTP_URL).',
     });
     expect(second.digestHash).not.toBe(first.digestHash);
     const bad = await runCli(['report', 'weekly', '--week', '2026-W99'], serverEnv());

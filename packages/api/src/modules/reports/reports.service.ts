@@ -45,8 +45,6 @@ export interface ReportOutcome {
   mailError: string | null;
 }
 
-const NOT_OVER = 'the week is not over: the scheduled run makes the complete file and mails it';
-
 /** The weekly signed log files: making, storing, mailing them, and the signing key. */
 export class ReportsService {
   readonly dir: string;
@@ -107,7 +105,8 @@ export class ReportsService {
     // to it the job makes it complete (the chain lock refuses if one appeared meanwhile).
     if ((await laterWeeks(em, week)).length > 0) return outcome;
     if (outcome.report.mailedAt) {
-      // Mailed before it was complete (files of unfinished weeks are no longer mailed): it stays as sent.
+      // Mailed before its week ended: what went out is never replaced by another signed file. The rest of
+      // that week's events are in no weekly file (the chain still links the next file past them).
       this.#deps.logger.warn({ week }, 'a file mailed before its week ended is not made again');
       return outcome;
     }
@@ -204,19 +203,6 @@ export class ReportsService {
       throw error;
     }
     if (existing && this.pathOf(existing) !== built.path) await rm(this.pathOf(existing), { force: true });
-    if (built.fields.periodEnd.getTime() > (this.#deps.now?.() ?? new Date()).getTime()) {
-      // A week still going on: the file is a preview. Mailing it would publish a partial week that the
-      // complete file (made by the scheduled run once the week is over) could then no longer replace.
-      await sql(em, `update weekly_report set mail_status = 'SKIPPED', mail_error = ? where id = ?`, [
-        NOT_OVER,
-        id,
-      ]);
-      return this.#outcome(await em.fork().findOneOrFail(WeeklyReport, { id }), {
-        created: true,
-        remailed: false,
-        laterWeeks: [],
-      });
-    }
     return this.#deliver(em, id, weeklyReports, { created: true, remailed: false, laterWeeks: [] });
   }
 
