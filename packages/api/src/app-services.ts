@@ -19,6 +19,7 @@ import { PrincipalService } from './modules/identity/principal.service.ts';
 import { SignInService } from './modules/identity/sign-in.service.ts';
 import { TokenService } from './modules/identity/token.service.ts';
 import { ImpersonationService } from './modules/impersonation/impersonation.service.ts';
+import type { SigningKeys } from './modules/keys/signing-keys.ts';
 import type { PortalConnection } from './modules/portal/connect.ts';
 import type { PortalDirectory } from './modules/portal/portal-directory.ts';
 import { ChatEventPoller } from './modules/portal-events/chat-poller.ts';
@@ -37,6 +38,8 @@ export interface AppServices {
   portal: PortalConnection;
   directory: PortalDirectory;
   secret: AppSecret;
+  /** The Ed25519 signing keys (weekly digests, tree heads): `signing.sign(bytes)`. */
+  signing: SigningKeys;
   boss: PgBoss;
   queue: RequestQueue;
   /** Where users reach this API; known once the server listens. */
@@ -68,6 +71,7 @@ export interface AppDependencies {
   databaseKind: DatabaseKind;
   portal: PortalConnection;
   secret: AppSecret;
+  signing: SigningKeys;
   boss: PgBoss;
 }
 
@@ -125,6 +129,7 @@ export function createAppServices(deps: AppDependencies): AppServices {
       smtpUrl: deps.config.SMTP_URL,
       from: deps.config.REPORT_FROM,
       settings,
+      signing: deps.signing,
       logger: deps.logger.child({ component: 'reports' }),
       audit: (em, drafts) => services.audit.append(em, drafts),
     }),

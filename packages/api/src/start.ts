@@ -34,7 +34,7 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
         : `database: PostgreSQL at ${redactUrl(config.DATABASE_URL ?? '')}`,
     );
 
-    const services = await wireServices(config, logger, db, closers);
+    const services = await wireServices(config, logger, db, closers, { createKeys: true });
     const { portal, boss } = services;
     const server = await listenApi(services, config.HOST, config.PORT);
     closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));

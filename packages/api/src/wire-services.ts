@@ -4,12 +4,12 @@ import type { Config } from './config/config.ts';
 import type { Logger } from './config/logger.ts';
 import type { Database } from './db/index.ts';
 import { startBoss } from './jobs/boss.ts';
+import { openKeys } from './modules/keys/open-keys.ts';
 import { connectPortal } from './modules/portal/connect.ts';
-import { AppSecret } from './modules/settings/app-secret.ts';
 
 /**
  * The services of a process (the API, a worker, the CLI) on an open database: connects the portal, loads
- * the app secret and starts pg-boss. Each resource it opens gets its closer pushed onto `closers` as soon
+ * the keys (app secret and signing keys: files or environment, `modules/keys/`) and starts pg-boss. Each resource it opens gets its closer pushed onto `closers` as soon
  * as it is open, so a failure part-way leaves the caller able to close what was opened. The portal and
  * pg-boss are on the services (`services.portal`, `services.boss`). Tests pass their sandbox portal in
  * `options`.
@@ -19,11 +19,18 @@ export async function wireServices(
   logger: Logger,
   db: Pick<Database, 'orm' | 'url' | 'kind'>,
   closers: (() => Promise<unknown>)[],
-  options: { sandbox?: SandboxPortal } = {},
+  options: {
+    sandbox?: SandboxPortal;
+    /** The API makes missing keys (and moves old ones out of the database); workers and the CLI only read them. */
+    createKeys?: boolean;
+  } = {},
 ): Promise<AppServices> {
   const portal = await connectPortal(config, logger, options);
   closers.push(() => portal.close());
-  const secret = await AppSecret.load(db.orm.em.fork());
+  const { secret, signing } = await openKeys(config, {
+    em: db.orm.em.fork(),
+    create: options.createKeys === true,
+  });
   const boss = await startBoss(db.url, db.kind, logger);
   closers.push(() => boss.stop({ graceful: true, timeout: 5_000 }));
   return createAppServices({
@@ -33,6 +40,7 @@ export async function wireServices(
     databaseKind: db.kind,
     portal,
     secret,
+    signing,
     boss,
   });
 }

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerAuditCommands } from './commands/audit.ts';
 import { registerDatabaseCommands } from './commands/database.ts';
+import { registerKeyCommands } from './commands/keys.ts';
 import { registerReportCommands } from './commands/reports.ts';
 import { registerRequestCommands } from './commands/requests.ts';
 import { registerTokenCommands } from './commands/token.ts';
@@ -11,6 +12,7 @@ registerTokenCommands(program);
 registerRequestCommands(program);
 registerAuditCommands(program);
 registerReportCommands(program);
+registerKeyCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { operatorPath } from './invocation-dir.ts';
+import { isAppSecret, isSigningKey } from './key-values.ts';
 
 /** Repository root: the default data folder lives here so `pnpm start` from any package finds the same data. */
 const repoRoot = path.resolve(import.meta.dirname, '../../../..');
@@ -63,11 +64,40 @@ export const configSchema = z.object({
   DSR_LEASE_SECONDS: z.coerce.number().min(1).max(3600).default(30),
   /** How often workers look for requests nobody is running. */
   DSR_SWEEP_SECONDS: z.coerce.number().min(0.2).max(3600).default(30),
+  /**
+   * The folder of the audit signing key, the public keys it replaced and the app secret (default
+   * DATA_DIR/keys); relative to where the operator ran the command.
+   */
+  AUDIT_KEYS_DIR: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => v || undefined),
+  /** The app secret (keyed commitments and pseudonyms) as base64 of 32 or more bytes, instead of the file. */
+  APP_SECRET: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => v || undefined)
+    .refine((v) => v === undefined || isAppSecret(v), {
+      message: 'must be base64 of 32 or more random bytes',
+    }),
+  /** The Ed25519 signing key (PEM, or base64 of its PKCS#8 DER) instead of the file. */
+  AUDIT_SIGNING_KEY: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => v || undefined)
+    .refine((v) => v === undefined || isSigningKey(v), {
+      message: 'must be an Ed25519 private key: PEM, or base64 of its PKCS#8 DER',
+    }),
   /** Runs ending in a transient failure before a request is marked FAILED. */
   DSR_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
 });
 
 export type Config = z.infer<typeof configSchema>;
+
+const SECRET_VARIABLES = new Set(['APP_SECRET', 'AUDIT_SIGNING_KEY']);
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -77,12 +107,17 @@ export class ConfigError extends Error {
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = configSchema.safeParse(env);
   if (parsed.success) {
-    const dir = parsed.data.DATA_DIR;
-    return { ...parsed.data, DATA_DIR: dir.includes('://') ? dir : operatorPath(dir, env) };
+    const { DATA_DIR: dir, AUDIT_KEYS_DIR: keys } = parsed.data;
+    return {
+      ...parsed.data,
+      DATA_DIR: dir.includes('://') ? dir : operatorPath(dir, env),
+      AUDIT_KEYS_DIR: keys === undefined ? undefined : operatorPath(keys, env),
+    };
   }
   const issue = parsed.error.issues[0]!;
   const variable = String(issue.path[0] ?? 'configuration');
-  const raw = env[variable];
+  // Keys are never echoed back, not even a bad one.
+  const raw = SECRET_VARIABLES.has(variable) ? undefined : env[variable];
   throw new ConfigError(
     `Invalid ${variable}: ${issue.message}${raw === undefined ? '' : ` (got ${JSON.stringify(redactUrl(raw))})`}`,
   );

@@ -4,7 +4,7 @@ import type { AppServices } from '../app-services.ts';
 import { exportAuditCsv } from '../modules/audit/audit-export.route.ts';
 import { receivePortalEvent } from '../modules/portal-events/event-route.ts';
 import { EVENTS_PATH } from '../modules/portal-events/events.ts';
-import { downloadWeeklyReport, servePublicKey } from '../modules/reports/reports.routes.ts';
+import { downloadWeeklyReport, servePublicKey, servePublicKeys } from '../modules/reports/reports.routes.ts';
 import type { GraphQLServer } from '../yoga.ts';
 import { extensionCors } from './cors.ts';
 import { downloadExport } from './export-download.ts';
@@ -36,6 +36,7 @@ export function createHttpApp(services: AppServices, graphql: GraphQLServer): Ho
   app.get('/exports/:id/download', (c) => downloadExport(c, services));
   app.get('/audit/export.csv', (c) => exportAuditCsv(c, services));
   app.get('/audit/public-key', (c) => servePublicKey(c, services));
+  app.get('/audit/public-keys', (c) => servePublicKeys(c, services));
   app.get('/audit/reports/:id/download', (c) => downloadWeeklyReport(c, services));
   app.get('/impersonation-sessions/:id', (c) => showImpersonationSession(c, services));
 

@@ -10,7 +10,11 @@ describe('audit verify (CLI)', { timeout: 120_000 }, () => {
   let env: Record<string, string>;
   beforeAll(async () => {
     f = await auditFixture();
-    env = { DATABASE_URL: f.db.url, DATA_DIR: await mkdtemp(path.join(tmpdir(), 'b24-audit-cli-')) };
+    env = {
+      DATABASE_URL: f.db.url,
+      DATA_DIR: await mkdtemp(path.join(tmpdir(), 'b24-audit-cli-')),
+      APP_SECRET: f.secretBase64,
+    };
   });
   afterAll(async () => {
     await f?.close();

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import { AuditService, type AuditServiceOptions } from '../../src/modules/audit/audit.service.ts';
 import { GENESIS_HASH } from '../../src/modules/audit/audit-hash.ts';
@@ -11,6 +12,8 @@ export interface AuditFixture {
   db: TestDatabase;
   audit: AuditService;
   secret: AppSecret;
+  /** The secret as APP_SECRET takes it, for CLI processes that check this log. */
+  secretBase64: string;
   em(): EntityManager;
   /** Raw SQL outside any transaction (tampering, inspection). */
   sql<T = Record<string, unknown>>(query: string, params?: unknown[]): Promise<T[]>;
@@ -21,13 +24,15 @@ export interface AuditFixture {
 
 export async function auditFixture(options: AuditServiceOptions = {}): Promise<AuditFixture> {
   const db = await createTestDatabase();
-  const secret = await AppSecret.load(db.orm.em.fork());
+  const secretBase64 = randomBytes(32).toString('base64');
+  const secret = AppSecret.fromBytes(Buffer.from(secretBase64, 'base64'));
   const audit = new AuditService(() => secret, new SettingsService(), options);
   const em = () => db.orm.em.fork();
   return {
     db,
     audit,
     secret,
+    secretBase64,
     em,
     sql: (query, params = []) => sql(em(), query, params),
     async reset() {

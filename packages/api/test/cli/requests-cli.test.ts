@@ -17,6 +17,8 @@ beforeAll(async () => {
     DATABASE_URL: api.databaseUrl,
     SANDBOX_URL: api.portal.url,
     DATA_DIR: dir,
+    // The API's keys: a CLI on another DATA_DIR finds them only when told where.
+    AUDIT_KEYS_DIR: path.join(api.services.config.DATA_DIR, 'keys'),
     BITRIX24_PLAN: 'enterprise',
   };
 });

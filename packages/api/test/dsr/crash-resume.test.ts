@@ -51,6 +51,7 @@ describe('an erasure survives its worker being killed', () => {
       DATABASE_URL: api.databaseUrl,
       SANDBOX_URL: api.portal.url,
       DATA_DIR: dataDir,
+      AUDIT_KEYS_DIR: path.join(api.services.config.DATA_DIR, 'keys'),
       BITRIX24_PLAN: 'enterprise',
       DSR_LEASE_SECONDS: '2',
       DSR_SWEEP_SECONDS: '0.5',

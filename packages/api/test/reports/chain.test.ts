@@ -5,6 +5,7 @@ import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyDigestFile, type WeeklyDigest } from '../../src/modules/reports/digest.ts';
 import { formatIsoWeek, isoWeekOfDate, weekBefore } from '../../src/modules/reports/iso-week.ts';
+import { ReportPublishedError } from '../../src/modules/reports/report-published.ts';
 import { WeeklyReport } from '../../src/modules/reports/weekly-report.entity.ts';
 import { eventually, startTestApi, type TestApi } from '../support/api.ts';
 import { runCli } from '../support/cli-process.ts';
@@ -28,6 +29,11 @@ describe('weekly reports: the chain of digests is never broken', { timeout: 240_
   const w0 = formatIsoWeek(weekBefore(weekBefore(weekBefore(weekBefore(thisWeek)))));
   const em = () => api.services.orm.em.fork();
   const stored = async () => em().find(WeeklyReport, {}, { orderBy: { week: 'asc' } });
+  /** A file whose mailing failed for good: never published, so it may still be made anew. */
+  const neverMailed = (week: string) =>
+    em()
+      .getConnection()
+      .execute(`update weekly_report set mail_status = 'FAILED', mailed_at = null where week = ?`, [week]);
 
   beforeAll(async () => {
     smtp = await startSmtp();
@@ -62,36 +68,59 @@ describe('weekly reports: the chain of digests is never broken', { timeout: 240_
     expect(again.report).toMatchObject({ id: before.id, digestHash: before.digestHash });
   });
 
-  it('report weekly --force on a week a later file links to mails the stored file again, unchanged', async () => {
+  it('report weekly --force on a mailed week is refused, linked or newest; nothing is made or signed', async () => {
+    const before = await stored();
+    const filesBefore = await readdir(api.services.reports.dir);
+    const mailsBefore = smtp.mails.length;
+    for (const [week, why] of [
+      [w2, `the digests of later weeks (${w3}) link to it`],
+      [w3, null],
+    ] as const) {
+      const mailedAt = before.find((r) => r.week === week)!.mailedAt!.toISOString();
+      const run = await runCli(['report', 'weekly', '--week', week, '--force'], env);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toBe('');
+      expect(run.stderr.trim()).toBe(
+        `error: ${week} is published (was mailed on ${mailedAt}${why ? ` and ${why}` : ''}): its signed file is ` +
+          `not made or signed again. \`b24-gdpr report resend --week ${week}\` mails the stored file again, unchanged.`,
+      );
+    }
+    await expect(api.services.reports.generate(em(), w3, { force: true })).rejects.toBeInstanceOf(
+      ReportPublishedError,
+    );
+    expect(await readdir(api.services.reports.dir)).toEqual(filesBefore);
+    expect(await stored()).toEqual(before);
+    expect(smtp.mails).toHaveLength(mailsBefore);
+  });
+
+  it('report resend mails the stored file again: the attachment’s SHA-256 is the stored file’s', async () => {
     const before = (await stored()).find((r) => r.week === w2)!;
     const fileBefore = await readFile(api.services.reports.pathOf(before));
+    expect(sha256(fileBefore)).toBe(before.sha256);
     const mailsBefore = smtp.mails.length;
 
-    const run = await runCli(['report', 'weekly', '--week', w2, '--force'], env);
+    const run = await runCli(['report', 'resend', '--week', w2], env);
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({
       id: before.id,
       week: w2,
-      created: false,
-      remailed: true,
-      laterWeeks: [w3],
+      sha256: before.sha256,
       digestHash: before.digestHash,
-      previousDigestHash: before.previousDigestHash,
       mailed: true,
       mailStatus: 'SENT',
       mailAttempts: 1,
       mailError: null,
     });
     expect(run.stderr).toContain(
-      `${w2} was not made anew: the digest chain of the later files (${w3}) links to its digest, so the stored file was mailed again unchanged.`,
+      `${w2}: the stored file was mailed again, unchanged (SHA-256 ${before.sha256}).`,
     );
 
-    // The mail carries the very file that was stored before.
+    // What the recipient gets is the very file that was stored (and mailed) before.
     const mail = await eventually(() => smtp.mails[mailsBefore], 'the re-sent mail');
     const parsed = await simpleParser(mail.raw);
     expect(parsed.subject).toContain(w2);
     const attachment = parsed.attachments.find((a) => a.filename === `audit-week-${w2}.zip`)!;
-    expect(attachment.content.equals(fileBefore)).toBe(true);
+    expect(sha256(attachment.content)).toBe(before.sha256);
     const after = (await stored()).find((r) => r.week === w2)!;
     expect(after).toMatchObject({
       fileName: before.fileName,
@@ -101,7 +130,8 @@ describe('weekly reports: the chain of digests is never broken', { timeout: 240_
     expect((await readFile(api.services.reports.pathOf(after))).equals(fileBefore)).toBe(true);
   });
 
-  it('report weekly --force on the newest week makes it anew, linked to the file before it', async () => {
+  it('report weekly --force on the newest week makes it anew while it was never mailed', async () => {
+    await neverMailed(w3);
     const reports = await stored();
     const before = reports.find((r) => r.week === w3)!;
     const run = await runCli(['report', 'weekly', '--week', w3, '--force'], env);
@@ -133,6 +163,7 @@ describe('weekly reports: the chain of digests is never broken', { timeout: 240_
   });
 
   it('two processes at once (the newest week forced, the next one made) cannot fork the chain', async () => {
+    await neverMailed(w3);
     const next = formatIsoWeek(thisWeek);
     const results = await Promise.allSettled([
       api.services.reports.generate(em(), w3, { force: true }),
@@ -145,6 +176,7 @@ describe('weekly reports: the chain of digests is never broken', { timeout: 240_
         expect(String(r.reason)).toMatch(
           new RegExp(
             `${w3} cannot be made anew: the digest of ${next} now links to its file|` +
+              `${w3} is published \\(the digests of later weeks \\(${next}\\) link to it\\)|` +
               `${next}: the file before it changed while this one was made; run it again`,
           ),
         );
@@ -177,6 +209,6 @@ describe('weekly reports: the chain of digests is never broken', { timeout: 240_
     );
     expect(check.code, check.stdout + check.stderr).toBe(0);
     expect(check.stdout).toContain(`OK: ${w2}, `);
-    expect(check.stdout).toContain(`(given key); digest SHA-256 ${reports[1]!.digestHash}`);
+    expect(check.stdout).toContain(`given key); digest SHA-256 ${reports[1]!.digestHash}`);
   });
 });

@@ -111,6 +111,7 @@ describe('weekly reports: a failed mailing is retried by itself', { timeout: 240
       smtpUrl: api.services.config.SMTP_URL,
       from: 'audit@b24.test',
       settings: api.services.settings,
+      signing: api.services.signing,
       logger,
       mailQueue: new BossReportMailQueue(api.services.boss),
     });

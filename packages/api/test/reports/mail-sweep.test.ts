@@ -83,6 +83,7 @@ describe('weekly reports: a running worker picks up mailings left open', { timeo
       smtpUrl: undefined,
       from: 'audit@b24.test',
       settings: api.services.settings,
+      signing: api.services.signing,
       logger: api.services.logger,
     });
     for (const w of weeks) ids.set(w, (await offline.generate(em(), w)).report.id);

@@ -31,6 +31,7 @@ describe('the scheduled job and a file made before its week ended', { timeout: 1
       smtpUrl: undefined,
       from: 'audit@b24.test',
       settings: api.services.settings,
+      signing: api.services.signing,
       logger: api.services.logger,
       now: () => midWeek,
     });

@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canonicalJson } from '../../src/modules/audit/canonical-json.ts';
 import { ZipWriter } from '../../src/modules/dsr/export/zip-writer.ts';
 import { ContentVersion } from '../../src/modules/edits/content-version.entity.ts';
 import { ImpersonationSession } from '../../src/modules/impersonation/impersonation-session.entity.ts';
@@ -40,6 +41,7 @@ describe('audit verify-digest', { timeout: 180_000 }, () => {
   beforeAll(async () => {
     api = await startTestApi({ jobs: false });
     dir = await mkdtemp(path.join(tmpdir(), 'b24-digest-'));
+    // Another machine: its own DATA_DIR, and the API's keys only where a command needs them to sign.
     env = { DATABASE_URL: api.databaseUrl, DATA_DIR: dir };
     await api.services.audit.append(api.services.orm.em.fork(), [
       { action: 'message.edited', actorId: 4, source: 'api' },
@@ -75,25 +77,70 @@ describe('audit verify-digest', { timeout: 180_000 }, () => {
     original = api.services.reports.pathOf(outcome.report);
     entries = await readZip(await readFile(original));
   });
+  /** The operator on the API's machine: the same keys folder. */
+  const serverEnv = () => ({ ...env, AUDIT_KEYS_DIR: path.join(api.services.config.DATA_DIR, 'keys') });
   afterAll(async () => {
     await api?.close();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('passes an untouched file, with the digest’s key and with the served key', async () => {
-    const pem = await (await api.fetch('/audit/public-key')).text();
+  it('passes an untouched file against the served key: PEM, the /audit/public-keys JSON, base64, or the server’s own keys', async () => {
     const pemFile = path.join(dir, 'public.pem');
-    await writeFile(pemFile, pem);
-    const ok = await runCli(['audit', 'verify-digest', original, '--public-key', pemFile], env);
-    expect(ok.code, ok.stderr).toBe(0);
-    expect(ok.stdout).toMatch(/^OK: \d{4}-W\d{2}, 1 events, 4 files match, signature valid \(given key\)/);
-    expect(verifyDigestFile(await readFile(original))).toMatchObject({ ok: true });
+    await writeFile(pemFile, await (await api.fetch('/audit/public-key')).text());
+    const listFile = path.join(dir, 'public-keys.json');
+    const list = await (await api.fetch('/audit/public-keys')).json();
+    await writeFile(listFile, JSON.stringify(list));
+    const keyId = list.keys[0].keyId;
+    for (const given of [pemFile, listFile, list.keys[0].publicKey]) {
+      const ok = await runCli(['audit', 'verify-digest', original, '--public-key', given], env);
+      expect(ok.code, ok.stderr).toBe(0);
+      expect(ok.stdout).toMatch(
+        new RegExp(
+          `^OK: \\d{4}-W\\d{2}, 1 events, 4 files match, signature valid \\(key ${keyId}, given key\\)`,
+        ),
+      );
+    }
+    // The operator on the server: the keys where the API keeps them, no flag needed.
+    const onServer = await runCli(['audit', 'verify-digest', original], serverEnv());
+    expect(onServer.code, onServer.stderr).toBe(0);
+    expect(onServer.stdout).toContain(`(key ${keyId}, this server’s published keys)`);
+    expect(verifyDigestFile(await readFile(original), { publicKeys: list.keys })).toMatchObject({ ok: true });
+  });
+
+  it('refuses to check without a key: none given, none on this machine, no explicit trust', async () => {
+    const run = await runCli(['audit', 'verify-digest', original], env);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('error: no key to check against: give --public-key');
+  });
+
+  it('a file re-signed with another key that it carries fails by default, and passes only with --trust-embedded-key', async () => {
+    const forged = generateKeyPairSync('ed25519');
+    const digest = JSON.parse(entries.get('digest.json')!.toString('utf8'));
+    const { signature: _old, ...unsigned } = digest;
+    unsigned.eventCount = 0; // the rewrite the forger wanted
+    unsigned.publicKey = forged.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const value = sign(null, Buffer.from(canonicalJson(unsigned)), forged.privateKey).toString('base64');
+    const resigned = await rezip(dir, entries, {
+      'digest.json': Buffer.from(canonicalJson({ ...unsigned, signature: { algorithm: 'Ed25519', value } })),
+    });
+    const served = (await (await api.fetch('/audit/public-keys')).json()).keys[0].publicKey;
+    const byDefault = await runCli(['audit', 'verify-digest', resigned, '--public-key', served], env);
+    expect(byDefault.code).toBe(2);
+    expect(byDefault.stdout).toMatch(/^FAILED signature: does not verify against the given public keys$/m);
+    const onServer = await runCli(['audit', 'verify-digest', resigned], serverEnv());
+    expect(onServer.code).toBe(2);
+
+    const trusting = await runCli(['audit', 'verify-digest', resigned, '--trust-embedded-key'], env);
+    expect(trusting.code, trusting.stdout).toBe(0);
+    expect(trusting.stdout).toMatch(/^OK: .*0 events.*key inside the file/);
+    expect(trusting.stderr).toContain('warning: checking against the key inside the file');
   });
 
   it('names the file whose content changed, and one added or removed', async () => {
     const csv = entries.get('events.csv')!.toString('utf8').replace('message.edited', 'message.deleted');
     const tampered = await rezip(dir, entries, { 'events.csv': Buffer.from(csv) });
-    const run = await runCli(['audit', 'verify-digest', tampered], env);
+    const run = await runCli(['audit', 'verify-digest', tampered], serverEnv());
     expect(run.code).toBe(2);
     expect(run.stdout).toMatch(
       /^FAILED events\.csv: SHA-256 [0-9a-f]{64} does not match the digest's [0-9a-f]{64}$/m,
@@ -102,6 +149,7 @@ describe('audit verify-digest', { timeout: 180_000 }, () => {
 
     const check = verifyDigestFile(
       await readFile(await rezip(dir, entries, { 'edits.csv': null, 'extra.txt': Buffer.from('x') })),
+      await api.services.reports.publicKeyPem(),
     );
     expect(check.ok).toBe(false);
     expect(check.problems).toEqual([
@@ -114,14 +162,16 @@ describe('audit verify-digest', { timeout: 180_000 }, () => {
     const other = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString();
     const wrong = verifyDigestFile(await readFile(original), other);
     expect(wrong.ok).toBe(false);
-    expect(wrong.problems).toContain('signature: does not verify against the given public key');
+    expect(wrong.problems).toEqual([
+      expect.stringMatching(/^signature: no given public key has the key id [0-9a-f]{16}$/),
+    ]);
 
     const digest = JSON.parse(entries.get('digest.json')!.toString('utf8'));
     digest.eventCount = 0;
     const edited = await rezip(dir, entries, { 'digest.json': Buffer.from(JSON.stringify(digest)) });
-    const run = await runCli(['audit', 'verify-digest', edited], env);
+    const run = await runCli(['audit', 'verify-digest', edited], serverEnv());
     expect(run.code).toBe(2);
-    expect(run.stdout.trim()).toBe("FAILED signature: does not verify against the digest's own public key");
+    expect(run.stdout.trim()).toBe('FAILED signature: does not verify against the given public keys');
   });
 
   it('lists the week’s impersonation sessions and edits (text hashes, not texts), neutralised', () => {
@@ -151,11 +201,11 @@ describe('audit verify-digest', { timeout: 180_000 }, () => {
 
   it('report weekly on the CLI returns the stored file, and makes it anew with --force', async () => {
     const week = formatIsoWeek(isoWeekOfDate(new Date()));
-    const stored = await runCli(['report', 'weekly', '--week', week], env);
+    const stored = await runCli(['report', 'weekly', '--week', week], serverEnv());
     expect(stored.code, stored.stderr).toBe(0);
     const first = JSON.parse(stored.stdout);
     expect(first).toMatchObject({ week, created: false, mailed: false });
-    const forced = await runCli(['report', 'weekly', '--week', week, '--force'], env);
+    const forced = await runCli(['report', 'weekly', '--week', week, '--force'], serverEnv());
     expect(forced.code, forced.stderr).toBe(0);
     const second = JSON.parse(forced.stdout);
     expect(second).toMatchObject({
@@ -163,10 +213,11 @@ describe('audit verify-digest', { timeout: 180_000 }, () => {
       week,
       created: true,
       mailed: false,
+      mailStatus: 'SKIPPED',
       mailError: 'SMTP is not configured (SMTP_URL).',
     });
     expect(second.digestHash).not.toBe(first.digestHash);
-    const bad = await runCli(['report', 'weekly', '--week', '2026-W99'], env);
+    const bad = await runCli(['report', 'weekly', '--week', '2026-W99'], serverEnv());
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('2026 has no week 99');
   });

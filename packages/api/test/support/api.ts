@@ -50,7 +50,10 @@ export async function startTestApi(
   });
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', false);
   const closers: (() => Promise<unknown>)[] = [];
-  const services = await wireServices(config, logger, db, closers, { sandbox: portal });
+  const services = await wireServices(config, logger, db, closers, {
+    sandbox: portal,
+    createKeys: true,
+  });
   services.urls.public = 'http://api.test';
   await services.exports.ensureDir();
   // Jobs run in this process, as they do under `pnpm start`, unless a test drives workers itself.

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { AuditService } from '../../modules/audit/audit.service.ts';
-import { AppSecret } from '../../modules/settings/app-secret.ts';
+import { readAppSecret } from '../../modules/keys/open-keys.ts';
 import { SettingsService } from '../../modules/settings/settings.service.ts';
 import { openStorage } from '../open-storage.ts';
 
@@ -13,10 +13,10 @@ export function registerAuditCommands(program: Command): void {
     .option('--from <time>', 'only events received at or after this ISO time', parseTime)
     .option('--to <time>', 'only events received before this ISO time', parseTime)
     .action(async (options: { from?: Date; to?: Date }) => {
-      const { db } = await openStorage();
+      const { config, db } = await openStorage();
       try {
         const em = db.orm.em.fork();
-        const service = new AuditService(await secretOf(em), new SettingsService());
+        const service = new AuditService(await secretOf(config, em), new SettingsService());
         const result = await service.verify(em, options);
         if (result.ok) {
           const start = result.fromCheckpoint ? ' (from the retention checkpoint)' : '';
@@ -37,10 +37,12 @@ export function registerAuditCommands(program: Command): void {
     .command('maintain')
     .description('create the coming months’ partitions and purge months past retention')
     .action(async () => {
-      const { db } = await openStorage();
+      const { config, db } = await openStorage();
       try {
         const em = db.orm.em.fork();
-        const outcome = await new AuditService(await secretOf(em), new SettingsService()).maintain(em);
+        const outcome = await new AuditService(await secretOf(config, em), new SettingsService()).maintain(
+          em,
+        );
         process.stdout.write(`${JSON.stringify(outcome)}\n`);
       } finally {
         await db.close();
@@ -48,8 +50,8 @@ export function registerAuditCommands(program: Command): void {
     });
 }
 
-async function secretOf(em: Parameters<typeof AppSecret.load>[0]) {
-  const secret = await AppSecret.load(em);
+async function secretOf(...args: Parameters<typeof readAppSecret>) {
+  const secret = await readAppSecret(...args);
   return () => secret;
 }
 

@@ -4,9 +4,9 @@ import pino from 'pino';
 import { startBoss } from '../../jobs/boss.ts';
 import { BossReportMailQueue } from '../../jobs/report-mail-queue.ts';
 import { AuditService } from '../../modules/audit/audit.service.ts';
+import { openKeys } from '../../modules/keys/open-keys.ts';
 import type { MailRetryQueue } from '../../modules/reports/report-mail.ts';
 import { ReportsService } from '../../modules/reports/reports.service.ts';
-import { AppSecret } from '../../modules/settings/app-secret.ts';
 import { SettingsService } from '../../modules/settings/settings.service.ts';
 import { openStorage } from '../open-storage.ts';
 
@@ -29,7 +29,7 @@ export async function withReports(
   };
   try {
     const em = db.orm.em.fork();
-    const secret = await AppSecret.load(em);
+    const { secret, signing } = await openKeys(config, { em, create: false });
     const settings = new SettingsService();
     const audit = new AuditService(() => secret, settings);
     const reports = new ReportsService({
@@ -37,6 +37,7 @@ export async function withReports(
       smtpUrl: config.SMTP_URL,
       from: config.REPORT_FROM,
       settings,
+      signing,
       logger,
       audit: (tx, drafts) => audit.append(tx, drafts),
       mailQueue,

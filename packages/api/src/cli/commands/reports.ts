@@ -1,9 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { operatorPath } from '../../config/invocation-dir.ts';
-import { verifyDigestFile } from '../../modules/reports/digest.ts';
 import type { ReportOutcome } from '../../modules/reports/reports.service.ts';
 import { withReports } from './report-services.ts';
+import { registerVerifyDigest } from './verify-digest.ts';
 
 /** `report weekly` and `audit verify-digest` (the latter joins the `audit` command when it exists). */
 export function registerReportCommands(program: Command): void {
@@ -12,10 +10,7 @@ export function registerReportCommands(program: Command): void {
     .command('weekly')
     .description('make (or return the stored) file for an ISO week, store it and mail it')
     .requiredOption('--week <week>', 'ISO week, e.g. 2026-W47')
-    .option(
-      '--force',
-      'make it anew; a week that later files link to keeps its file, which is mailed again unchanged',
-    )
+    .option('--force', 'make it anew; refused once the week was mailed or a later file links to it')
     .action(async (options: { week: string; force?: boolean }) =>
       withReports(async ({ reports, em }) => {
         const outcome = await reports.generate(em, options.week, { force: options.force });
@@ -31,6 +26,31 @@ export function registerReportCommands(program: Command): void {
             events: r.eventCount,
             digestHash: r.digestHash,
             previousDigestHash: r.previousDigestHash,
+            mailed: outcome.mailed,
+            mailStatus: r.mailStatus,
+            mailAttempts: r.mailAttempts,
+            mailError: outcome.mailError,
+          })}\n`,
+        );
+        for (const line of notes(outcome)) process.stderr.write(`${line}\n`);
+      }),
+    );
+
+  report
+    .command('resend')
+    .description('mail a week’s stored file again, byte for byte (a published week is never made anew)')
+    .requiredOption('--week <week>', 'ISO week, e.g. 2026-W47')
+    .action(async (options: { week: string }) =>
+      withReports(async ({ reports, em }) => {
+        const outcome = await reports.resend(em, options.week);
+        const r = outcome.report;
+        process.stdout.write(
+          `${JSON.stringify({
+            id: r.id,
+            week: r.week,
+            file: reports.pathOf(r),
+            sha256: r.sha256,
+            digestHash: r.digestHash,
             mailed: outcome.mailed,
             mailStatus: r.mailStatus,
             mailAttempts: r.mailAttempts,
@@ -58,25 +78,7 @@ export function registerReportCommands(program: Command): void {
     );
 
   const audit = program.commands.find((c) => c.name() === 'audit') ?? program.command('audit');
-  audit
-    .command('verify-digest')
-    .description('check a weekly file offline: file hashes and the Ed25519 signature of digest.json')
-    .argument('<file>', 'the weekly ZIP')
-    .option('--public-key <pem-file>', 'check the signature against this PEM instead of the digest’s own key')
-    .action(async (file: string, options: { publicKey?: string }) => {
-      const pem = options.publicKey ? await readFile(operatorPath(options.publicKey), 'utf8') : undefined;
-      const check = verifyDigestFile(await readFile(operatorPath(file)), pem);
-      if (check.ok) {
-        const d = check.digest!;
-        process.stdout.write(
-          `OK: ${d.week}, ${d.eventCount} events, ${check.checkedFiles.length} files match, signature valid` +
-            `${pem ? ' (given key)' : ' (key in the digest: compare it with /audit/public-key)'}; digest SHA-256 ${check.digestHash}\n`,
-        );
-      } else {
-        for (const problem of check.problems) process.stdout.write(`FAILED ${problem}\n`);
-        process.exitCode = 2;
-      }
-    });
+  registerVerifyDigest(audit);
 }
 
 /** What a person running the command should know beyond the JSON line. */
@@ -84,10 +86,7 @@ function notes(outcome: ReportOutcome): string[] {
   const { report: r } = outcome;
   const lines: string[] = [];
   if (outcome.remailed)
-    lines.push(
-      `${r.week} was not made anew: the digest chain of the later files (${outcome.laterWeeks.join(', ')}) ` +
-        'links to its digest, so the stored file was mailed again unchanged.',
-    );
+    lines.push(`${r.week}: the stored file was mailed again, unchanged (SHA-256 ${r.sha256}).`);
   if (r.mailStatus === 'PENDING')
     lines.push(
       `not mailed yet (${r.mailError}); retried automatically by the job worker, up to the configured attempts.`,

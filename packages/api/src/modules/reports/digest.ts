@@ -1,5 +1,13 @@
-import { createHash, createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
+import { createHash, createPublicKey, sign, verify } from 'node:crypto';
 import { canonicalJson } from '../audit/canonical-json.ts';
+import {
+  keyIdOf,
+  keyValidAt,
+  type PublishedKey,
+  parsePublicKeys,
+  publishedKeyOf,
+} from '../keys/public-keys.ts';
+import type { SigningKey } from '../keys/signing-keys.ts';
 import { readZipEntries } from './zip-reader.ts';
 
 export const DIGEST_FILE = 'digest.json';
@@ -22,8 +30,10 @@ export interface WeeklyDigest {
   /** SHA-256 of the previous week's digest.json, null for the first file. */
   previousDigestHash: string | null;
   files: Record<string, { sha256: string; bytes: number }>;
+  /** The signing key's public half (SPKI PEM): trusted only when asked (`--trust-embedded-key`). */
   publicKey: string;
-  signature: { algorithm: 'Ed25519'; value: string };
+  /** Not signed itself; `keyId` (absent in files made before key rotation) names the key that signed. */
+  signature: { algorithm: 'Ed25519'; keyId?: string; value: string };
 }
 
 export type UnsignedDigest = Omit<WeeklyDigest, 'signature'>;
@@ -31,10 +41,16 @@ export type UnsignedDigest = Omit<WeeklyDigest, 'signature'>;
 export const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 
 /** digest.json's bytes: canonical JSON, so its hash (the next digest's `previousDigestHash`) is stable. */
-export function signDigest(unsigned: UnsignedDigest, privateKey: KeyObject): string {
-  const value = sign(null, Buffer.from(canonicalJson(unsigned)), privateKey).toString('base64');
-  return canonicalJson({ ...unsigned, signature: { algorithm: 'Ed25519', value } });
+export function signDigest(unsigned: UnsignedDigest, key: SigningKey): string {
+  const value = sign(null, Buffer.from(canonicalJson(unsigned)), key.privateKey).toString('base64');
+  return canonicalJson({ ...unsigned, signature: { algorithm: 'Ed25519', keyId: key.keyId, value } });
 }
+
+/**
+ * Which keys a check trusts: the published keys it was given (the key valid when the file was made and
+ * named by its signature), or, only when asked for explicitly, the key the file carries itself.
+ */
+export type DigestTrust = { publicKeys: readonly PublishedKey[] } | { trustEmbeddedKey: true };
 
 export interface DigestCheck {
   ok: boolean;
@@ -43,13 +59,16 @@ export interface DigestCheck {
   /** Each line names what fails: a file, the signature, the digest itself. */
   problems: string[];
   checkedFiles: string[];
+  /** The key the signature verified against, when it did. */
+  keyId: string | null;
 }
 
 /**
  * Checks a weekly ZIP offline: every file's SHA-256 against the digest, no file missing or added, and the
- * signature against `publicKeyPem` when given, else against the key the digest carries.
+ * signature against the trusted keys (a PEM string is one key, valid at any time).
  */
-export function verifyDigestFile(zip: Buffer, publicKeyPem?: string): DigestCheck {
+export function verifyDigestFile(zip: Buffer, trust: DigestTrust | string): DigestCheck {
+  const trusted: DigestTrust = typeof trust === 'string' ? { publicKeys: parsePublicKeys(trust) } : trust;
   const problems: string[] = [];
   let entries: Map<string, Buffer>;
   try {
@@ -84,33 +103,52 @@ export function verifyDigestFile(zip: Buffer, publicKeyPem?: string): DigestChec
   for (const name of entries.keys()) {
     if (name !== DIGEST_FILE && !(name in digest.files)) problems.push(`${name}: not listed in the digest`);
   }
-  const { signature, ...unsigned } = digest;
-  const keySource = publicKeyPem ? 'the given public key' : "the digest's own public key";
-  try {
-    const key = createPublicKey(publicKeyPem ?? digest.publicKey);
-    const good = verify(
-      null,
-      Buffer.from(canonicalJson(unsigned)),
-      key,
-      Buffer.from(signature.value, 'base64'),
-    );
-    if (!good) problems.push(`signature: does not verify against ${keySource}`);
-  } catch (error) {
-    problems.push(`signature: cannot be checked against ${keySource} (${(error as Error).message})`);
-  }
-  if (publicKeyPem && normalisePem(publicKeyPem) !== normalisePem(digest.publicKey ?? ''))
-    problems.push('publicKey: the digest names a different public key than the one given');
-  return { ok: problems.length === 0, digest, digestHash: sha256(raw), problems, checkedFiles };
+  const keyId = checkSignature(digest, trusted, problems);
+  return { ok: problems.length === 0, digest, digestHash: sha256(raw), problems, checkedFiles, keyId };
 
   function fail(problem: string): DigestCheck {
-    return { ok: false, digest: null, digestHash: null, problems: [problem], checkedFiles: [] };
+    return { ok: false, digest: null, digestHash: null, problems: [problem], checkedFiles: [], keyId: null };
   }
 }
 
-function normalisePem(pem: string): string {
+/** The id of the key the signature verifies against, or null with the reason among `problems`. */
+function checkSignature(digest: WeeklyDigest, trust: DigestTrust, problems: string[]): string | null {
+  const { signature, ...unsigned } = digest;
+  let key: PublishedKey;
+  const source = 'trustEmbeddedKey' in trust ? "the digest's own public key" : 'the given public keys';
   try {
-    return createPublicKey(pem).export({ type: 'spki', format: 'pem' }).toString();
+    if ('trustEmbeddedKey' in trust) key = publishedKeyOf(digest.publicKey);
+    else {
+      const valid = keyValidAt(trust.publicKeys, signature.keyId, digest.generatedAt);
+      if (typeof valid === 'string') {
+        problems.push(`signature: ${valid}`);
+        return null;
+      }
+      key = valid;
+    }
+    const good = verify(
+      null,
+      Buffer.from(canonicalJson(unsigned)),
+      createPublicKey(key.publicKeyPem),
+      Buffer.from(signature.value, 'base64'),
+    );
+    if (!good) {
+      problems.push(`signature: does not verify against ${source}`);
+      return null;
+    }
+  } catch (error) {
+    problems.push(`signature: cannot be checked against ${source} (${(error as Error).message})`);
+    return null;
+  }
+  if (!('trustEmbeddedKey' in trust) && embeddedKeyId(digest) !== key.keyId)
+    problems.push(`publicKey: the digest names a different public key than ${key.keyId}, which signed it`);
+  return key.keyId;
+}
+
+function embeddedKeyId(digest: WeeklyDigest): string | null {
+  try {
+    return keyIdOf(digest.publicKey);
   } catch {
-    return pem.trim();
+    return null;
   }
 }

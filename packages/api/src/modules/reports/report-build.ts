@@ -1,9 +1,9 @@
-import type { KeyObject } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { EntityManager } from '@mikro-orm/core';
 import { ZipWriter } from '../dsr/export/zip-writer.ts';
+import type { SigningKeys } from '../keys/signing-keys.ts';
 import { DIGEST_FILE, DIGEST_FORMAT, sha256, signDigest, type UnsignedDigest } from './digest.ts';
 import {
   chainSummary,
@@ -19,7 +19,7 @@ export interface BuildInput {
   week: string;
   timeZone: string;
   period: { start: Date; end: Date };
-  key: { publicKeyPem: string; privateKey: KeyObject };
+  signing: SigningKeys;
   /** The digest hash of the stored file before this week, which this digest links to. */
   previousDigestHash: string | null;
   generatedAt: Date;
@@ -67,6 +67,7 @@ export async function buildReportFile(em: EntityManager, input: BuildInput): Pro
       await zip.add(name, hashed.stream);
       files[name] = hashed.result();
     }
+    const key = await input.signing.current();
     const unsigned: UnsignedDigest = {
       format: DIGEST_FORMAT,
       week,
@@ -76,9 +77,9 @@ export async function buildReportFile(em: EntityManager, input: BuildInput): Pro
       ...summary,
       previousDigestHash: input.previousDigestHash,
       files,
-      publicKey: input.key.publicKeyPem,
+      publicKey: key.publicKeyPem,
     };
-    const digestText = signDigest(unsigned, input.key.privateKey);
+    const digestText = signDigest(unsigned, key);
     await zip.addText(DIGEST_FILE, digestText);
     await zip.finish();
     await rename(partial, target);

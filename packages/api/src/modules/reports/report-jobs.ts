@@ -19,7 +19,7 @@ export async function scheduleWeeklyReports(boss: PgBoss, settings: WeeklyReport
 }
 
 /**
- * The workers and the schedules; also makes the signing key on first start, and picks up mailings a stopped
+ * The workers and the schedules (after checking the signing key is there); picks up mailings a stopped
  * process left open, at start and every few minutes.
  */
 export async function startReportJobs(services: AppServices, boss: PgBoss): Promise<void> {

@@ -6,10 +6,23 @@ import type { AppServices } from '../../app-services.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** GET /audit/public-key: the Ed25519 key the weekly digests are signed with (PEM, public). */
+/** GET /audit/public-key: the Ed25519 key the weekly digests are signed with now (PEM, public). */
 export async function servePublicKey(c: Context, services: AppServices): Promise<Response> {
-  const pem = await services.reports.publicKeyPem(services.orm.em.fork());
-  return c.body(pem, 200, { 'content-type': 'application/x-pem-file', 'cache-control': 'no-cache' });
+  const { publicKeyPem, keyId } = await services.signing.current();
+  return c.body(publicKeyPem, 200, {
+    'content-type': 'application/x-pem-file',
+    'cache-control': 'no-cache',
+    'x-key-id': keyId,
+  });
+}
+
+/**
+ * GET /audit/public-keys: every signing key, current and retired, with its validity period, so a file
+ * signed before a rotation is checked against the key of its time (`audit verify-digest --public-key`).
+ */
+export async function servePublicKeys(c: Context, services: AppServices): Promise<Response> {
+  const keys = await services.signing.published();
+  return c.json({ keys }, 200, { 'cache-control': 'no-cache' });
 }
 
 /** GET /audit/reports/:id/download with a bearer token: auditors and administrators only. */

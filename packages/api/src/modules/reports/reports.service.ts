@@ -1,27 +1,29 @@
-import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { EntityManager } from '@mikro-orm/core';
 import type { Logger } from '../../config/logger.ts';
+import { DomainError } from '../../errors.ts';
 import type { AuditEventDraft } from '../audit/audit-record.ts';
 import { sql } from '../audit/audit-sql.ts';
+import type { SigningKey, SigningKeys } from '../keys/signing-keys.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
 import { DIGEST_FILE, type WeeklyDigest } from './digest.ts';
 import { formatIsoWeek, parseIsoWeek, previousIsoWeek, weekPeriod } from './iso-week.ts';
 import { buildReportFile } from './report-build.ts';
 import { laterWeeks, lockChainFor, predecessorOf, ReportChainError } from './report-chain.ts';
 import { type MailRetryQueue, ReportMailer } from './report-mail.ts';
+import { ReportPublishedError, refuseIfMailed } from './report-published.ts';
 import type { WeeklyReportSettings } from './report-settings.ts';
 import { type MailStatus, WeeklyReport } from './weekly-report.entity.ts';
 import { readZipEntries } from './zip-reader.ts';
-
-const KEY_NAME = 'weekly-digest';
 
 export interface ReportsDependencies {
   dataDir: string;
   smtpUrl: string | undefined;
   from: string;
   settings: SettingsService;
+  /** Signs the digests; the keys are files or environment variables, never rows. */
+  signing: SigningKeys;
   logger: Logger;
   /** Writes `report.weekly.generated` to the audit log. */
   audit?: (em: EntityManager, drafts: AuditEventDraft[]) => Promise<unknown>;
@@ -62,38 +64,16 @@ export class ReportsService {
     this.#mailQueue = queue;
   }
 
-  /** The Ed25519 key pair; made (once, whoever comes first) when there is none. The private key never leaves here. */
-  async signingKey(em: EntityManager): Promise<{ publicKeyPem: string; privateKey: KeyObject }> {
-    const found = await this.#readKey(em);
-    if (found) return found;
-    const pair = generateKeyPairSync('ed25519', {
-      publicKeyEncoding: { type: 'spki', format: 'pem' },
-      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-    });
-    await em.getConnection().execute(
-      `insert into report_signing_key (id, created_at, updated_at, name, public_key_pem, private_key_pem)
-          values (gen_random_uuid(), now(), now(), ?, ?, ?) on conflict (name) do nothing`,
-      [KEY_NAME, pair.publicKey, pair.privateKey],
-    );
-    const stored = await this.#readKey(em);
-    if (!stored) throw new Error('the report signing key could not be stored');
-    return stored;
+  /**
+   * The current Ed25519 signing key (kept for callers of earlier versions; `signing.sign(bytes)` is the
+   * signing function). It comes from the key files or the environment (`modules/keys/`), never the database.
+   */
+  async signingKey(_em?: EntityManager): Promise<SigningKey> {
+    return this.#deps.signing.current();
   }
 
-  async publicKeyPem(em: EntityManager): Promise<string> {
-    return (await this.signingKey(em)).publicKeyPem;
-  }
-
-  async #readKey(em: EntityManager) {
-    const rows = await em
-      .getConnection()
-      .execute<{ public_key_pem: string; private_key_pem: string }[]>(
-        'select public_key_pem, private_key_pem from report_signing_key where name = ?',
-        [KEY_NAME],
-      );
-    const row = rows[0];
-    if (!row) return null;
-    return { publicKeyPem: row.public_key_pem, privateKey: createPrivateKey(row.private_key_pem) };
+  async publicKeyPem(_em?: EntityManager): Promise<string> {
+    return (await this.#deps.signing.current()).publicKeyPem;
   }
 
   list(em: EntityManager, first: number, after?: { at: Date; id: string } | null): Promise<WeeklyReport[]> {
@@ -124,6 +104,12 @@ export class ReportsService {
     // Made on demand before its week ended, so it misses the rest of the week. While no later file links
     // to it the job makes it complete (the chain lock refuses if one appeared meanwhile).
     if ((await laterWeeks(em, week)).length > 0) return outcome;
+    if (outcome.report.mailedAt) {
+      // Mailed before its week ended: what went out is never replaced by another signed file. The rest of
+      // that week's events are in no weekly file (the chain still links the next file past them).
+      this.#deps.logger.warn({ week }, 'a file mailed before its week ended is not made again');
+      return outcome;
+    }
     return this.#build(em, week, outcome.report);
   }
 
@@ -138,9 +124,9 @@ export class ReportsService {
 
   /**
    * Makes the file for an ISO week (`2026-W47`), stores it and mails it. Idempotent per week: the stored
-   * file is returned unless `force`. The digests form a chain (each holds the previous file's digest hash),
-   * so `force` makes a file anew only for the newest stored week; a week later files link to keeps its file,
-   * which is mailed again unchanged. A missing week before stored ones cannot be made (ReportChainError).
+   * file is returned unless `force`. `force` makes a file anew only while it is unpublished: never mailed
+   * and no later digest linking to it (else ReportPublishedError; `resend` mails the stored file again).
+   * A missing week before stored ones cannot be made (ReportChainError).
    */
   async generate(
     em: EntityManager,
@@ -152,9 +138,18 @@ export class ReportsService {
     if (existing && !options.force)
       return this.#outcome(existing, { created: false, remailed: false, laterWeeks: [] });
     const later = await laterWeeks(em, week);
-    if (existing && later.length > 0) return this.#remail(em, existing, later);
+    if (existing && (existing.mailedAt || later.length > 0))
+      throw new ReportPublishedError(week, existing.mailedAt ?? null, later);
     if (!existing && later.length > 0) throw new ReportChainError(week, later, false);
     return this.#build(em, week, existing);
+  }
+
+  /** Mails a week's stored file again, byte for byte (a new mailing round); never makes a new one. */
+  async resend(em: EntityManager, weekText: string): Promise<ReportOutcome> {
+    const week = formatIsoWeek(parseIsoWeek(weekText));
+    const existing = await em.findOne(WeeklyReport, { week });
+    if (!existing) throw new DomainError(`${week} has no stored file to send again.`);
+    return this.#remail(em, existing, await laterWeeks(em, week));
   }
 
   /** A mailing attempt from the retry job: the status afterwards (PENDING: retry later). */
@@ -171,7 +166,7 @@ export class ReportsService {
       week,
       timeZone,
       period: weekPeriod(parseIsoWeek(week), timeZone),
-      key: await this.signingKey(em),
+      signing: this.#deps.signing,
       previousDigestHash: (await predecessorOf(em, week))?.digestHash ?? null,
       generatedAt: this.#deps.now?.() ?? new Date(),
     });
@@ -179,6 +174,7 @@ export class ReportsService {
     try {
       id = await em.transactional(async (tx) => {
         await lockChainFor(tx, week, built.fields.previousDigestHash, existing != null);
+        if (existing) await refuseIfMailed(tx, existing.id, week);
         const fields = {
           ...built.fields,
           recipients: weeklyReports.recipients,
@@ -210,7 +206,7 @@ export class ReportsService {
     return this.#deliver(em, id, weeklyReports, { created: true, remailed: false, laterWeeks: [] });
   }
 
-  /** `force` on a week later digests link to: a new mailing round of the stored file, not a new file. */
+  /** A new mailing round of the stored file, not a new file. */
   async #remail(em: EntityManager, report: WeeklyReport, later: string[]): Promise<ReportOutcome> {
     const { weeklyReports } = (await this.#deps.settings.get(em)).settings;
     await em.transactional(async (tx) => {

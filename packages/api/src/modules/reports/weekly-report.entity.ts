@@ -45,7 +45,10 @@ export const WeeklyReportSchema = defineEntity({
 export class WeeklyReport extends WeeklyReportSchema.class {}
 WeeklyReportSchema.setClass(WeeklyReport);
 
-/** The Ed25519 key pair the digests are signed with; one row, made on first start. */
+/**
+ * Where versions before issue 14 kept the signing key. Read only by `keys/legacy-keys.ts`, which moves the
+ * key to `AUDIT_KEYS_DIR` on the API's first start and deletes the row; a later migration drops the table.
+ */
 export const ReportSigningKeySchema = defineEntity({
   name: 'ReportSigningKey',
   tableName: 'report_signing_key',

@@ -1,12 +1,9 @@
-import { createHmac, createSecretKey, type KeyObject, randomBytes } from 'node:crypto';
-import { type EntityManager, UniqueConstraintViolationException } from '@mikro-orm/core';
-import { SystemSetting } from '../../db/system-setting.entity.ts';
-
-const KEY = 'app.secret';
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 
 /**
- * A random key made on first start and kept in the database, so every process of one installation
- * (API, workers, CLI) signs and pseudonymises alike. Used for keyed hashes only, never for encryption.
+ * A random key made on first start and kept outside the database (`modules/keys/`), so every process of
+ * one installation (API, workers, CLI) commits and pseudonymises alike, and a database dump cannot
+ * recompute a commitment. Used for keyed hashes only, never for encryption.
  */
 export class AppSecret {
   /** A KeyObject rather than the bytes: each HMAC then skips importing the key (a third of its cost). */
@@ -16,19 +13,9 @@ export class AppSecret {
     this.#key = createSecretKey(key);
   }
 
-  static async load(em: EntityManager): Promise<AppSecret> {
-    const existing = await em.findOne(SystemSetting, { key: KEY });
-    if (existing) return new AppSecret(Buffer.from(String(existing.value), 'base64'));
-    // Two processes starting at once: the unique key lets one insert win; both then read the winner.
-    try {
-      const fork = em.fork();
-      fork.create(SystemSetting, { key: KEY, value: randomBytes(32).toString('base64') });
-      await fork.flush();
-    } catch (error) {
-      if (!(error instanceof UniqueConstraintViolationException)) throw error;
-    }
-    const row = await em.fork().findOneOrFail(SystemSetting, { key: KEY });
-    return new AppSecret(Buffer.from(String(row.value), 'base64'));
+  /** The installation's secret, from `AUDIT_KEYS_DIR/app-secret` or APP_SECRET (`modules/keys/open-keys.ts`). */
+  static fromBytes(key: Buffer): AppSecret {
+    return new AppSecret(key);
   }
 
   /** HMAC-SHA256 of `purpose` and `value`, hex. Purposes keep one use's hashes useless for another. */

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { createSandboxPortal, type SandboxOptions, type SandboxPortal } from '@b24-gdpr/sandbox';
 import { Bitrix24Client, type Bitrix24ClientOptions } from '../../../../src/bitrix24/index.ts';
@@ -32,7 +33,7 @@ export interface FixtureOptions {
 export async function startExportFixture(options: FixtureOptions = {}): Promise<ExportFixture> {
   const portal = await createSandboxPortal(options.sandbox);
   const db = await createTestDatabase();
-  const secret = await AppSecret.load(db.orm.em.fork());
+  const secret = AppSecret.fromBytes(randomBytes(32));
   const clients = new Map<number, Bitrix24Client>();
   const clientFor = (userId: number) => {
     let client = clients.get(userId);
