@@ -6,6 +6,7 @@ import type { Logger } from './config/logger.ts';
 import type { DatabaseKind } from './db/index.ts';
 import { BossRequestQueue } from './jobs/request-queue.ts';
 import { AuditService } from './modules/audit/audit.service.ts';
+import { signerFrom } from './modules/audit/audit-signer.ts';
 import { DismissedService } from './modules/dsr/dismissed.service.ts';
 import { ErasureService } from './modules/dsr/erasure.service.ts';
 import { ExportFiles } from './modules/dsr/export-files.ts';
@@ -119,6 +120,8 @@ export function createAppServices(deps: AppDependencies): AppServices {
     requests,
     audit: new AuditService(() => deps.secret, settings, {
       preparedReads: deps.databaseKind === 'postgres',
+      // Tree heads are signed with the weekly reports' key, wherever ReportsService keeps it.
+      signer: signerFrom(() => services.reports.signingKey(deps.orm.em.fork())),
     }),
     reports: new ReportsService({
       dataDir: deps.config.DATA_DIR,

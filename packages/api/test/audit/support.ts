@@ -14,7 +14,7 @@ export interface AuditFixture {
   em(): EntityManager;
   /** Raw SQL outside any transaction (tampering, inspection). */
   sql<T = Record<string, unknown>>(query: string, params?: unknown[]): Promise<T[]>;
-  /** Empties the log and resets the chain to its genesis. */
+  /** Empties the log and resets the chain and the tree to their genesis. */
   reset(): Promise<void>;
   close(): Promise<void>;
 }
@@ -33,9 +33,12 @@ export async function auditFixture(options: AuditServiceOptions = {}): Promise<A
     async reset() {
       await sql(em(), 'delete from audit_event');
       await sql(em(), 'delete from audit_idempotency_key');
+      await sql(em(), 'delete from audit_leaf');
+      await sql(em(), 'delete from audit_tile');
+      await sql(em(), 'delete from audit_tree_head');
       await sql(
         em(),
-        `update audit_chain set seq = 0, hash = ?, last_event_id = null, checkpoint_seq = 0, checkpoint_hash = ?, checkpoint_at = null`,
+        `update audit_chain set seq = 0, hash = ?, last_event_id = null, checkpoint_seq = 0, checkpoint_hash = ?, checkpoint_at = null, tree_frontier = ''`,
         [GENESIS_HASH, GENESIS_HASH],
       );
     },
