@@ -1,7 +1,9 @@
+import { generateKeyPairSync } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import { AuditService, type AuditServiceOptions } from '../../src/modules/audit/audit.service.ts';
 import { GENESIS_HASH } from '../../src/modules/audit/audit-hash.ts';
 import type { AuditEventDraft } from '../../src/modules/audit/audit-record.ts';
+import { signerFrom, type TreeHeadSigner } from '../../src/modules/audit/audit-signer.ts';
 import { sql } from '../../src/modules/audit/audit-sql.ts';
 import { AppSecret } from '../../src/modules/settings/app-secret.ts';
 import { SettingsService } from '../../src/modules/settings/settings.service.ts';
@@ -64,4 +66,11 @@ export function draft(i: number, overrides: Partial<AuditEventDraft> = {}): Audi
 
 export function drafts(n: number, from = 0): AuditEventDraft[] {
   return Array.from({ length: n }, (_, i) => draft(from + i));
+}
+
+/** An Ed25519 signer of its own, as the weekly reports' key would sign; its public key PEM is exposed. */
+export function testSigner(): TreeHeadSigner & { publicKeyPem: string } {
+  const pair = generateKeyPairSync('ed25519');
+  const publicKeyPem = pair.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  return { ...signerFrom(async () => ({ publicKeyPem, privateKey: pair.privateKey })), publicKeyPem };
 }

@@ -147,7 +147,7 @@ async function checkpointProblem(
       seq: witness.treeSize + 1,
       eventId: purge.id,
       head: witness,
-      message: `Retention event ${purge.id} claims events up to #${head.checkpointSeq} were purged as older than ${new Date(cutoff).toISOString()}, but ${describe(witness)}: events #${witness.treeSize + 1} to #${head.checkpointSeq} came later and were deleted, not purged.`,
+      message: `Retention event ${purge.id} claims events up to #${head.checkpointSeq} were purged as older than ${new Date(cutoff).toISOString()}, but ${describe(witness)}, after that cutoff: events #${witness.treeSize + 1} to #${head.checkpointSeq} came later still and were deleted, not purged.`,
     };
   }
   return null;
