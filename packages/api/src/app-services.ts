@@ -122,6 +122,7 @@ export function createAppServices(deps: AppDependencies): AppServices {
       preparedReads: deps.databaseKind === 'postgres',
       // Tree heads are signed with the weekly reports' key, wherever ReportsService keeps it.
       signer: signerFrom(() => services.reports.signingKey(deps.orm.em.fork())),
+      headIntervalMs: deps.config.AUDIT_HEAD_INTERVAL_SECONDS * 1000,
     }),
     reports: new ReportsService({
       dataDir: deps.config.DATA_DIR,

@@ -54,7 +54,10 @@ builder.queryField('auditTreeHead', (t) =>
   }),
 );
 
-/** A head as given (GraphQL input, a `--head` file): the same fields, the size as a number. */
+/**
+ * A head as given in GraphQL. A malformed size is kept as NaN rather than refused: its signature cannot
+ * verify, so the verifier names the head (BAD_HEAD) instead of failing the query.
+ */
 export function headOfInput(input: typeof TreeHeadInput.$inferInput): TreeHead {
-  return { ...input, treeSize: sizeArg('heads.treeSize', input.treeSize)! };
+  return { ...input, treeSize: /^\d{1,15}$/.test(input.treeSize) ? Number(input.treeSize) : Number.NaN };
 }
