@@ -281,8 +281,8 @@ interface AppendResult {
   hashes?: string[];
 }
 
-/** The call, its parameters typed as the function's (see its migration); the columns as `appendColumns`. */
-const APPEND =
+/** The call, its parameters typed as the function's (see its migration); the columns as `appendColumns` (and the bench calls it). */
+export const APPEND =
   'select audit_append($1::text[], $2::text, $3::boolean, $4::timestamptz, $5::uuid[], $6::timestamptz[], ' +
   '$7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], ' +
   '$15::jsonb[], $16::text[]) as r';
