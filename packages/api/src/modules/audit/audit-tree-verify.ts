@@ -171,7 +171,7 @@ async function treeProblem(
     if (badNode || level % 8 !== 0) return;
     const tile = tiles.get(`${level / 8}/${Math.floor(index / 256)}`);
     const at = (index % 256) * 32;
-    if (!tile || !tile.subarray(at, at + 32).equals(hash)) badNode = { level, index };
+    if (!tile?.subarray(at, at + 32).equals(hash)) badNode = { level, index };
   });
   const pending = [...heads];
   const rootProblem = (): AuditProblem | null => {
