@@ -6,6 +6,7 @@ import type { Logger } from './config/logger.ts';
 import type { DatabaseKind } from './db/index.ts';
 import { BossRequestQueue } from './jobs/request-queue.ts';
 import { AuditService } from './modules/audit/audit.service.ts';
+import { signerFrom } from './modules/audit/audit-signer.ts';
 import { DismissedService } from './modules/dsr/dismissed.service.ts';
 import { ErasureService } from './modules/dsr/erasure.service.ts';
 import { ExportFiles } from './modules/dsr/export-files.ts';
@@ -123,6 +124,9 @@ export function createAppServices(deps: AppDependencies): AppServices {
     requests,
     audit: new AuditService(() => deps.secret, settings, {
       preparedReads: deps.databaseKind === 'postgres',
+      // Tree heads are signed with the installation's key (key files or environment, never a table).
+      signer: signerFrom(() => deps.signing.current()),
+      headIntervalMs: deps.config.AUDIT_HEAD_INTERVAL_SECONDS * 1000,
     }),
     reports: new ReportsService({
       dataDir: deps.config.DATA_DIR,

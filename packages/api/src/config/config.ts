@@ -93,6 +93,8 @@ export const configSchema = z.object({
     }),
   /** Runs ending in a transient failure before a request is marked FAILED. */
   DSR_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+  /** The audit log signs a new tree head on demand at most this often (auditTreeHead, proofs). */
+  AUDIT_HEAD_INTERVAL_SECONDS: z.coerce.number().min(0).max(86_400).default(10),
 });
 
 export type Config = z.infer<typeof configSchema>;

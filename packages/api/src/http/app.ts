@@ -2,6 +2,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono } from 'hono';
 import type { AppServices } from '../app-services.ts';
 import { exportAuditCsv } from '../modules/audit/audit-export.route.ts';
+import { auditorJson, consistency, eventProof, treeHead } from '../modules/audit/audit-tree.routes.ts';
 import { receivePortalEvent } from '../modules/portal-events/event-route.ts';
 import { EVENTS_PATH } from '../modules/portal-events/events.ts';
 import { downloadWeeklyReport, servePublicKey, servePublicKeys } from '../modules/reports/reports.routes.ts';
@@ -38,6 +39,9 @@ export function createHttpApp(services: AppServices, graphql: GraphQLServer): Ho
   app.get('/audit/public-key', (c) => servePublicKey(c, services));
   app.get('/audit/public-keys', (c) => servePublicKeys(c, services));
   app.get('/audit/reports/:id/download', (c) => downloadWeeklyReport(c, services));
+  app.get('/audit/tree-head', auditorJson(services, treeHead));
+  app.get('/audit/events/:id/proof', auditorJson(services, eventProof));
+  app.get('/audit/consistency', auditorJson(services, consistency));
   app.get('/impersonation-sessions/:id', (c) => showImpersonationSession(c, services));
 
   app.get(`${GRAPHIQL_ASSETS}/:file`, serveGraphiQLAsset);

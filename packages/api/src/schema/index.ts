@@ -6,6 +6,7 @@ import '../modules/settings/settings.schema.ts';
 import '../modules/rights/rights.schema.ts';
 import '../modules/dsr/dsr.schema.ts';
 import '../modules/audit/audit.schema.ts';
+import '../modules/audit/audit-proof.schema.ts';
 import '../modules/edits/edits.schema.ts';
 import '../modules/impersonation/impersonation.schema.ts';
 import '../modules/reports/reports.schema.ts';

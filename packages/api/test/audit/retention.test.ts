@@ -42,13 +42,20 @@ describe(`audit retention (on ${backend})`, () => {
     const lastPurged = written[1]!.at(-1)!;
     expect(outcome.checkpoint).toEqual({ seq: lastPurged.seq, hash: lastPurged.hash });
 
+    // The purge is an event of the log (#21), which warrants the checkpoint; the tree keeps every leaf.
+    const [purge] = await f.sql<{ seq: string; metadata: Record<string, unknown> }>(
+      `select seq, metadata from audit_event where action = 'audit.retention.purged'`,
+    );
+    expect(purge).toMatchObject({ seq: '21', metadata: { throughSeq: 10, checkpointHash: lastPurged.hash } });
+    expect(await f.sql('select count(*)::int as n from audit_leaf')).toEqual([{ n: 21 }]);
     const result = await f.audit.verify(f.em());
-    expect(result).toMatchObject({ ok: true, checked: 10, fromSeq: 11, toSeq: 20, fromCheckpoint: true });
+    expect(result).toMatchObject({ ok: true, checked: 11, fromSeq: 11, toSeq: 21, fromCheckpoint: true });
+    expect(result.treeSize).toBe(21);
 
     // The chain goes on from where it was, and the first kept event must still follow the checkpoint.
     clock = now;
     await f.audit.append(f.em(), drafts(3, 100));
-    expect(await f.audit.verify(f.em())).toMatchObject({ ok: true, checked: 13 });
+    expect(await f.audit.verify(f.em())).toMatchObject({ ok: true, checked: 14 });
     await f.sql('delete from audit_event where seq = 11');
     expect((await f.audit.verify(f.em())).problem).toMatchObject({ kind: 'REMOVED', seq: 11 });
   });

@@ -1,8 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import { AuditService, type AuditServiceOptions } from '../../src/modules/audit/audit.service.ts';
 import { GENESIS_HASH } from '../../src/modules/audit/audit-hash.ts';
 import type { AuditEventDraft } from '../../src/modules/audit/audit-record.ts';
+import { signerFrom, type TreeHeadSigner } from '../../src/modules/audit/audit-signer.ts';
 import { sql } from '../../src/modules/audit/audit-sql.ts';
 import { AppSecret } from '../../src/modules/settings/app-secret.ts';
 import { SettingsService } from '../../src/modules/settings/settings.service.ts';
@@ -17,7 +18,7 @@ export interface AuditFixture {
   em(): EntityManager;
   /** Raw SQL outside any transaction (tampering, inspection). */
   sql<T = Record<string, unknown>>(query: string, params?: unknown[]): Promise<T[]>;
-  /** Empties the log and resets the chain to its genesis. */
+  /** Empties the log and resets the chain and the tree to their genesis. */
   reset(): Promise<void>;
   close(): Promise<void>;
 }
@@ -38,9 +39,12 @@ export async function auditFixture(options: AuditServiceOptions = {}): Promise<A
     async reset() {
       await sql(em(), 'delete from audit_event');
       await sql(em(), 'delete from audit_idempotency_key');
+      await sql(em(), 'delete from audit_leaf');
+      await sql(em(), 'delete from audit_tile');
+      await sql(em(), 'delete from audit_tree_head');
       await sql(
         em(),
-        `update audit_chain set seq = 0, hash = ?, last_event_id = null, checkpoint_seq = 0, checkpoint_hash = ?, checkpoint_at = null`,
+        `update audit_chain set seq = 0, hash = ?, last_event_id = null, checkpoint_seq = 0, checkpoint_hash = ?, checkpoint_at = null, tree_frontier = ''`,
         [GENESIS_HASH, GENESIS_HASH],
       );
     },
@@ -66,4 +70,11 @@ export function draft(i: number, overrides: Partial<AuditEventDraft> = {}): Audi
 
 export function drafts(n: number, from = 0): AuditEventDraft[] {
   return Array.from({ length: n }, (_, i) => draft(from + i));
+}
+
+/** An Ed25519 signer of its own, as the weekly reports' key would sign; its public key PEM is exposed. */
+export function testSigner(): TreeHeadSigner & { publicKeyPem: string } {
+  const pair = generateKeyPairSync('ed25519');
+  const publicKeyPem = pair.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  return { ...signerFrom(async () => ({ publicKeyPem, privateKey: pair.privateKey })), publicKeyPem };
 }

@@ -46,9 +46,14 @@ export type AuditEventInput = {
 };
 
 export type AuditProblemKind =
+  | 'ADDED'
+  | 'BAD_HEAD'
   | 'CHANGED'
+  | 'FORGED_CHECKPOINT'
+  | 'INCONSISTENT'
   | 'REMOVED'
-  | 'REORDERED';
+  | 'REORDERED'
+  | 'TRUNCATED';
 
 export type AuditSource =
   | 'API'

@@ -1,6 +1,12 @@
+import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { operatorPath } from '../../config/invocation-dir.ts';
 import { AuditService } from '../../modules/audit/audit.service.ts';
+import { signerFrom } from '../../modules/audit/audit-signer.ts';
+import { parseHeads, type TreeHead } from '../../modules/audit/audit-tree-head.ts';
+import { keysLocation } from '../../modules/keys/key-location.ts';
 import { readAppSecret } from '../../modules/keys/open-keys.ts';
+import { SigningKeys } from '../../modules/keys/signing-keys.ts';
 import { SettingsService } from '../../modules/settings/settings.service.ts';
 import { openStorage } from '../open-storage.ts';
 
@@ -9,23 +15,43 @@ export function registerAuditCommands(program: Command): void {
 
   audit
     .command('verify')
-    .description('walk the hash chain and name the first changed, removed or reordered event')
+    .description(
+      'walk the hash chain, recompute the Merkle tree and check it against every signed head; name the first problem',
+    )
     .option('--from <time>', 'only events received at or after this ISO time', parseTime)
     .option('--to <time>', 'only events received before this ISO time', parseTime)
-    .action(async (options: { from?: Date; to?: Date }) => {
+    .option(
+      '--head <file>',
+      'a JSON file of signed tree heads kept outside the database (one head or a list); repeatable',
+      (file: string, files: string[]) => [...files, file],
+      [] as string[],
+    )
+    .action(async (options: { from?: Date; to?: Date; head: string[] }) => {
+      const heads: TreeHead[] = [];
+      for (const file of options.head) {
+        heads.push(...parseHeads(JSON.parse(await readFile(operatorPath(file), 'utf8'))));
+      }
       const { config, db } = await openStorage();
       try {
         const em = db.orm.em.fork();
-        const service = new AuditService(await secretOf(config, em), new SettingsService());
-        const result = await service.verify(em, options);
+        const signing = new SigningKeys(keysLocation(config));
+        const service = new AuditService(await secretOf(config, em), new SettingsService(), {
+          signer: signerFrom(() => signing.current()),
+        });
+        const result = await service.verify(em, { from: options.from, to: options.to, heads });
         if (result.ok) {
           const start = result.fromCheckpoint ? ' (from the retention checkpoint)' : '';
+          const tree =
+            options.from || options.to
+              ? ''
+              : `; tree of ${result.treeSize} checked against ${result.heads} signed heads`;
           process.stdout.write(
-            `OK: ${result.checked} events verified${result.checked ? `, #${result.fromSeq} to #${result.toSeq}` : ''}${start}\n`,
+            `OK: ${result.checked} events verified${result.checked ? `, #${result.fromSeq} to #${result.toSeq}` : ''}${start}${tree}\n`,
           );
         } else {
           const p = result.problem!;
           process.stdout.write(`${p.kind}: #${p.seq}${p.eventId ? ` ${p.eventId}` : ''}: ${p.message}\n`);
+          if (p.head) process.stdout.write(`exposed by: ${JSON.stringify(p.head)}\n`);
           process.exitCode = 2;
         }
       } finally {

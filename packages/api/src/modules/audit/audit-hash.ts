@@ -135,8 +135,20 @@ export function chainHash(prevHash: string, event: HashedFields, mac: Mac): stri
 }
 
 export function hashWith(prevHash: string, event: HashedFields, commitments: Commitments): string {
-  const json = canonicalJson(eventDigest(event, commitments));
-  return createHash('sha256').update(prevHash).update(json).digest('hex');
+  return chainHashOf(prevHash, leafBytes(event, commitments));
+}
+
+/**
+ * The event's canonical hashed content: the RFC 8785 JSON of its digest, keyed commitments in place of
+ * personal values. The chain hashes it after `prevHash`; it is the event's leaf in the Merkle tree
+ * (audit-tree-store.ts), SHA-256(0x00 ‖ these bytes). No personal data: an auditor may be shown it.
+ */
+export function leafBytes(event: HashedFields, commitments: Commitments): string {
+  return canonicalJson(eventDigest(event, commitments));
+}
+
+export function chainHashOf(prevHash: string, leaf: string): string {
+  return createHash('sha256').update(prevHash).update(leaf).digest('hex');
 }
 
 /**

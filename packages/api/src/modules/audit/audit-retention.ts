@@ -1,7 +1,9 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { inTransaction, lockChain } from './audit-chain.ts';
 import { createPartition, listPartitions, monthOf, partitionFor } from './audit-partitions.ts';
+import type { AuditEventDraft } from './audit-record.ts';
 import { sql } from './audit-sql.ts';
+import { PURGE_ACTION } from './audit-tree-verify.ts';
 
 export interface MaintenanceOutcome {
   created: string[];
@@ -16,9 +18,16 @@ const MONTHS_AHEAD = 2;
  * Creates the partitions of this month and the next ones, and drops every partition whose whole month is
  * older than the retention period. Before a partition goes, its last event (seq and hash) becomes the
  * checkpoint the verifier starts from, so the rest of the chain stays verifiable. Runs under the chain lock:
- * no writer appends while partitions change.
+ * no writer appends while partitions change. The purge is itself an event (PURGE_ACTION, with the
+ * checkpoint and the cutoff), so the tree's signed heads cover it: a checkpoint no such event records is a
+ * deletion (audit-tree-verify.ts). The tree's leaves stay: only event rows go.
  */
-export function maintain(em: EntityManager, now: Date, retentionDays: number): Promise<MaintenanceOutcome> {
+export function maintain(
+  em: EntityManager,
+  now: Date,
+  retentionDays: number,
+  record: (tx: EntityManager, drafts: AuditEventDraft[]) => Promise<unknown>,
+): Promise<MaintenanceOutcome> {
   return inTransaction(em, async (tx) => {
     const head = await lockChain(tx);
     const existing = new Set((await listPartitions(tx)).map((p) => p.name));
@@ -54,6 +63,20 @@ export function maintain(em: EntityManager, now: Date, retentionDays: number): P
         'update audit_chain set checkpoint_seq = ?, checkpoint_hash = ?, checkpoint_at = ? where id = 1',
         [checkpoint.seq, checkpoint.hash, now],
       );
+      await record(tx, [
+        {
+          action: PURGE_ACTION,
+          actorId: null,
+          source: 'api',
+          metadata: {
+            partitions: purged,
+            throughSeq: checkpoint.seq,
+            checkpointHash: checkpoint.hash,
+            cutoff: cutoff.toISOString(),
+            retentionDays,
+          },
+        },
+      ]);
     }
     return { created, purged, checkpoint };
   });

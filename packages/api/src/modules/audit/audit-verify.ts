@@ -1,17 +1,38 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { readHead } from './audit-chain.ts';
-import { chainHash, GENESIS_HASH, type Mac, sealsIntact } from './audit-hash.ts';
+import { chainHashOf, commitmentsOf, GENESIS_HASH, leafBytes, type Mac, sealsIntact } from './audit-hash.ts';
 import type { AuditRecord } from './audit-record.ts';
+import type { PublicKeyInfo } from './audit-signer.ts';
 import { EVENT_COLUMNS, type EventRow, sql, toRecord } from './audit-sql.ts';
+import type { TreeHead } from './audit-tree-head.ts';
+import { LOG_ID } from './audit-tree-store.ts';
+import { verifyTree } from './audit-tree-verify.ts';
+import { leafHash } from './merkle.ts';
 
 export interface VerifyRange {
   /** Events received at or after this time (default: from the checkpoint, i.e. everything kept). */
   from?: Date | null;
   /** Events received before this time (default: up to the chain's head). */
   to?: Date | null;
+  /** Signed tree heads kept outside the database (an auditor's, published ones): the tree must extend each. */
+  heads?: readonly TreeHead[];
 }
 
-export type ProblemKind = 'CHANGED' | 'REMOVED' | 'REORDERED';
+/**
+ * CHANGED, REMOVED, REORDERED: an event (or its leaf) found wrong by walking the log. ADDED: rows or leaves
+ * past the log's head. TRUNCATED: the log is shorter than a signed head. INCONSISTENT: the first n leaves
+ * do not hash to the root a signed head gave for n. FORGED_CHECKPOINT: events missing below a retention
+ * checkpoint no purge warrants. BAD_HEAD: a head not signed by the log's key.
+ */
+export type ProblemKind =
+  | 'CHANGED'
+  | 'REMOVED'
+  | 'REORDERED'
+  | 'ADDED'
+  | 'TRUNCATED'
+  | 'INCONSISTENT'
+  | 'FORGED_CHECKPOINT'
+  | 'BAD_HEAD';
 
 export interface AuditProblem {
   kind: ProblemKind;
@@ -20,6 +41,8 @@ export interface AuditProblem {
   /** The event found there; null when it is missing. */
   eventId: string | null;
   message: string;
+  /** The signed tree head that exposes it, when one does. */
+  head: TreeHead | null;
 }
 
 export interface AuditVerification {
@@ -30,6 +53,10 @@ export interface AuditVerification {
   toSeq: number | null;
   /** Verification started from the retention checkpoint (seq and hash of the last purged event). */
   fromCheckpoint: boolean;
+  /** The log's size (its head row), which the tree was recomputed for. */
+  treeSize: number;
+  /** Signed heads the tree was checked against (issued by the log, and given). */
+  heads: number;
   problem: AuditProblem | null;
 }
 
@@ -46,6 +73,7 @@ export async function verifyChain(
   em: EntityManager,
   range: VerifyRange,
   mac: Mac,
+  key: PublicKeyInfo | null = null,
 ): Promise<AuditVerification> {
   const head = await readHead(em);
   const anchor = await startOf(em, range.from ?? null, head);
@@ -56,21 +84,30 @@ export async function verifyChain(
     fromSeq: null,
     toSeq: null,
     fromCheckpoint: anchor.fromCheckpoint,
+    treeSize: head.seq,
+    heads: 0,
     problem: null,
   };
-  const fail = (problem: AuditProblem) => ({ ...result, ok: false, problem });
+  const fail = (problem: Omit<AuditProblem, 'head'> & { head?: TreeHead | null }) => ({
+    ...result,
+    ok: false,
+    problem: { head: null, ...problem },
+  });
   let expectedSeq = anchor.seq;
   let expectedPrev = anchor.prevHash;
   let previous: AuditRecord | null = null;
   while (expectedSeq <= endSeq) {
-    const rows = await sql<EventRow>(
+    const rows = await sql<EventRow & { leaf_hash: Buffer | null }>(
       em,
-      `select ${EVENT_COLUMNS} from audit_event where seq >= ? and seq <= ? order by seq, received_at limit ?`,
-      [expectedSeq, endSeq, PAGE],
+      `select e.*, (select hash from audit_leaf where log_id = ? and idx = e.seq - 1) as leaf_hash
+         from (select ${EVENT_COLUMNS} from audit_event where seq >= ? and seq <= ?
+                order by seq, received_at limit ?) e order by seq, received_at`,
+      [LOG_ID, expectedSeq, endSeq, PAGE],
     );
     if (rows.length === 0) break;
     for (const row of rows) {
       const event = toRecord(row);
+      const leaf = leafBytes(event, commitmentsOf(event, mac));
       if (expectedPrev === null) expectedPrev = event.prevHash; // a range that starts mid-chain
       if (event.seq > expectedSeq) {
         return fail({
@@ -80,7 +117,7 @@ export async function verifyChain(
           message: `Event #${expectedSeq} is missing${previous ? ` after ${previous.id}` : ''}; the next present is #${event.seq} (${event.id}).`,
         });
       }
-      if (chainHash(event.prevHash, event, mac) !== event.hash) {
+      if (chainHashOf(event.prevHash, leaf) !== event.hash) {
         return fail({
           kind: 'CHANGED',
           seq: expectedSeq,
@@ -102,6 +139,14 @@ export async function verifyChain(
           seq: expectedSeq,
           eventId: event.id,
           message: `Event ${event.id} at #${expectedSeq} does not follow ${previous ? previous.id : 'the checkpoint'}: events were reordered, or the one before was rewritten.`,
+        });
+      }
+      if (!row.leaf_hash || !Buffer.from(row.leaf_hash).equals(leafHash(leaf))) {
+        return fail({
+          kind: 'CHANGED',
+          seq: expectedSeq,
+          eventId: event.id,
+          message: `Event #${expectedSeq} (${event.id}) is not the leaf the Merkle tree holds at its place${row.leaf_hash ? '' : ' (it has none)'}.`,
         });
       }
       result.fromSeq ??= event.seq;
@@ -130,7 +175,10 @@ export async function verifyChain(
       });
     }
   }
-  return result;
+  if (range.from || range.to) return result;
+  const tree = await verifyTree(em, head, range.heads ?? [], key);
+  result.heads = tree.heads;
+  return tree.problem ? { ...result, ok: false, problem: tree.problem } : result;
 }
 
 interface Anchor {

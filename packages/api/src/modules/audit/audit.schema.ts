@@ -8,6 +8,7 @@ import type { AuditEventInput } from './audit-event-input.ts';
 import { MAX_EVENTS_PER_CALL } from './audit-ingest.ts';
 import type { AuditFilter } from './audit-query.ts';
 import type { AuditRecord } from './audit-record.ts';
+import { headOfInput, TreeHeadInput, TreeHeadRef } from './audit-tree-head.schema.ts';
 import type { AuditProblem, AuditVerification } from './audit-verify.ts';
 import { userMayRecord } from './record-policy.ts';
 
@@ -96,7 +97,16 @@ builder.queryField('auditEvents', (t) =>
 );
 
 const ProblemKindEnum = builder.enumType('AuditProblemKind', {
-  values: ['CHANGED', 'REMOVED', 'REORDERED'] as const,
+  values: [
+    'CHANGED',
+    'REMOVED',
+    'REORDERED',
+    'ADDED',
+    'TRUNCATED',
+    'INCONSISTENT',
+    'FORGED_CHECKPOINT',
+    'BAD_HEAD',
+  ] as const,
 });
 
 const ProblemRef = builder.objectRef<AuditProblem>('AuditProblem').implement({
@@ -105,6 +115,12 @@ const ProblemRef = builder.objectRef<AuditProblem>('AuditProblem').implement({
     seq: t.string({ resolve: (p) => String(p.seq) }),
     eventId: t.exposeID('eventId', { nullable: true, description: 'Null when the event is missing.' }),
     message: t.exposeString('message'),
+    head: t.field({
+      type: TreeHeadRef,
+      nullable: true,
+      description: 'The signed tree head that exposes the problem, when one does.',
+      resolve: (p) => p.head,
+    }),
   }),
 });
 
@@ -117,6 +133,8 @@ const VerificationRef = builder.objectRef<AuditVerification>('AuditVerification'
     fromCheckpoint: t.exposeBoolean('fromCheckpoint', {
       description: 'Started from the retention checkpoint (older events were purged).',
     }),
+    treeSize: t.string({ resolve: (v) => String(v.treeSize), description: "The log's size (its head row)." }),
+    heads: t.exposeInt('heads', { description: 'Signed tree heads the tree was checked against.' }),
     problem: t.field({ type: ProblemRef, nullable: true, resolve: (v) => v.problem }),
   }),
 });
@@ -124,10 +142,16 @@ const VerificationRef = builder.objectRef<AuditVerification>('AuditVerification'
 builder.queryField('verifyAuditLog', (t) =>
   t.field({
     type: VerificationRef,
-    description: 'Walks the hash chain (events received in [from, to)) and names the first broken event.',
+    description:
+      'Walks the hash chain (events received in [from, to)) and names the first broken event; for the whole log, also recomputes the Merkle tree and proves it consistent with every signed head the log issued and those given in `heads` (kept outside the database).',
     authScopes: { auditor: true, admin: true },
-    args: { from: t.arg({ type: 'DateTime' }), to: t.arg({ type: 'DateTime' }) },
-    resolve: (_root, { from, to }, { em, services }) => services.audit.verify(em, { from, to }),
+    args: {
+      from: t.arg({ type: 'DateTime' }),
+      to: t.arg({ type: 'DateTime' }),
+      heads: t.arg({ type: [TreeHeadInput] }),
+    },
+    resolve: (_root, { from, to, heads }, { em, services }) =>
+      services.audit.verify(em, { from, to, heads: (heads ?? []).map(headOfInput) }),
   }),
 );
 

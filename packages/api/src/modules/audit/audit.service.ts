@@ -7,14 +7,23 @@ import type { AppSecret } from '../settings/app-secret.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
 import { inTransaction, lockChain } from './audit-chain.ts';
 import { type AuditTarget, eraseTextHashes } from './audit-erase-text-hashes.ts';
-import { commitmentsOf, prepareDigest } from './audit-hash.ts';
+import { commitmentsOf, leafBytes, prepareDigest } from './audit-hash.ts';
 import { createPartition, partitionFor } from './audit-partitions.ts';
+import {
+  type ConsistencyProof,
+  consistencyProof,
+  type InclusionProof,
+  inclusionProof,
+} from './audit-proofs.ts';
 import { pseudonymiseSubject } from './audit-pseudonymise.ts';
 import { type AuditFilter, type AuditPage, queryEvents } from './audit-query.ts';
 import type { AuditEventDraft, AuditRecord } from './audit-record.ts';
 import { type MaintenanceOutcome, maintain } from './audit-retention.ts';
-import { appendColumns, boundSql, sql } from './audit-sql.ts';
+import type { TreeHeadSigner } from './audit-signer.ts';
+import { appendColumns, boundSql, EVENT_COLUMNS, type EventRow, sql, toRecord } from './audit-sql.ts';
+import { headOfSize, issuedHeads, type TreeHead, TreeHeads } from './audit-tree-head.ts';
 import { type AuditVerification, type VerifyRange, verifyChain } from './audit-verify.ts';
+import { leafHash } from './merkle.ts';
 
 export const ACTION_PATTERN = /^[a-z]+(\.[a-z_]+)+$/;
 const SESSION_KEY = /^[0-9a-f]{64}$/;
@@ -28,6 +37,20 @@ export interface AuditServiceOptions {
    * Only for a real PostgreSQL server: behind the PGlite server, every connection shares one session.
    */
   preparedReads?: boolean;
+  /** Signs tree heads (the weekly reports' Ed25519 key); without one, no heads are issued or checked. */
+  signer?: TreeHeadSigner;
+  /** A new head is signed on demand at most this often (default 10 s); tests set 0. */
+  headIntervalMs?: number;
+}
+
+/** An event's place in the tree, proven against a head. */
+export interface EventProof extends InclusionProof {
+  /** The leaf: the event's canonical hashed content (no personal data: commitments stand for it). */
+  leaf: string;
+  /** Hex SHA-256(0x00 ‖ leaf). */
+  leafHash: string;
+  /** The signed head of `treeSize` events, when the log issued one. */
+  head: TreeHead | null;
 }
 
 /**
@@ -41,12 +64,18 @@ export class AuditService {
   readonly #preparedReads: boolean;
   /** Partitions this process knows exist, so the writer checks the catalogue once a month. */
   readonly #partitions = new Set<string>();
+  readonly #signer: TreeHeadSigner | undefined;
+  readonly #heads: TreeHeads | undefined;
 
   constructor(secret: () => AppSecret, settings: SettingsService, options: AuditServiceOptions = {}) {
     this.#secret = secret;
     this.#settings = settings;
     this.#clock = options.clock;
     this.#preparedReads = options.preparedReads ?? false;
+    this.#signer = options.signer;
+    this.#heads = options.signer
+      ? new TreeHeads(options.signer, options.headIntervalMs ?? 10_000)
+      : undefined;
   }
 
   readonly #mac = (purpose: string, value: string) => this.#secret().mac(purpose, value);
@@ -108,9 +137,49 @@ export class AuditService {
     return queryEvents(em, filter, first, after, { prepared: this.#preparedReads });
   }
 
-  /** Walks the chain (or the part received in [from, to)) and names the first broken event. */
-  verify(em: EntityManager, range: VerifyRange = {}): Promise<AuditVerification> {
-    return verifyChain(em, range, this.#mac);
+  /**
+   * Walks the chain (or the part received in [from, to)) and names the first broken event; for the whole
+   * log, also recomputes the tree and checks it against every signed head, issued or given.
+   */
+  async verify(em: EntityManager, range: VerifyRange = {}): Promise<AuditVerification> {
+    return verifyChain(em, range, this.#mac, (await this.#signer?.publicKey()) ?? null);
+  }
+
+  /** The latest signed tree head, a new one when the tree grew (at most one per `headIntervalMs`). */
+  treeHead(em: EntityManager): Promise<TreeHead> {
+    if (!this.#heads) throw new Error('unreachable: the audit service was made without a head signer');
+    return this.#heads.latest(em);
+  }
+
+  /** The heads the log issued, oldest first. */
+  issuedHeads(em: EntityManager): Promise<TreeHead[]> {
+    return issuedHeads(em);
+  }
+
+  /** The inclusion proof of an event in the tree of `treeSize` events (default: the latest signed head). */
+  async eventProof(em: EntityManager, event: AuditRecord, treeSize?: number | null): Promise<EventProof> {
+    const head = treeSize == null ? await this.treeHead(em) : await headOfSize(em, treeSize);
+    const size = treeSize ?? head!.treeSize;
+    const proof = await inclusionProof(em, event.seq - 1, size);
+    const leaf = leafBytes(event, commitmentsOf(event, this.#mac));
+    return { ...proof, leaf, leafHash: leafHash(leaf).toString('hex'), head };
+  }
+
+  /** Proves the tree of `second` events (default: the latest signed head's) extends the one of `first`. */
+  async consistency(
+    em: EntityManager,
+    first: number,
+    second?: number | null,
+  ): Promise<ConsistencyProof & { firstHead: TreeHead | null; secondHead: TreeHead | null }> {
+    const secondHead = second == null ? await this.treeHead(em) : await headOfSize(em, second);
+    const proof = await consistencyProof(em, first, second ?? secondHead!.treeSize);
+    return { ...proof, firstHead: await headOfSize(em, first), secondHead };
+  }
+
+  /** The event with this id, or null. */
+  async event(em: EntityManager, id: string): Promise<AuditRecord | null> {
+    const [row] = await sql<EventRow>(em, `select ${EVENT_COLUMNS} from audit_event where id = ?`, [id]);
+    return row ? toRecord(row) : null;
   }
 
   /** Replaces the user's ids (and, where they acted, their session key, IP and browser) in the log. */
@@ -126,7 +195,9 @@ export class AuditService {
   /** Creates partitions ahead and drops those wholly past retention, keeping a checkpoint. */
   async maintain(em: EntityManager, now = new Date()): Promise<MaintenanceOutcome> {
     const { settings } = await this.#settings.get(em);
-    const outcome = await maintain(em, now, settings.auditRetentionDays);
+    const outcome = await maintain(em, now, settings.auditRetentionDays, (tx, drafts) =>
+      this.append(tx, drafts),
+    );
     for (const name of outcome.purged) this.#partitions.delete(name);
     return outcome;
   }
@@ -210,8 +281,8 @@ interface AppendResult {
   hashes?: string[];
 }
 
-/** The call, its parameters typed as the function's (see its migration); the columns as `appendColumns`. */
-const APPEND =
+/** The call, its parameters typed as the function's (see its migration); the columns as `appendColumns` (and the bench calls it). */
+export const APPEND =
   'select audit_append($1::text[], $2::text, $3::boolean, $4::timestamptz, $5::uuid[], $6::timestamptz[], ' +
   '$7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], ' +
   '$15::jsonb[], $16::text[]) as r';
