@@ -126,4 +126,35 @@ describe('erasure verified against the portal', () => {
     expect(preview.message).toMatch(/^The portal could not be read in full \(im\.recent\.list: /);
     expect(await requests()).toBe(before);
   });
+  it('never reads a place the portal refused to show as empty: unreadable task comments and chats are left over', async () => {
+    const subjectId = 23;
+    const task = api.portal.seed.task('Quarterly plan', 1, 1);
+    const comment = api.portal.seed.taskComment(task.id, subjectId, 'Hidden from the reader');
+    const chat = api.portal.seed.chat([1, subjectId], { type: 'chat', title: 'Refused room' });
+    const message = api.portal.seed.message(chat.id, subjectId, 'Also hidden');
+    api.portal.faults.inject({
+      kind: 'access-denied',
+      methods: ['task.commentitem.getlist', 'im.dialog.messages.get'],
+    });
+    const { done, stored } = await previewThenErase(subjectId, async () => {});
+    api.portal.faults.clear();
+
+    // Still there, so never COMPLETED: each refused place is named as left over.
+    expect(api.portal.state.taskComments.get(comment.id)).toMatchObject({ text: 'Hidden from the reader' });
+    expect(api.portal.state.messages.get(message.id)).toMatchObject({ deleted: false });
+    expect(done.status).toBe('COMPLETED_WITH_EXCEPTIONS');
+    const leftOver = (stored.result as Record<string, any>).verification.leftOver as {
+      category: string;
+      portalId: string;
+    }[];
+    expect(leftOver).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ category: 'task-comment', portalId: `unreadable:task #${task.id}` }),
+        expect.objectContaining({
+          category: 'chat-message',
+          portalId: expect.stringMatching(/^unreadable:/),
+        }),
+      ]),
+    );
+  });
 });

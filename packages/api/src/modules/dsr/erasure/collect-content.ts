@@ -19,6 +19,8 @@ export interface SubjectContent {
   kept: KeptItem[];
   /** Whether the subject's own credentials were used (chats are listed only to their members). */
   readAsSubject: boolean;
+  /** Places the portal refused to show: what is there is unknown (the sweep counts each as left over). */
+  unreadable: { category: 'chat-message' | 'task-comment'; where: string; error: string }[];
   notes: string[];
 }
 
@@ -82,7 +84,18 @@ export async function collectSubjectContent(options: CollectOptions): Promise<Su
   const comments = await collectComments(asSubject ?? admin, subjectUserId, signal);
   const posts = await collectPosts(asSubject ?? admin, subjectUserId, signal);
   const taskComments = await collectTaskComments(admin, subjectUserId, signal);
-  items.push(...comments, ...taskComments, ...posts);
+  items.push(...comments, ...taskComments.items, ...posts);
+  for (const { task, error } of taskComments.unreadable) {
+    notes.push(`The comments on task #${task} could not be read (${error}); any there are kept.`);
+  }
+  const unreadable: SubjectContent['unreadable'] = [
+    ...scan.unreadable.map(({ chat, error }) => ({ category: 'chat-message' as const, where: chat, error })),
+    ...taskComments.unreadable.map(({ task, error }) => ({
+      category: 'task-comment' as const,
+      where: `task #${task}`,
+      error,
+    })),
+  ];
   if (!asSubject) notes.push(NOTES.postsAsAdmin);
   if (posts.length > 0) notes.push(NOTES.postsTakeComments);
   if (items.some((item) => item.category === 'chat-message')) notes.push(NOTES.stubs);
@@ -90,5 +103,5 @@ export async function collectSubjectContent(options: CollectOptions): Promise<Su
   const work = await collectWorkRecords(admin, subjectUserId, signal);
   kept.push(...work.kept);
   notes.push(...work.notes, NOTES.outOfScope);
-  return { items, kept, readAsSubject: Boolean(asSubject), notes };
+  return { items, kept, readAsSubject: Boolean(asSubject), notes, unreadable };
 }

@@ -25,13 +25,14 @@ export async function collectTaskComments(
   reader: Bitrix24Client,
   subjectUserId: number,
   signal?: AbortSignal,
-): Promise<PlanItem[]> {
+): Promise<{ items: PlanItem[]; unreadable: { task: number; error: string }[] }> {
   const options = signal ? { signal } : {};
   const taskIds: number[] = [];
   for await (const page of readBatchedKeyset<Task>(reader, lists.tasks({ select: ['ID'] }), options)) {
     for (const task of page) taskIds.push(Number(task.id));
   }
   const items: PlanItem[] = [];
+  const unreadable: { task: number; error: string }[] = [];
   for (let i = 0; i < taskIds.length; i += MAX_BATCH_COMMANDS) {
     const chunk = taskIds.slice(i, i + MAX_BATCH_COMMANDS);
     const results = await runRawBatch(
@@ -47,6 +48,11 @@ export async function collectTaskComments(
       const answer = results.get(`t${n}`);
       // A passing failure must not read as "no comments"; the run stops and resumes instead.
       if (answer?.status === 'error' && answer.error.retryable) throw answer.error;
+      // Refused: the comments may be there, unseen; that is never "none" (the sweep names it).
+      if (answer?.status === 'error' && (answer.error.kind === 'auth' || answer.error.kind === 'access')) {
+        unreadable.push({ task: taskId, error: `${answer.error.code} ${answer.error.description}`.trim() });
+        return;
+      }
       // A task deleted between the two reads answers an error: it has no comments left to erase.
       if (answer?.status !== 'ok') return;
       for (const row of (answer.result as TaskCommentRow[] | null) ?? []) {
@@ -59,5 +65,5 @@ export async function collectTaskComments(
       }
     });
   }
-  return items;
+  return { items, unreadable };
 }

@@ -86,6 +86,16 @@ export async function sweepPortal(options: {
     }
   }
 
+  // What the portal refused to show cannot be said to be empty.
+  for (const { category, where, error } of content.unreadable) {
+    count(category).leftOver++;
+    leftOver.push({
+      category,
+      portalId: `unreadable:${where}`,
+      label: `Could not be checked: the portal refused to show ${where} (${error})`,
+    });
+  }
+
   // A deletion the portal refused is known to have left the item, even where this reader cannot see it
   // (a post addressed only to others, without the subject's credentials).
   for (const row of ledger.values()) {
