@@ -125,7 +125,10 @@ export function createAppServices(deps: AppDependencies): AppServices {
     audit: new AuditService(() => deps.secret, settings, {
       preparedReads: deps.databaseKind === 'postgres',
       // Tree heads are signed with the installation's key (key files or environment, never a table).
-      signer: signerFrom(() => deps.signing.current()),
+      signer: signerFrom(
+        () => deps.signing.current(),
+        () => deps.signing.published(),
+      ),
       headIntervalMs: deps.config.AUDIT_HEAD_INTERVAL_SECONDS * 1000,
     }),
     reports: new ReportsService({

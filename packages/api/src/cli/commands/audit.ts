@@ -36,7 +36,10 @@ export function registerAuditCommands(program: Command): void {
         const em = db.orm.em.fork();
         const signing = new SigningKeys(keysLocation(config));
         const service = new AuditService(await secretOf(config, em), new SettingsService(), {
-          signer: signerFrom(() => signing.current()),
+          signer: signerFrom(
+            () => signing.current(),
+            () => signing.published(),
+          ),
         });
         const result = await service.verify(em, { from: options.from, to: options.to, heads });
         if (result.ok) {

@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/core';
+import type { PublishedKey } from '../keys/public-keys.ts';
 import { readHead } from './audit-chain.ts';
 import { chainHashOf, commitmentsOf, GENESIS_HASH, leafBytes, type Mac, sealsIntact } from './audit-hash.ts';
 import type { AuditRecord } from './audit-record.ts';
-import type { PublicKeyInfo } from './audit-signer.ts';
 import { EVENT_COLUMNS, type EventRow, sql, toRecord } from './audit-sql.ts';
 import type { TreeHead } from './audit-tree-head.ts';
 import { LOG_ID } from './audit-tree-store.ts';
@@ -73,7 +73,7 @@ export async function verifyChain(
   em: EntityManager,
   range: VerifyRange,
   mac: Mac,
-  key: PublicKeyInfo | null = null,
+  keys: readonly PublishedKey[] | null = null,
 ): Promise<AuditVerification> {
   const head = await readHead(em);
   const anchor = await startOf(em, range.from ?? null, head);
@@ -176,7 +176,7 @@ export async function verifyChain(
     }
   }
   if (range.from || range.to) return result;
-  const tree = await verifyTree(em, head, range.heads ?? [], key);
+  const tree = await verifyTree(em, head, range.heads ?? [], keys);
   result.heads = tree.heads;
   return tree.problem ? { ...result, ok: false, problem: tree.problem } : result;
 }
