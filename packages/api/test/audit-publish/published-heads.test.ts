@@ -5,6 +5,7 @@ import { headBytes } from '../../src/modules/audit/audit-tree-head.ts';
 import { keyIdOf } from '../../src/modules/keys/public-keys.ts';
 import { drafts, forgedPurge, rewindLog } from '../audit/support.ts';
 import { startTestApi, type TestApi } from '../support/api.ts';
+import { runCli } from '../support/cli-process.ts';
 import { downWitnessUrl, startWitness, type TestWitness } from '../support/witness.ts';
 
 const backend = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
@@ -119,6 +120,26 @@ describe(`heads published outside the database (on ${backend})`, () => {
       `portal chat ${headChat().id}, message ${headChat().messageIds[1]}`,
       `witness ${witness.url} (latest)`,
     ]);
+  });
+
+  it('audit verify (CLI) reads the same heads from the portal and the witness', {
+    timeout: 120_000,
+  }, async () => {
+    await publishFiveAndTen();
+    await rewindLog(insider, 7);
+    const run = await runCli(['audit', 'verify'], {
+      DATABASE_URL: api.databaseUrl,
+      DATA_DIR: api.services.config.DATA_DIR,
+      BITRIX24_WEBHOOK_URL: api.portal.webhookUrl(api.services.portal.adminUserId),
+      AUDIT_WITNESS_URLS: witness.url,
+      AUDIT_WITNESS_KEYS: witness.publicKey,
+    });
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stdout).toContain('TRUNCATED: #8');
+    expect(run.stdout).toContain(
+      `published in: portal chat ${headChat().id}, message ${headChat().messageIds[1]}; witness ${witness.url} (latest)`,
+    );
+    expect(run.stdout).toContain('published heads read back: portal-chat 2, witness 1');
   });
 
   it('names a row inserted past the head', async () => {
