@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from '../../src/modules/audit/audit-sql.ts';
 import { headBytes } from '../../src/modules/audit/audit-tree-head.ts';
 import { keyIdOf } from '../../src/modules/keys/public-keys.ts';
+import { formatIsoWeek, isoWeekOfDate, weekBefore } from '../../src/modules/reports/iso-week.ts';
 import { drafts, forgedPurge, rewindLog } from '../audit/support.ts';
 import { startTestApi, type TestApi } from '../support/api.ts';
 import { runCli } from '../support/cli-process.ts';
@@ -229,5 +230,20 @@ describe(`heads published outside the database (on ${backend})`, () => {
       publishedIn: [`portal chat ${headChat().id}, message ${ten}`], // newest first
     });
     expect(result.problem.message).toMatch(/was edited/);
+  });
+
+  it('refuses to re-make a past week once a head covering it was published', async () => {
+    const week = formatIsoWeek(weekBefore(isoWeekOfDate(new Date())));
+    const reports = api.services.reports;
+    await reports.generate(em(), week); // never mailed: no SMTP here
+    await append(3, 0);
+    await expect(reports.generate(em(), week, { force: true })).resolves.toMatchObject({ created: true });
+    await publish();
+    const refused = reports.generate(em(), week, { force: true });
+    await expect(refused).rejects.toMatchObject({
+      name: 'ReportPublishedError',
+      publishedHeads: [expect.stringMatching(/^portal-chat portal: \d+ events at /), expect.any(String)],
+    });
+    await expect(refused).rejects.toThrow(/signed tree heads covering its events were published/);
   });
 });
