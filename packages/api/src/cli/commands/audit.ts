@@ -13,6 +13,7 @@ import { witnessChannel } from '../../modules/audit-publish/witness-channel.ts';
 import { witnessesFrom } from '../../modules/audit-publish/witness-protocol.ts';
 import { keysLocation } from '../../modules/keys/key-location.ts';
 import { readAppSecret } from '../../modules/keys/open-keys.ts';
+import { parsePublicKeys } from '../../modules/keys/public-keys.ts';
 import { SigningKeys } from '../../modules/keys/signing-keys.ts';
 import { SettingsService } from '../../modules/settings/settings.service.ts';
 import { openStorage } from '../open-storage.ts';
@@ -44,9 +45,13 @@ export function registerAuditCommands(program: Command): void {
         const em = db.orm.em.fork();
         const signing = new SigningKeys(keysLocation(config));
         const service = new AuditService(await secretOf(config, em), new SettingsService(), {
+          // The verifier needs only the public keys: read without the private key; none known, none trusted.
           signer: signerFrom(
             () => signing.current(),
-            () => signing.published(),
+            () =>
+              readFile(signing.location.publicKeysFile, 'utf8').then(parsePublicKeys, () =>
+                signing.published().catch(() => []),
+              ),
           ),
         });
         const witnesses = witnessesFrom(config);
