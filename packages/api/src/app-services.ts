@@ -7,6 +7,10 @@ import type { DatabaseKind } from './db/index.ts';
 import { BossRequestQueue } from './jobs/request-queue.ts';
 import { AuditService } from './modules/audit/audit.service.ts';
 import { signerFrom } from './modules/audit/audit-signer.ts';
+import { AuditPublishing } from './modules/audit-publish/audit-publishing.ts';
+import { portalChatChannel } from './modules/audit-publish/portal-chat-channel.ts';
+import { witnessChannel } from './modules/audit-publish/witness-channel.ts';
+import { witnessesFrom } from './modules/audit-publish/witness-protocol.ts';
 import { DismissedService } from './modules/dsr/dismissed.service.ts';
 import { ErasureService } from './modules/dsr/erasure.service.ts';
 import { ExportFiles } from './modules/dsr/export-files.ts';
@@ -57,6 +61,8 @@ export interface AppServices {
   exports: ExportFiles;
   runner: RequestRunner;
   audit: AuditService;
+  /** Signed heads published to the portal's chat and witnesses; the verifier that reads them back. */
+  publishing: AuditPublishing;
   impersonation: ImpersonationService;
   edits: EditHistoryService;
   portalEvents: PortalEventService;
@@ -78,6 +84,7 @@ export interface AppDependencies {
 
 export function createAppServices(deps: AppDependencies): AppServices {
   const tokens = new TokenService();
+  const witnesses = witnessesFrom(deps.config);
   const directory = deps.portal.directory;
   const settings = new SettingsService();
   const rights = new RightsService();
@@ -125,8 +132,20 @@ export function createAppServices(deps: AppDependencies): AppServices {
     audit: new AuditService(() => deps.secret, settings, {
       preparedReads: deps.databaseKind === 'postgres',
       // Tree heads are signed with the installation's key (key files or environment, never a table).
-      signer: signerFrom(() => deps.signing.current()),
+      signer: signerFrom(
+        () => deps.signing.current(),
+        () => deps.signing.published(),
+      ),
       headIntervalMs: deps.config.AUDIT_HEAD_INTERVAL_SECONDS * 1000,
+    }),
+    publishing: new AuditPublishing({
+      audit: { verify: (...a) => services.audit.verify(...a), treeHead: (em) => services.audit.treeHead(em) },
+      channels: [
+        portalChatChannel(deps.portal.client, deps.portal.adminUserId),
+        ...witnesses.map(witnessChannel),
+      ],
+      witnesses,
+      logger: deps.logger.child({ component: 'audit-publish' }),
     }),
     reports: new ReportsService({
       dataDir: deps.config.DATA_DIR,

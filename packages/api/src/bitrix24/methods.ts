@@ -15,6 +15,7 @@ import type {
   EventHandler,
   Filter,
   Id,
+  ImChatAddParams,
   ImDialogMessages,
   ImDialogMessagesGetParams,
   ImMessageAddParams,
@@ -47,6 +48,9 @@ export interface Bitrix24Methods {
   'im.message.add': { params: ImMessageAddParams; result: number };
   'im.message.update': { params: ImMessageUpdateParams; result: boolean };
   'im.message.delete': { params: { MESSAGE_ID: Id }; result: boolean };
+  'im.chat.add': { params: ImChatAddParams; result: number };
+  /** By the pair given to im.chat.add: `{ ID }`, or null when no chat has it. */
+  'im.chat.get': { params: { ENTITY_TYPE: string; ENTITY_ID: string }; result: { ID: number } | null };
   'im.dialog.messages.get': { params: ImDialogMessagesGetParams; result: ImDialogMessages };
   'im.recent.list': { params: ImRecentListParams; result: ImRecentList };
   'log.blogpost.get': { params: BlogPostGetParams; result: BlogPost[] };

@@ -142,6 +142,20 @@ export interface ImUser {
   [field: string]: unknown;
 }
 
+/** im.chat.add (api-reference/chats/im-chat-add.md); answers the chat id. */
+export interface ImChatAddParams {
+  /** Members besides the creator, who joins as owner. */
+  USERS?: Id[];
+  /** 'CHAT' (closed, the default) or 'OPEN'. */
+  TYPE?: 'CHAT' | 'OPEN';
+  TITLE?: string;
+  DESCRIPTION?: string;
+  MESSAGE?: string;
+  /** A pair im.chat.get finds the chat by again. */
+  ENTITY_TYPE?: string;
+  ENTITY_ID?: string;
+}
+
 export interface ImDialogMessagesGetParams {
   DIALOG_ID: string;
   /** Older than this id. */

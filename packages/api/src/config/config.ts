@@ -95,6 +95,18 @@ export const configSchema = z.object({
   DSR_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
   /** The audit log signs a new tree head on demand at most this often (auditTreeHead, proofs). */
   AUDIT_HEAD_INTERVAL_SECONDS: z.coerce.number().min(0).max(86_400).default(10),
+  /** When the publisher signs a head (if the log grew) and sends it to every channel (cron, UTC): hourly. */
+  AUDIT_PUBLISH_CRON: z
+    .string()
+    .trim()
+    .default('7 * * * *')
+    .refine((v) => v.split(/\s+/).length === 5, { message: 'must be a cron expression of five fields' }),
+  /** Witnesses the publisher POSTs each head to (modules/audit-publish/README.md has the protocol). */
+  AUDIT_WITNESS_URLS: commaList.refine((urls) => urls.every((u) => /^https?:\/\//.test(u)), {
+    message: 'must be comma-separated http(s) URLs',
+  }),
+  /** Each witness's Ed25519 public key (base64 SPKI DER), in the order of AUDIT_WITNESS_URLS. */
+  AUDIT_WITNESS_KEYS: commaList,
 });
 
 export type Config = z.infer<typeof configSchema>;

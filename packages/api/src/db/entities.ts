@@ -1,4 +1,5 @@
 import { auditEntities } from '../modules/audit/entities.ts';
+import { AuditHeadPublication } from '../modules/audit-publish/head-publication.entity.ts';
 import { DataSubjectRequest } from '../modules/dsr/data-subject-request.entity.ts';
 import { Dismissal } from '../modules/dsr/dismissal.entity.ts';
 import { ErasureItem } from '../modules/dsr/erasure-item.entity.ts';
@@ -29,6 +30,7 @@ export const entities = [
   ErasureItem,
   Dismissal,
   ...auditEntities,
+  AuditHeadPublication,
   ContentVersion,
   PortalEvent,
   ImpersonationSession,

@@ -1,6 +1,7 @@
 import type { PgBoss } from 'pg-boss';
 import type { AppServices } from '../app-services.ts';
 import { startAuditJobs } from '../modules/audit/audit-jobs.ts';
+import { startPublishJobs } from '../modules/audit-publish/publish-jobs.ts';
 import { startReportJobs } from '../modules/reports/report-jobs.ts';
 import { startImpersonationTimeouts } from './impersonation-timeouts.ts';
 import { JOBS } from './job-names.ts';
@@ -46,6 +47,8 @@ export async function startJobWorkers(services: AppServices, boss: PgBoss): Prom
   await startImpersonationTimeouts(services, boss);
   // Partitions ahead and the retention purge; tests call services.audit.maintain themselves.
   const stopAudit = config.NODE_ENV === 'test' ? null : await startAuditJobs(services, boss);
+  // Signed heads to the portal's chat and witnesses; tests call services.publishing.publish themselves.
+  const stopPublish = config.NODE_ENV === 'test' ? null : await startPublishJobs(services, boss);
 
   const sweep = () =>
     sweepRequests(services.orm.em.fork(), services.queue).catch((err: unknown) =>
@@ -57,6 +60,7 @@ export async function startJobWorkers(services: AppServices, boss: PgBoss): Prom
     async stop() {
       clearInterval(timer);
       await stopAudit?.();
+      await stopPublish?.();
       await boss.offWork(JOBS.runRequest).catch(() => {});
       await boss.offWork(JOBS.dismissedPolicy).catch(() => {});
       await boss.offWork(JOBS.expireExports).catch(() => {});

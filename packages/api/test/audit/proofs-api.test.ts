@@ -76,10 +76,12 @@ describe('tree heads and proofs through the API, checked by docs/verify-audit-pr
     await writeFile(path.join(dir, 'consistency.json'), JSON.stringify(consistency.body));
     const key = await api.fetch('/audit/public-key');
     await writeFile(path.join(dir, 'key.pem'), await key.text());
-    const run = () =>
-      execFileSync('python3', [SCRIPT, 'key.pem', 'inclusion.json', 'consistency.json'], {
+    await writeFile(path.join(dir, 'keys.json'), await (await api.fetch('/audit/public-keys')).text());
+    const run = (keys = 'keys.json') =>
+      execFileSync('python3', [SCRIPT, keys, 'inclusion.json', 'consistency.json'], {
         cwd: dir,
       }).toString();
+    expect(run('key.pem')).toBe(run());
     expect(run()).toBe(
       `inclusion.json: event ${someId} is leaf ${inclusion.body.leafIndex} of the signed tree of ${head.treeSize}\n` +
         `consistency.json: the signed tree of ${head.treeSize} extends the signed tree of ${firstSize}\n`,

@@ -8,6 +8,7 @@ import { sql } from '../../src/modules/audit/audit-sql.ts';
 import { AppSecret } from '../../src/modules/settings/app-secret.ts';
 import { SettingsService } from '../../src/modules/settings/settings.service.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { mth } from './rfc9162.ts';
 
 export interface AuditFixture {
   db: TestDatabase;
@@ -77,4 +78,59 @@ export function testSigner(): TreeHeadSigner & { publicKeyPem: string } {
   const pair = generateKeyPairSync('ed25519');
   const publicKeyPem = pair.publicKey.export({ type: 'spki', format: 'pem' }).toString();
   return { ...signerFrom(async () => ({ publicKeyPem, privateKey: pair.privateKey })), publicKeyPem };
+}
+
+type RawSql = <T = Record<string, unknown>>(query: string, params?: unknown[]) => Promise<T[]>;
+
+/**
+ * What an insider with the database does to drop the log's tail unseen: deletes the events past `size`
+ * (and their idempotency keys, leaves and the stored heads) and rewinds the chain head and the tree's
+ * frontier to what the writer would have left at `size`.
+ */
+export async function rewindLog(sql: RawSql, size: number): Promise<void> {
+  const leaves = (
+    await sql<{ hash: Buffer }>('select hash from audit_leaf where idx < ? order by idx', [size])
+  ).map((r) => Buffer.from(r.hash));
+  const frontier: Buffer[] = [];
+  for (let at = 0, rest = size; rest > 0; ) {
+    const width = 2 ** Math.floor(Math.log2(rest));
+    frontier.push(mth(leaves.slice(at, at + width)));
+    at += width;
+    rest -= width;
+  }
+  const [last] = await sql<{ id: string; hash: string }>('select id, hash from audit_event where seq = ?', [
+    size,
+  ]);
+  await sql(
+    'delete from audit_idempotency_key k using audit_event e where e.seq > ? and e.idempotency_key = k.key',
+    [size],
+  );
+  await sql('delete from audit_event where seq > ?', [size]);
+  await sql('delete from audit_leaf where idx >= ?', [size]);
+  await sql('delete from audit_tree_head');
+  await sql(`update audit_chain set seq = ?, hash = ?, last_event_id = ?, tree_frontier = decode(?, 'hex')`, [
+    size,
+    last!.hash,
+    last!.id,
+    Buffer.concat(frontier).toString('hex'),
+  ]);
+}
+
+/**
+ * The retention event an insider appends (through audit_append, holding the app secret) to warrant a
+ * forged checkpoint: events up to `throughSeq` "purged" as older than 400 days.
+ */
+export function forgedPurge(throughSeq: number, checkpointHash: string): AuditEventDraft {
+  return {
+    action: 'audit.retention.purged',
+    actorId: null,
+    source: 'api',
+    metadata: {
+      partitions: ['audit_event_p202511'],
+      throughSeq,
+      checkpointHash,
+      cutoff: new Date(Date.now() - 400 * 86_400_000).toISOString(),
+      retentionDays: 400,
+    },
+  };
 }

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseHeads, type TreeHead } from '../../src/modules/audit/audit-tree-head.ts';
-import { mth } from './rfc9162.ts';
-import { type AuditFixture, auditFixture, drafts, testSigner } from './support.ts';
+import { type AuditFixture, auditFixture, drafts, forgedPurge, rewindLog, testSigner } from './support.ts';
 
 const backend = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 
@@ -33,31 +32,7 @@ describe(`audit log attacks by a database insider (on ${backend})`, () => {
   const row = async (seq: number) =>
     (await f.sql<{ id: string; hash: string }>('select id, hash from audit_event where seq = ?', [seq]))[0]!;
   const verify = (heads: TreeHead[] = []) => f.audit.verify(f.em(), { heads });
-  /** Rewinds the log to `size` events as the writer would have left it: chain head, tree frontier. */
-  const rewindTo = async (size: number) => {
-    const leaves = (
-      await f.sql<{ hash: Buffer }>('select hash from audit_leaf where idx < ? order by idx', [size])
-    ).map((r) => Buffer.from(r.hash));
-    const frontier: Buffer[] = [];
-    for (let at = 0, rest = size; rest > 0; ) {
-      const width = 2 ** Math.floor(Math.log2(rest));
-      frontier.push(mth(leaves.slice(at, at + width)));
-      at += width;
-      rest -= width;
-    }
-    const last = await row(size);
-    await f.sql(
-      'delete from audit_idempotency_key k using audit_event e where e.seq > ? and e.idempotency_key = k.key',
-      [size],
-    );
-    await f.sql('delete from audit_event where seq > ?', [size]);
-    await f.sql('delete from audit_leaf where idx >= ?', [size]);
-    await f.sql('delete from audit_tree_head');
-    await f.sql(
-      `update audit_chain set seq = ?, hash = ?, last_event_id = ?, tree_frontier = decode(?, 'hex')`,
-      [size, last.hash, last.id, Buffer.concat(frontier).toString('hex')],
-    );
-  };
+  const rewindTo = (size: number) => rewindLog(f.sql, size);
 
   it('names a row inserted past the head, which auditEvents lists', async () => {
     await f.sql(
@@ -93,20 +68,7 @@ describe(`audit log attacks by a database insider (on ${backend})`, () => {
     });
 
     // With a purge event of its own, appended through audit_append (the insider holds the app secret).
-    await f.audit.append(f.em(), [
-      {
-        action: 'audit.retention.purged',
-        actorId: null,
-        source: 'api',
-        metadata: {
-          partitions: ['audit_event_p202511'],
-          throughSeq: 7,
-          checkpointHash: seven.hash,
-          cutoff: new Date(Date.now() - 400 * 86_400_000).toISOString(),
-          retentionDays: 400,
-        },
-      },
-    ]);
+    await f.audit.append(f.em(), [forgedPurge(7, seven.hash)]);
     expect(await verify([h10])).toMatchObject({ ok: true }); // a head signed after them cannot tell
     const result = await verify([h5, h10]);
     expect(result).toMatchObject({ ok: false, problem: { kind: 'FORGED_CHECKPOINT', seq: 6, head: h5 } });

@@ -68,6 +68,8 @@ export interface Chat {
    * the new task card (tasks 25.700.0 on) is `TASKS_TASK` and the task id (tasks-new.md).
    */
   entity?: { type: string; id: string };
+  /** im.chat.add's DESCRIPTION. */
+  description?: string;
 }
 
 export interface Message {

@@ -51,6 +51,7 @@ export type AuditProblemKind =
   | 'CHANGED'
   | 'FORGED_CHECKPOINT'
   | 'INCONSISTENT'
+  | 'PUBLICATION_ALTERED'
   | 'REMOVED'
   | 'REORDERED'
   | 'TRUNCATED';

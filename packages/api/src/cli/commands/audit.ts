@@ -1,11 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import pino from 'pino';
+import { Bitrix24Client } from '../../bitrix24/index.ts';
 import { operatorPath } from '../../config/invocation-dir.ts';
 import { AuditService } from '../../modules/audit/audit.service.ts';
 import { signerFrom } from '../../modules/audit/audit-signer.ts';
 import { parseHeads, type TreeHead } from '../../modules/audit/audit-tree-head.ts';
+import { AuditPublishing, givenHeads } from '../../modules/audit-publish/audit-publishing.ts';
+import type { PublishedHead } from '../../modules/audit-publish/head-channel.ts';
+import { portalChatChannel } from '../../modules/audit-publish/portal-chat-channel.ts';
+import { witnessChannel } from '../../modules/audit-publish/witness-channel.ts';
+import { witnessesFrom } from '../../modules/audit-publish/witness-protocol.ts';
 import { keysLocation } from '../../modules/keys/key-location.ts';
 import { readAppSecret } from '../../modules/keys/open-keys.ts';
+import { parsePublicKeys } from '../../modules/keys/public-keys.ts';
 import { SigningKeys } from '../../modules/keys/signing-keys.ts';
 import { SettingsService } from '../../modules/settings/settings.service.ts';
 import { openStorage } from '../open-storage.ts';
@@ -16,7 +24,7 @@ export function registerAuditCommands(program: Command): void {
   audit
     .command('verify')
     .description(
-      'walk the hash chain, recompute the Merkle tree and check it against every signed head; name the first problem',
+      'walk the hash chain, recompute the Merkle tree and check it against every signed head: issued, read back from the portal chat (BITRIX24_WEBHOOK_URL) and witnesses (AUDIT_WITNESS_URLS), or given; name the first problem',
     )
     .option('--from <time>', 'only events received at or after this ISO time', parseTime)
     .option('--to <time>', 'only events received before this ISO time', parseTime)
@@ -27,24 +35,47 @@ export function registerAuditCommands(program: Command): void {
       [] as string[],
     )
     .action(async (options: { from?: Date; to?: Date; head: string[] }) => {
-      const heads: TreeHead[] = [];
+      const given: PublishedHead[] = [];
       for (const file of options.head) {
-        heads.push(...parseHeads(JSON.parse(await readFile(operatorPath(file), 'utf8'))));
+        const heads: TreeHead[] = parseHeads(JSON.parse(await readFile(operatorPath(file), 'utf8')));
+        given.push(...givenHeads(heads, `file ${file}`));
       }
       const { config, db } = await openStorage();
       try {
         const em = db.orm.em.fork();
         const signing = new SigningKeys(keysLocation(config));
         const service = new AuditService(await secretOf(config, em), new SettingsService(), {
-          signer: signerFrom(() => signing.current()),
+          // The verifier needs only the public keys: read without the private key; none known, none trusted.
+          signer: signerFrom(
+            () => signing.current(),
+            () =>
+              readFile(signing.location.publicKeysFile, 'utf8').then(parsePublicKeys, () =>
+                signing.published().catch(() => []),
+              ),
+          ),
         });
-        const result = await service.verify(em, { from: options.from, to: options.to, heads });
+        const witnesses = witnessesFrom(config);
+        const portal = config.BITRIX24_WEBHOOK_URL
+          ? new Bitrix24Client({ webhookUrl: config.BITRIX24_WEBHOOK_URL })
+          : null;
+        const publishing = new AuditPublishing({
+          audit: service,
+          channels: [
+            ...(portal ? [portalChatChannel(portal, portal.endpoint.userId)] : []),
+            ...witnesses.map(witnessChannel),
+          ],
+          witnesses,
+          logger: pino({ level: 'silent' }),
+        });
+        const result = await publishing.verify(em, { from: options.from, to: options.to, given });
+        const read = (result.published ?? []).map((p) => `${p.channel} ${p.heads}`).join(', ') || 'none';
+        for (const line of result.unreachable ?? []) process.stderr.write(`unreachable: ${line}\n`);
         if (result.ok) {
           const start = result.fromCheckpoint ? ' (from the retention checkpoint)' : '';
           const tree =
             options.from || options.to
               ? ''
-              : `; tree of ${result.treeSize} checked against ${result.heads} signed heads`;
+              : `; tree of ${result.treeSize} checked against ${result.heads} signed heads (published heads read back: ${read})`;
           process.stdout.write(
             `OK: ${result.checked} events verified${result.checked ? `, #${result.fromSeq} to #${result.toSeq}` : ''}${start}${tree}\n`,
           );
@@ -52,6 +83,8 @@ export function registerAuditCommands(program: Command): void {
           const p = result.problem!;
           process.stdout.write(`${p.kind}: #${p.seq}${p.eventId ? ` ${p.eventId}` : ''}: ${p.message}\n`);
           if (p.head) process.stdout.write(`exposed by: ${JSON.stringify(p.head)}\n`);
+          if (p.publishedIn?.length) process.stdout.write(`published in: ${p.publishedIn.join('; ')}\n`);
+          process.stdout.write(`published heads read back: ${read}\n`);
           process.exitCode = 2;
         }
       } finally {

@@ -18,7 +18,10 @@ export const TreeHeadRef = builder.objectRef<TreeHead>('AuditTreeHead').implemen
     treeSize: t.string({ resolve: (h) => String(h.treeSize) }),
     rootHash: t.exposeString('rootHash', { description: 'RFC 9162 Merkle tree hash, hex.' }),
     timestamp: t.exposeString('timestamp', { description: 'ISO 8601 UTC with milliseconds, as signed.' }),
-    keyId: t.exposeString('keyId', { description: 'Hex SHA-256 of the public key (SPKI DER).' }),
+    keyId: t.exposeString('keyId', {
+      description:
+        'The signing key (first 16 hex of the SHA-256 of its SPKI DER), as /audit/public-keys lists it.',
+    }),
     signature: t.exposeString('signature', { description: 'Base64 Ed25519 signature.' }),
   }),
 });

@@ -1,8 +1,9 @@
 import { verify } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import { DomainError } from '../../errors.ts';
+import { keyValidAt, type PublishedKey } from '../keys/public-keys.ts';
 import { readHead } from './audit-chain.ts';
-import { keyIdOf, type TreeHeadSigner } from './audit-signer.ts';
+import type { TreeHeadSigner } from './audit-signer.ts';
 import { boundSql } from './audit-sql.ts';
 import { hashRanges, LOG_ID } from './audit-tree-store.ts';
 
@@ -36,14 +37,19 @@ export function headBytes(head: Pick<TreeHead, 'logId' | 'treeSize' | 'rootHash'
   );
 }
 
-/** Whether `head` is signed by the key `publicKeyPem` (and names it). */
-export function headSignedBy(head: TreeHead, publicKeyPem: string): boolean {
+/**
+ * Whether `head` is signed by the published key it names that was valid at its timestamp (keys rotate:
+ * `keyValidAt`); a reason when it is not.
+ */
+export function headSignatureProblem(head: TreeHead, keys: readonly PublishedKey[]): string | null {
+  const key = keyValidAt(keys, head.keyId, head.timestamp);
+  if (typeof key === 'string') return key;
   try {
-    if (head.keyId !== keyIdOf(publicKeyPem)) return false;
-    return verify(null, headBytes(head), publicKeyPem, Buffer.from(head.signature, 'base64'));
+    if (verify(null, headBytes(head), key.publicKeyPem, Buffer.from(head.signature, 'base64'))) return null;
   } catch {
-    return false;
+    // a malformed signature fails like a wrong one
   }
+  return `the signature does not verify with key ${key.keyId}`;
 }
 
 /** The root of the log's first `size` leaves, from the stored leaves and tiles. */
@@ -186,7 +192,7 @@ export function parseHeads(json: unknown): TreeHead[] {
       treeSize: whole('treeSize'),
       rootHash: text('rootHash', /^[0-9a-f]{64}$/),
       timestamp: text('timestamp', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
-      keyId: text('keyId', /^[0-9a-f]{64}$/),
+      keyId: text('keyId', /^[0-9a-f]{16}$/),
       signature: text('signature', /^[A-Za-z0-9+/]+={0,2}$/),
     };
   });

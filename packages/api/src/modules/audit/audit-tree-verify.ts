@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/core';
+import type { PublishedKey } from '../keys/public-keys.ts';
 import type { ChainHead } from './audit-chain.ts';
-import type { PublicKeyInfo } from './audit-signer.ts';
 import { boundSql } from './audit-sql.ts';
-import { headSignedBy, issuedHeads, type TreeHead } from './audit-tree-head.ts';
+import { headSignatureProblem, issuedHeads, type TreeHead } from './audit-tree-head.ts';
 import { LOG_ID } from './audit-tree-store.ts';
 import type { AuditProblem } from './audit-verify.ts';
 import { TreeBuilder } from './merkle.ts';
@@ -27,7 +27,7 @@ export async function verifyTree(
   em: EntityManager,
   head: ChainHead,
   given: readonly TreeHead[],
-  key: PublicKeyInfo | null,
+  keys: readonly PublishedKey[] | null,
 ): Promise<{ problem: AuditProblem | null; heads: number }> {
   const problem = (p: Omit<AuditProblem, 'head'> & { head?: TreeHead | null }): AuditProblem => ({
     head: null,
@@ -36,7 +36,8 @@ export async function verifyTree(
   const all = [...given, ...(await issuedHeads(em))];
   const trusted: TreeHead[] = [];
   for (const h of all) {
-    if (!key || !headSignedBy(h, key.pem)) {
+    const bad = keys ? headSignatureProblem(h, keys) : 'no signing key is configured';
+    if (bad) {
       return {
         heads: trusted.length,
         problem: problem({
@@ -44,7 +45,7 @@ export async function verifyTree(
           seq: h.treeSize,
           eventId: null,
           head: h,
-          message: `${describe(h)} is not signed by the log's key${key ? ` ${key.keyId}` : ''}: the key was replaced, or the head is not this log's.`,
+          message: `${describe(h)} is not signed by a published key of the log (${bad}): it was signed by another key, or is not this log's.`,
         }),
       };
     }

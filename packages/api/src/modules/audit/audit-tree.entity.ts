@@ -45,7 +45,7 @@ export const AuditTreeHeadSchema = defineEntity({
     treeSize: p.bigint('number').primary(),
     rootHash: p.blob(),
     issuedAt: p.datetime(),
-    /** Hex SHA-256 of the signing key's public key (SPKI, DER). */
+    /** The signing key's id (modules/keys: first 16 hex of the SHA-256 of its SPKI DER). */
     keyId: p.string().length(64),
     signature: p.blob(),
   },

@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/core';
+import type { PublishedKey } from '../keys/public-keys.ts';
 import { readHead } from './audit-chain.ts';
 import { chainHashOf, commitmentsOf, GENESIS_HASH, leafBytes, type Mac, sealsIntact } from './audit-hash.ts';
 import type { AuditRecord } from './audit-record.ts';
-import type { PublicKeyInfo } from './audit-signer.ts';
 import { EVENT_COLUMNS, type EventRow, sql, toRecord } from './audit-sql.ts';
 import type { TreeHead } from './audit-tree-head.ts';
 import { LOG_ID } from './audit-tree-store.ts';
@@ -22,7 +22,8 @@ export interface VerifyRange {
  * CHANGED, REMOVED, REORDERED: an event (or its leaf) found wrong by walking the log. ADDED: rows or leaves
  * past the log's head. TRUNCATED: the log is shorter than a signed head. INCONSISTENT: the first n leaves
  * do not hash to the root a signed head gave for n. FORGED_CHECKPOINT: events missing below a retention
- * checkpoint no purge warrants. BAD_HEAD: a head not signed by the log's key.
+ * checkpoint no purge warrants. BAD_HEAD: a head not signed by the log's key. PUBLICATION_ALTERED: a head
+ * published outside (the portal chat's message, a witness receipt) was edited, deleted or does not verify.
  */
 export type ProblemKind =
   | 'CHANGED'
@@ -32,7 +33,8 @@ export type ProblemKind =
   | 'TRUNCATED'
   | 'INCONSISTENT'
   | 'FORGED_CHECKPOINT'
-  | 'BAD_HEAD';
+  | 'BAD_HEAD'
+  | 'PUBLICATION_ALTERED';
 
 export interface AuditProblem {
   kind: ProblemKind;
@@ -43,6 +45,8 @@ export interface AuditProblem {
   message: string;
   /** The signed tree head that exposes it, when one does. */
   head: TreeHead | null;
+  /** Where that head (or the altered publication) was published, when it was (modules/audit-publish). */
+  publishedIn?: string[];
 }
 
 export interface AuditVerification {
@@ -57,6 +61,10 @@ export interface AuditVerification {
   treeSize: number;
   /** Signed heads the tree was checked against (issued by the log, and given). */
   heads: number;
+  /** Heads read back from each channel they were published to (modules/audit-publish). */
+  published?: { channel: string; heads: number }[];
+  /** Channels that could not be read, each with why. */
+  unreachable?: string[];
   problem: AuditProblem | null;
 }
 
@@ -73,7 +81,7 @@ export async function verifyChain(
   em: EntityManager,
   range: VerifyRange,
   mac: Mac,
-  key: PublicKeyInfo | null = null,
+  keys: readonly PublishedKey[] | null = null,
 ): Promise<AuditVerification> {
   const head = await readHead(em);
   const anchor = await startOf(em, range.from ?? null, head);
@@ -176,7 +184,7 @@ export async function verifyChain(
     }
   }
   if (range.from || range.to) return result;
-  const tree = await verifyTree(em, head, range.heads ?? [], key);
+  const tree = await verifyTree(em, head, range.heads ?? [], keys);
   result.heads = tree.heads;
   return tree.problem ? { ...result, ok: false, problem: tree.problem } : result;
 }

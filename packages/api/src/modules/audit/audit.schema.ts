@@ -2,6 +2,7 @@ import { builder } from '../../builder.ts';
 import type { GraphQLContext } from '../../context.ts';
 import { InvalidInputError } from '../../errors.ts';
 import { pageSize } from '../../schema/keyset.ts';
+import { givenHeads } from '../audit-publish/audit-publishing.ts';
 import { recordEventsWithEdits } from '../edits/extension-edits.ts';
 import { AUDIT_SOURCES } from './audit-event.entity.ts';
 import type { AuditEventInput } from './audit-event-input.ts';
@@ -106,6 +107,7 @@ const ProblemKindEnum = builder.enumType('AuditProblemKind', {
     'INCONSISTENT',
     'FORGED_CHECKPOINT',
     'BAD_HEAD',
+    'PUBLICATION_ALTERED',
   ] as const,
 });
 
@@ -121,8 +123,22 @@ const ProblemRef = builder.objectRef<AuditProblem>('AuditProblem').implement({
       description: 'The signed tree head that exposes the problem, when one does.',
       resolve: (p) => p.head,
     }),
+    publishedIn: t.stringList({
+      description:
+        'Where that head was published (portal chat message, witness receipt, weekly file, given), or the altered publication.',
+      resolve: (p) => p.publishedIn ?? [],
+    }),
   }),
 });
+
+const PublishedCountRef = builder
+  .objectRef<{ channel: string; heads: number }>('AuditPublishedHeads')
+  .implement({
+    fields: (t) => ({
+      channel: t.exposeString('channel', { description: 'portal-chat, witness, weekly-file or given.' }),
+      heads: t.exposeInt('heads'),
+    }),
+  });
 
 const VerificationRef = builder.objectRef<AuditVerification>('AuditVerification').implement({
   fields: (t) => ({
@@ -135,6 +151,15 @@ const VerificationRef = builder.objectRef<AuditVerification>('AuditVerification'
     }),
     treeSize: t.string({ resolve: (v) => String(v.treeSize), description: "The log's size (its head row)." }),
     heads: t.exposeInt('heads', { description: 'Signed tree heads the tree was checked against.' }),
+    published: t.field({
+      type: [PublishedCountRef],
+      description: 'Heads read back from each channel they were published to, and checked.',
+      resolve: (v) => v.published ?? [],
+    }),
+    unreachable: t.stringList({
+      description: 'Channels that could not be read, each with why.',
+      resolve: (v) => v.unreachable ?? [],
+    }),
     problem: t.field({ type: ProblemRef, nullable: true, resolve: (v) => v.problem }),
   }),
 });
@@ -143,7 +168,7 @@ builder.queryField('verifyAuditLog', (t) =>
   t.field({
     type: VerificationRef,
     description:
-      'Walks the hash chain (events received in [from, to)) and names the first broken event; for the whole log, also recomputes the Merkle tree and proves it consistent with every signed head the log issued and those given in `heads` (kept outside the database).',
+      'Walks the hash chain (events received in [from, to)) and names the first broken event; for the whole log, also recomputes the Merkle tree and proves it consistent with every signed head the log issued, every head published outside the database it can read back (the portal chat, witnesses) and those given in `heads`.',
     authScopes: { auditor: true, admin: true },
     args: {
       from: t.arg({ type: 'DateTime' }),
@@ -151,7 +176,7 @@ builder.queryField('verifyAuditLog', (t) =>
       heads: t.arg({ type: [TreeHeadInput] }),
     },
     resolve: (_root, { from, to, heads }, { em, services }) =>
-      services.audit.verify(em, { from, to, heads: (heads ?? []).map(headOfInput) }),
+      services.publishing.verify(em, { from, to, given: givenHeads((heads ?? []).map(headOfInput)) }),
   }),
 );
 

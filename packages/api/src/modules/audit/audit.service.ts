@@ -142,7 +142,7 @@ export class AuditService {
    * log, also recomputes the tree and checks it against every signed head, issued or given.
    */
   async verify(em: EntityManager, range: VerifyRange = {}): Promise<AuditVerification> {
-    return verifyChain(em, range, this.#mac, (await this.#signer?.publicKey()) ?? null);
+    return verifyChain(em, range, this.#mac, (await this.#signer?.publishedKeys()) ?? null);
   }
 
   /** The latest signed tree head, a new one when the tree grew (at most one per `headIntervalMs`). */

@@ -13,10 +13,15 @@ export class ReportPublishedError extends DomainError {
   readonly week: string;
   readonly mailedAt: Date | null;
   readonly laterWeeks: string[];
-  constructor(week: string, mailedAt: Date | null, laterWeeks: string[]) {
+  /** Tree heads signed since the week began and published outside (modules/audit-publish). */
+  readonly publishedHeads: string[];
+  constructor(week: string, mailedAt: Date | null, laterWeeks: string[], publishedHeads: string[] = []) {
     const why = [
       mailedAt ? `was mailed on ${mailedAt.toISOString()}` : null,
       laterWeeks.length > 0 ? `the digests of later weeks (${laterWeeks.join(', ')}) link to it` : null,
+      publishedHeads.length > 0
+        ? `signed tree heads covering its events were published (${publishedHeads.join('; ')})`
+        : null,
     ]
       .filter(Boolean)
       .join(' and ');
@@ -27,7 +32,23 @@ export class ReportPublishedError extends DomainError {
     this.week = week;
     this.mailedAt = mailedAt;
     this.laterWeeks = laterWeeks;
+    this.publishedHeads = publishedHeads;
   }
+}
+
+/**
+ * Heads signed at or after `since` that went out on any channel (portal chat, witness): each commits to
+ * the log as it was then, so a file re-made for a week they cover could only contradict them. The
+ * newest few, described for the error.
+ */
+export async function headsPublishedSince(em: EntityManager, since: Date): Promise<string[]> {
+  const rows = await sql<{ channel: string; target: string; tree_size: string; ts: string }>(
+    em,
+    `select channel, target, tree_size, head->>'timestamp' as ts from audit_head_publication
+      where status = 'published' and (head->>'timestamp')::timestamptz >= ? order by tree_size desc limit 3`,
+    [since],
+  );
+  return rows.map((r) => `${r.channel} ${r.target}: ${r.tree_size} events at ${r.ts}`);
 }
 
 /** Under the chain lock: refuses to replace a stored file that was mailed meanwhile. */

@@ -12,7 +12,7 @@ import { formatIsoWeek, parseIsoWeek, previousIsoWeek, weekPeriod } from './iso-
 import { buildReportFile } from './report-build.ts';
 import { laterWeeks, lockChainFor, predecessorOf, ReportChainError } from './report-chain.ts';
 import { type MailRetryQueue, ReportMailer } from './report-mail.ts';
-import { ReportPublishedError, refuseIfMailed } from './report-published.ts';
+import { headsPublishedSince, ReportPublishedError, refuseIfMailed } from './report-published.ts';
 import type { WeeklyReportSettings } from './report-settings.ts';
 import { type MailStatus, WeeklyReport } from './weekly-report.entity.ts';
 import { readZipEntries } from './zip-reader.ts';
@@ -140,6 +140,11 @@ export class ReportsService {
     const later = await laterWeeks(em, week);
     if (existing && (existing.mailedAt || later.length > 0))
       throw new ReportPublishedError(week, existing.mailedAt ?? null, later);
+    // A head published since the week began already commits to its events: never re-sign them.
+    const { timeZone } = (await this.#deps.settings.get(em)).settings.weeklyReports;
+    const heads = await headsPublishedSince(em, weekPeriod(parseIsoWeek(week), timeZone).start);
+    if (existing && heads.length > 0)
+      throw new ReportPublishedError(week, existing.mailedAt ?? null, later, heads);
     if (!existing && later.length > 0) throw new ReportChainError(week, later, false);
     return this.#build(em, week, existing);
   }

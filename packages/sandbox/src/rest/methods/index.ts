@@ -3,6 +3,7 @@ import { calendarMethods } from './calendar.ts';
 import { diskMethods } from './disk.ts';
 import { eventMethods } from './events.ts';
 import { imMethods } from './im.ts';
+import { imChatMethods } from './im-chat.ts';
 import { notifyMethods } from './im-notify.ts';
 import { imV2Methods } from './im-v2.ts';
 import { logMethods } from './log.ts';
@@ -16,6 +17,7 @@ export function createMethodRegistry(): MethodRegistry {
     .add(userMethods)
     .add(notifyMethods)
     .add(imMethods)
+    .add(imChatMethods)
     .add(imV2Methods)
     .add(logMethods)
     .add(taskMethods)
