@@ -9,6 +9,7 @@ import { createContext, type GraphQLContext, type ServerContext } from './contex
 import { graphqlCors } from './http/cors.ts';
 import { GRAPHIQL_CSP, renderGraphiQLPage } from './http/graphiql.ts';
 import { schema } from './schema/index.ts';
+import { InputShapeError } from './schema/input-shape-plugin.ts';
 
 /**
  * Limits sized for our heaviest legitimate documents. Depth counts introspection too, so a nested
@@ -43,7 +44,8 @@ export function createGraphQLServer(logger: Logger, options: { graphiql?: boolea
     // From our own origin (http/graphiql.ts), so it works without internet, under a strict CSP.
     renderGraphiQL: renderGraphiQLPage,
     // Unexpected errors become "Unexpected error."; typed failures travel as union members instead.
-    // Authorisation refusals are the one thrown error a client must see as it is.
+    // Authorisation refusals, and input refused on a field without typed errors (schema/input-shape-plugin.ts),
+    // are the thrown errors a client must see as they are.
     maskedErrors: {
       maskError: (error, message, isDev) =>
         // Duck-typed: graphql may be loaded twice (ESM and CJS), so `instanceof GraphQLError` is unreliable here.
@@ -53,7 +55,13 @@ export function createGraphQLServer(logger: Logger, options: { graphiql?: boolea
               path: error.path,
               extensions: { code: 'FORBIDDEN' },
             })
-          : maskError(error, message, isDev),
+          : isInputRefusal(error)
+            ? new GraphQLError(error.originalError.message, {
+                nodes: error.nodes,
+                path: error.path,
+                extensions: error.originalError.extensions,
+              })
+            : maskError(error, message, isDev),
     },
     landingPage: false,
     // The extension's origins and CORS_ORIGINS only, without credentials (http/cors.ts).
@@ -98,6 +106,14 @@ function isSubscription(args: {
   operationName?: string | null | undefined;
 }): boolean {
   return getOperationAST(args.document, args.operationName)?.operation === 'subscription';
+}
+
+function isInputRefusal(error: unknown): error is GraphQLError & { originalError: InputShapeError } {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as GraphQLError).originalError instanceof InputShapeError
+  );
 }
 
 function isRefusal(error: unknown): error is GraphQLError & { originalError: NotAuthorizedError } {
