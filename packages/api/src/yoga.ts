@@ -6,7 +6,7 @@ import { createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
 import { NotAuthorizedError } from './builder.ts';
 import type { Logger } from './config/logger.ts';
 import { createContext, type GraphQLContext, type ServerContext } from './context.ts';
-import { graphqlCors } from './http/cors.ts';
+import { allowedOrigins, graphqlCors } from './http/cors.ts';
 import { GRAPHIQL_CSP, renderGraphiQLPage } from './http/graphiql.ts';
 import { schema } from './schema/index.ts';
 import { InputShapeError } from './schema/input-shape-plugin.ts';
@@ -64,10 +64,12 @@ export function createGraphQLServer(logger: Logger, options: { graphiql?: boolea
             : maskError(error, message, isDev),
     },
     landingPage: false,
-    // The extension's origins and CORS_ORIGINS only, without credentials (http/cors.ts).
+    // EXTENSION_ORIGINS and CORS_ORIGINS only, without credentials (http/cors.ts).
     // yoga types the factory's context as unknown; it is the ServerContext every caller passes.
-    cors: (request, server) =>
-      graphqlCors(request, (server as ServerContext | undefined)?.services.config.CORS_ORIGINS ?? []),
+    cors: (request, server) => {
+      const config = (server as ServerContext | undefined)?.services.config;
+      return graphqlCors(request, config ? allowedOrigins(config) : new Set());
+    },
     // The HTTP layer limits bodies (http/graphql-body-limit.ts, http/node-listener.ts); yoga's own limit
     // pipes every body through a TransformStream into a new Request, a third of a small query's time.
     maxRequestBodySize: false,

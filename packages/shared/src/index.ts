@@ -1,3 +1,4 @@
+export * from './extension-identity.ts';
 export * from './input-shape.ts';
 export * from './login.ts';
 export * from './roles.ts';

@@ -6,7 +6,7 @@ import { receivePortalEvent } from '../modules/portal-events/event-route.ts';
 import { EVENTS_PATH } from '../modules/portal-events/events.ts';
 import { downloadWeeklyReport, servePublicKey } from '../modules/reports/reports.routes.ts';
 import type { GraphQLServer } from '../yoga.ts';
-import { extensionCors } from './cors.ts';
+import { allowedOrigins, extensionCors } from './cors.ts';
 import { downloadExport } from './export-download.ts';
 import { GRAPHIQL_ASSETS, serveGraphiQLAsset } from './graphiql.ts';
 import { graphqlBodyLimit } from './graphql-body-limit.ts';
@@ -28,7 +28,7 @@ export function createHttpApp(services: AppServices, graphql: GraphQLServer): Ho
     }
   });
 
-  const crossOrigin = extensionCors(services.config.CORS_ORIGINS);
+  const crossOrigin = extensionCors(allowedOrigins(services.config));
   // `/graphql` answers CORS itself (yoga.ts), so its response is not copied to add headers.
   for (const route of ['/exports/:id/download', '/audit/reports/:id/download']) {
     app.use(route, crossOrigin);
