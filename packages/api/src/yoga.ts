@@ -6,6 +6,8 @@ import { createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
 import { NotAuthorizedError } from './builder.ts';
 import type { Logger } from './config/logger.ts';
 import { createContext, type GraphQLContext, type ServerContext } from './context.ts';
+import { useDocumentLimits } from './graphql/document-limits.ts';
+import { useSignedInIntrospection } from './graphql/introspection-guard.ts';
 import { allowedOrigins, graphqlCors } from './http/cors.ts';
 import { GRAPHIQL_CSP, renderGraphiQLPage } from './http/graphiql.ts';
 import { schema } from './schema/index.ts';
@@ -19,7 +21,10 @@ import { InputShapeError } from './schema/input-shape-plugin.ts';
 export const QUERY_LIMITS = {
   maxDepth: 21,
   maxAliases: 15,
+  /** Comments included (graphql/document-limits.ts). */
   maxTokens: 2_000,
+  /** The document's text; variables travel beside it and are limited with the body (25 MB). */
+  maxDocumentBytes: 32 * 1024,
   maxDirectives: 20,
   maxCost: 20_000,
 } as const;
@@ -91,10 +96,13 @@ export function createGraphQLServer(logger: Logger, options: { graphiql?: boolea
             response.headers.set('content-security-policy', GRAPHIQL_CSP);
         },
       },
+      // Size before parsing, and tokens with comments counted: armor's max-tokens counts no comments.
+      useDocumentLimits({ maxBytes: QUERY_LIMITS.maxDocumentBytes, maxTokens: QUERY_LIMITS.maxTokens }),
+      useSignedInIntrospection(),
       EnvelopArmorPlugin({
         maxDepth: { n: QUERY_LIMITS.maxDepth, ignoreIntrospection: false },
         maxAliases: { n: QUERY_LIMITS.maxAliases },
-        maxTokens: { n: QUERY_LIMITS.maxTokens },
+        maxTokens: { enabled: false },
         maxDirectives: { n: QUERY_LIMITS.maxDirectives },
         costLimit: { maxCost: QUERY_LIMITS.maxCost },
         blockFieldSuggestion: { enabled: true },
