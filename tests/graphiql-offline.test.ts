@@ -77,6 +77,13 @@ describe.runIf(hasChromium)('GraphiQL with the network cut off', { timeout: 180_
     const result = page.locator('.result-window');
     await expect.poll(() => result.textContent(), { timeout: 30_000 }).toMatch(/"userId":\s*1/);
     expect(await result.textContent()).toMatch(/"ADMIN"/);
+
+    // The schema is described to signed-in callers only: with the token in the headers, re-fetching it
+    // fills the documentation explorer.
+    await page.getByRole('button', { name: /re-fetch graphql schema/i }).click();
+    await page.getByRole('button', { name: /show documentation explorer/i }).click();
+    const docs = page.locator('.graphiql-doc-explorer');
+    await expect.poll(() => docs.textContent(), { timeout: 30_000 }).toMatch(/mutation:\s*Mutation/);
     expect(blocked).toEqual([]);
     expect(response?.headers()['content-security-policy']).toContain("script-src 'self';");
     // Monaco's workers ran as workers from the API (not blob: URLs, not the main-thread fallback).

@@ -1,3 +1,4 @@
+import { CHROME_EXTENSION_KEY } from '@b24-gdpr/shared';
 import { defineConfig } from 'wxt';
 import { BITRIX24_CLOUD_MATCHES } from './src/portal/cloud-domains.ts';
 
@@ -20,9 +21,11 @@ export default defineConfig({
     optional_host_permissions: OPTIONAL_HOSTS,
     // Firefox (`build:firefox`, MV3): a fixed id keeps storage across reinstalls; 128 is the first
     // version that runs content scripts in the page's main world (page-globals).
+    // Chromium: a fixed public key gives every build the same id, the origin the API allows by default
+    // (packages/shared/src/extension-identity.ts, EXTENSION_ORIGINS).
     ...(browser === 'firefox'
       ? { browser_specific_settings: { gecko: { id: 'b24-gdpr@b24-gdpr.dev', strict_min_version: '128.0' } } }
-      : {}),
+      : { key: CHROME_EXTENSION_KEY }),
   }),
   hooks: {
     // The test hosts reach every content script and web-accessible resource from this one place,

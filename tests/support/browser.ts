@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -57,7 +57,7 @@ export async function launchExtension(dir: string): Promise<ExtensionBrowser> {
     timeout: 30_000,
   });
   try {
-    const extensionId = unpackedExtensionId(dir);
+    const extensionId = extensionIdOf(dir);
     const origin = `chrome-extension://${extensionId}/`;
     const running = () => context.serviceWorkers().find((w) => w.url().startsWith(origin));
     const worker = async (): Promise<Worker> => {
@@ -111,11 +111,15 @@ export async function launchExtension(dir: string): Promise<ExtensionBrowser> {
 }
 
 /**
- * Chromium's id of an unpacked extension: the SHA-256 of its absolute path, the first 32 hex digits
- * written with the letters a–p. Known before the extension's worker runs.
+ * Chromium's id of an unpacked extension, known before its worker runs: from the manifest's `key` when it
+ * has one (ours does, so the API's default EXTENSION_ORIGINS allows it), else from its absolute path.
+ * Either way the SHA-256's first 32 hex digits, written with the letters a–p.
  */
-export function unpackedExtensionId(dir: string): string {
-  const hex = createHash('sha256').update(path.resolve(dir)).digest('hex').slice(0, 32);
+export function extensionIdOf(dir: string): string {
+  const { key } = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { key?: string };
+  const hash = createHash('sha256');
+  hash.update(key ? Buffer.from(key, 'base64') : path.resolve(dir));
+  const hex = hash.digest('hex').slice(0, 32);
   return [...hex].map((digit) => String.fromCharCode(97 + Number.parseInt(digit, 16))).join('');
 }
 

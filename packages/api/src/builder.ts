@@ -5,8 +5,10 @@ import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { GraphQLError } from 'graphql';
 import type { GraphQLContext } from './context.ts';
+import { InvalidInputError } from './errors.ts';
 import { authScopesFor } from './modules/identity/auth-scopes.ts';
 import type { IntegratorScope } from './modules/identity/roles.ts';
+import InputShapePlugin from './schema/input-shape-plugin.ts';
 
 export interface AuthScopes {
   /** Any valid token. */
@@ -32,8 +34,9 @@ export const builder = new SchemaBuilder<{
     JSON: { Input: unknown; Output: unknown };
   };
 }>({
-  // scope-auth first: its checks must run before any other plugin resolves anything.
-  plugins: [ScopeAuthPlugin, ErrorsPlugin, RelayPlugin, DataloaderPlugin],
+  // scope-auth first: its checks must run before any other plugin resolves anything. The input-shape
+  // checks run inside the errors plugin, so their refusals become the field's InvalidInputError member.
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, InputShapePlugin, RelayPlugin, DataloaderPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
     authScopes: (ctx) => authScopesFor(ctx.principal),
@@ -50,7 +53,8 @@ export const builder = new SchemaBuilder<{
     nodeFieldOptions: { nullable: false },
   },
   // Unions hold the payload type itself (SignInCodeRequested | RateLimitedError), not a Success wrapper.
-  errors: { defaultTypes: [], directResult: true },
+  // Every field with typed errors can refuse its input (schema/input-shape-plugin.ts checks all of it).
+  errors: { defaultTypes: [InvalidInputError], directResult: true },
 });
 
 /**

@@ -6,9 +6,12 @@ import { createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
 import { NotAuthorizedError } from './builder.ts';
 import type { Logger } from './config/logger.ts';
 import { createContext, type GraphQLContext, type ServerContext } from './context.ts';
-import { graphqlCors } from './http/cors.ts';
+import { useDocumentLimits } from './graphql/document-limits.ts';
+import { useSignedInIntrospection } from './graphql/introspection-guard.ts';
+import { allowedOrigins, graphqlCors } from './http/cors.ts';
 import { GRAPHIQL_CSP, renderGraphiQLPage } from './http/graphiql.ts';
 import { schema } from './schema/index.ts';
+import { InputShapeError } from './schema/input-shape-plugin.ts';
 
 /**
  * Limits sized for our heaviest legitimate documents. Depth counts introspection too, so a nested
@@ -18,7 +21,10 @@ import { schema } from './schema/index.ts';
 export const QUERY_LIMITS = {
   maxDepth: 21,
   maxAliases: 15,
+  /** Comments included (graphql/document-limits.ts). */
   maxTokens: 2_000,
+  /** The document's text; variables travel beside it and are limited with the body (25 MB). */
+  maxDocumentBytes: 32 * 1024,
   maxDirectives: 20,
   maxCost: 20_000,
 } as const;
@@ -43,7 +49,8 @@ export function createGraphQLServer(logger: Logger, options: { graphiql?: boolea
     // From our own origin (http/graphiql.ts), so it works without internet, under a strict CSP.
     renderGraphiQL: renderGraphiQLPage,
     // Unexpected errors become "Unexpected error."; typed failures travel as union members instead.
-    // Authorisation refusals are the one thrown error a client must see as it is.
+    // Authorisation refusals, and input refused on a field without typed errors (schema/input-shape-plugin.ts),
+    // are the thrown errors a client must see as they are.
     maskedErrors: {
       maskError: (error, message, isDev) =>
         // Duck-typed: graphql may be loaded twice (ESM and CJS), so `instanceof GraphQLError` is unreliable here.
@@ -53,13 +60,21 @@ export function createGraphQLServer(logger: Logger, options: { graphiql?: boolea
               path: error.path,
               extensions: { code: 'FORBIDDEN' },
             })
-          : maskError(error, message, isDev),
+          : isInputRefusal(error)
+            ? new GraphQLError(error.originalError.message, {
+                nodes: error.nodes,
+                path: error.path,
+                extensions: error.originalError.extensions,
+              })
+            : maskError(error, message, isDev),
     },
     landingPage: false,
-    // The extension's origins and CORS_ORIGINS only, without credentials (http/cors.ts).
+    // EXTENSION_ORIGINS and CORS_ORIGINS only, without credentials (http/cors.ts).
     // yoga types the factory's context as unknown; it is the ServerContext every caller passes.
-    cors: (request, server) =>
-      graphqlCors(request, (server as ServerContext | undefined)?.services.config.CORS_ORIGINS ?? []),
+    cors: (request, server) => {
+      const config = (server as ServerContext | undefined)?.services.config;
+      return graphqlCors(request, config ? allowedOrigins(config) : new Set());
+    },
     // The HTTP layer limits bodies (http/graphql-body-limit.ts, http/node-listener.ts); yoga's own limit
     // pipes every body through a TransformStream into a new Request, a third of a small query's time.
     maxRequestBodySize: false,
@@ -81,10 +96,13 @@ export function createGraphQLServer(logger: Logger, options: { graphiql?: boolea
             response.headers.set('content-security-policy', GRAPHIQL_CSP);
         },
       },
+      // Size before parsing, and tokens with comments counted: armor's max-tokens counts no comments.
+      useDocumentLimits({ maxBytes: QUERY_LIMITS.maxDocumentBytes, maxTokens: QUERY_LIMITS.maxTokens }),
+      useSignedInIntrospection(),
       EnvelopArmorPlugin({
         maxDepth: { n: QUERY_LIMITS.maxDepth, ignoreIntrospection: false },
         maxAliases: { n: QUERY_LIMITS.maxAliases },
-        maxTokens: { n: QUERY_LIMITS.maxTokens },
+        maxTokens: { enabled: false },
         maxDirectives: { n: QUERY_LIMITS.maxDirectives },
         costLimit: { maxCost: QUERY_LIMITS.maxCost },
         blockFieldSuggestion: { enabled: true },
@@ -98,6 +116,14 @@ function isSubscription(args: {
   operationName?: string | null | undefined;
 }): boolean {
   return getOperationAST(args.document, args.operationName)?.operation === 'subscription';
+}
+
+function isInputRefusal(error: unknown): error is GraphQLError & { originalError: InputShapeError } {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as GraphQLError).originalError instanceof InputShapeError
+  );
 }
 
 function isRefusal(error: unknown): error is GraphQLError & { originalError: NotAuthorizedError } {

@@ -1,3 +1,5 @@
+export * from './extension-identity.ts';
+export * from './input-shape.ts';
 export * from './login.ts';
 export * from './roles.ts';
 export * from './weekly-report-limits.ts';

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { CHROME_EXTENSION_ORIGIN, EXTENSION_ORIGIN_PATTERN } from '@b24-gdpr/shared';
 import { z } from 'zod';
 import { operatorPath } from './invocation-dir.ts';
 import { isAppSecret, isSigningKey } from './key-values.ts';
@@ -18,16 +19,17 @@ const optionalUrl = (protocols: string[]) =>
 
 const port = z.coerce.number().int().min(0).max(65535);
 
-/** `a, b,c` → ['a', 'b', 'c']; unset or empty → []. */
-const commaList = z
-  .string()
-  .default('')
-  .transform((v) =>
-    v
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
-  );
+/** `a, b,c` → ['a', 'b', 'c']; unset or empty → [] (or the fallback's list). */
+const commaList = (fallback = '') =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    );
 
 /** Every setting the API reads, with its environment variable as the key. */
 export const configSchema = z.object({
@@ -39,13 +41,23 @@ export const configSchema = z.object({
   /** Relative to where the operator ran the command (not packages/api, where pnpm runs our scripts). */
   DATA_DIR: z.string().default(path.join(repoRoot, '.data')),
   BITRIX24_WEBHOOK_URL: optionalUrl(['http', 'https']),
-  BITRIX24_ADMIN_WEBHOOK_URLS: commaList.refine((urls) => urls.every((u) => /^https?:\/\//.test(u)), {
+  BITRIX24_ADMIN_WEBHOOK_URLS: commaList().refine((urls) => urls.every((u) => /^https?:\/\//.test(u)), {
     message: 'must be comma-separated http(s) URLs',
   }),
   /** Origins besides the browser extension's that may call /graphql and the downloads, e.g. https://console.example.com. */
-  CORS_ORIGINS: commaList.refine((origins) => origins.every((o) => /^https?:\/\/[^/]+$/.test(o)), {
+  CORS_ORIGINS: commaList().refine((origins) => origins.every((o) => /^https?:\/\/[^/]+$/.test(o)), {
     message: 'must be comma-separated origins such as https://console.example.com (no path)',
   }),
+  /**
+   * The browser extension's origins that may call the API; by default only our Chromium build's (its id
+   * is fixed by the manifest key). A store listing or a Firefox installation has its own; list each.
+   */
+  EXTENSION_ORIGINS: commaList(CHROME_EXTENSION_ORIGIN).refine(
+    (origins) => origins.every((o) => EXTENSION_ORIGIN_PATTERN.test(o)),
+    {
+      message: 'must be comma-separated extension origins such as chrome-extension://<32 letters a-p>',
+    },
+  ),
   BITRIX24_PLAN: z.enum(['standard', 'enterprise']).default('standard'),
   BITRIX24_APPLICATION_TOKEN: z.string().optional(),
   SANDBOX_PORT: port.default(0),
@@ -102,11 +114,11 @@ export const configSchema = z.object({
     .default('7 * * * *')
     .refine((v) => v.split(/\s+/).length === 5, { message: 'must be a cron expression of five fields' }),
   /** Witnesses the publisher POSTs each head to (modules/audit-publish/README.md has the protocol). */
-  AUDIT_WITNESS_URLS: commaList.refine((urls) => urls.every((u) => /^https?:\/\//.test(u)), {
+  AUDIT_WITNESS_URLS: commaList().refine((urls) => urls.every((u) => /^https?:\/\//.test(u)), {
     message: 'must be comma-separated http(s) URLs',
   }),
   /** Each witness's Ed25519 public key (base64 SPKI DER), in the order of AUDIT_WITNESS_URLS. */
-  AUDIT_WITNESS_KEYS: commaList,
+  AUDIT_WITNESS_KEYS: commaList(),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -7,11 +7,12 @@ import { receivePortalEvent } from '../modules/portal-events/event-route.ts';
 import { EVENTS_PATH } from '../modules/portal-events/events.ts';
 import { downloadWeeklyReport, servePublicKey, servePublicKeys } from '../modules/reports/reports.routes.ts';
 import type { GraphQLServer } from '../yoga.ts';
-import { extensionCors } from './cors.ts';
+import { allowedOrigins, extensionCors } from './cors.ts';
 import { downloadExport } from './export-download.ts';
 import { GRAPHIQL_ASSETS, serveGraphiQLAsset } from './graphiql.ts';
 import { graphqlBodyLimit } from './graphql-body-limit.ts';
 import { showImpersonationSession } from './impersonation-session.ts';
+import { uuidParam, wellFormedRequest } from './input-shape.ts';
 
 /** Every HTTP route: GraphQL plus the few that are not (health, and later downloads and portal events). */
 export function createHttpApp(services: AppServices, graphql: GraphQLServer): Hono {
@@ -28,10 +29,20 @@ export function createHttpApp(services: AppServices, graphql: GraphQLServer): Ho
     }
   });
 
-  const crossOrigin = extensionCors(services.config.CORS_ORIGINS);
+  const crossOrigin = extensionCors(allowedOrigins(services.config));
   // `/graphql` answers CORS itself (yoga.ts), so its response is not copied to add headers.
   for (const route of ['/exports/:id/download', '/audit/reports/:id/download']) {
     app.use(route, crossOrigin);
+  }
+
+  // Every string that enters by a route is well-formed text without NUL, and ids have their shape.
+  app.use(wellFormedRequest());
+  for (const route of [
+    '/exports/:id/download',
+    '/audit/reports/:id/download',
+    '/impersonation-sessions/:id',
+  ]) {
+    app.use(route, uuidParam('id'));
   }
 
   app.get('/exports/:id/download', (c) => downloadExport(c, services));

@@ -104,7 +104,7 @@ describe(`audit GraphQL and CSV (on ${backend})`, () => {
       [[event(1, { idempotencyKey: '' })], 'events.0.idempotencyKey'],
       [[event(1, { metadata: { big: 'x'.repeat(5000) } })], 'events.0.metadata'],
       [[event(1, { metadata: [1, 2] })], 'events.0.metadata'],
-      [[event(1, { metadata: { nul: 'a\u0000b' } })], 'events.0.metadata'],
+      [[event(1, { metadata: { nul: 'a\u0000b' } })], 'events.0.metadata.nul'], // the edge names the key
       [[event(1, { occurredAt: new Date(Date.now() + 3_600_000).toISOString() })], 'events.0.occurredAt'],
       [[event(1, { sessionKey: 'not-hex' })], 'events.0.sessionKey'],
       [[event(1, { targetId: null })], 'events.0.targetId'],

@@ -1,3 +1,4 @@
+import { CHROME_EXTENSION_ORIGIN } from '@b24-gdpr/shared';
 import {
   DataSubjectRequestsDocument,
   DismissedUsersDocument,
@@ -15,17 +16,23 @@ import {
   WeeklyReportsDocument,
 } from '@b24-gdpr/shared/graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/config.ts';
 import { startTestApi, type TestApi } from '../support/api.ts';
 
-const CHROME = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop';
+/** Ours: the id the manifest key fixes (packages/shared/src/extension-identity.ts). */
+const CHROME = CHROME_EXTENSION_ORIGIN;
+/** A Firefox installation of ours, whose per-installation origin the operator listed. */
 const FIREFOX = 'moz-extension://0b7c8f4e-3d52-4a8e-9f0b-2c1d3e4f5a6b';
 const LISTED = 'https://console.example.com';
 const STRANGER = 'https://evil.example';
+/** Any other installed extension: it must not read the API with a token it found. */
+const OTHER_CHROME_EXTENSION = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop';
+const OTHER_FIREFOX_EXTENSION = 'moz-extension://11111111-2222-4333-8444-555555555555';
 
 let api: TestApi;
 let admin: string;
 beforeAll(async () => {
-  api = await startTestApi({ env: { CORS_ORIGINS: LISTED } });
+  api = await startTestApi({ env: { CORS_ORIGINS: LISTED, EXTENSION_ORIGINS: `${CHROME}, ${FIREFOX}` } });
   admin = await api.tokenFor(1);
 });
 afterAll(() => api.close());
@@ -89,8 +96,21 @@ describe('CORS for the browser extension', () => {
     expect(answer.headers.get('access-control-allow-origin')).toBe(CHROME);
   });
 
-  it('gives any other origin nothing a browser would let it read', async () => {
-    for (const origin of [STRANGER, 'chrome-extension://not-an-extension-id', 'null']) {
+  it("allows only our Chromium build's origin unless EXTENSION_ORIGINS says otherwise", () => {
+    expect(loadConfig({}).EXTENSION_ORIGINS).toEqual([CHROME_EXTENSION_ORIGIN]);
+    expect(loadConfig({ EXTENSION_ORIGINS: FIREFOX }).EXTENSION_ORIGINS).toEqual([FIREFOX]);
+    expect(() => loadConfig({ EXTENSION_ORIGINS: 'https://example.com' })).toThrow(/EXTENSION_ORIGINS/);
+  });
+
+  it('gives any other origin, other extensions included, nothing a browser would let it read', async () => {
+    const others = [
+      STRANGER,
+      OTHER_CHROME_EXTENSION,
+      OTHER_FIREFOX_EXTENSION,
+      'chrome-extension://not-an-id',
+      'null',
+    ];
+    for (const origin of others) {
       for (const path of ['/graphql', ...DOWNLOADS]) {
         const refused = await preflight(path, origin);
         expect(refused.headers.get('access-control-allow-origin'), `${origin} ${path}`).toBeNull();

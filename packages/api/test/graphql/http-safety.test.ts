@@ -7,18 +7,49 @@ import { QUERY_LIMITS } from '../../src/yoga.ts';
 import { startTestApi, type TestApi } from '../support/api.ts';
 
 let api: TestApi;
+let employee: string;
 beforeAll(async () => {
   api = await startTestApi();
+  employee = await api.tokenFor(20);
 });
 afterAll(() => api.close());
 
-describe('query limits', () => {
-  it("answers GraphiQL's introspection query, which sits at the depth limit", async () => {
-    const response = await api.gql(getIntrospectionQuery());
-    expect(response.errors).toBeUndefined();
-    expect(response.data?.__schema.queryType.name).toBe('Query');
+describe('introspection', () => {
+  it("answers GraphiQL's introspection query, which sits at the depth limit, to any signed-in caller", async () => {
+    const { token: integrator } = await api.services.tokens.issueIntegratorToken(
+      api.services.orm.em.fork(),
+      ['audit:read'],
+      'siem',
+      1,
+    );
+    for (const token of [employee, integrator]) {
+      const response = await api.gql(getIntrospectionQuery(), {}, { token });
+      expect(response.errors).toBeUndefined();
+      expect(response.data?.__schema.queryType.name).toBe('Query');
+    }
   });
 
+  it.each([
+    ['the whole schema', getIntrospectionQuery()],
+    ['one type', '{ __type(name: "Mutation") { fields { name } } }'],
+    ['a type inside a fragment', 'query { ...F } fragment F on Query { __type(name: "Query") { name } }'],
+  ])('refuses %s to an anonymous caller, and says how to sign in', async (_what, query) => {
+    const response = await api.gql(query);
+    expect(response.data ?? null).toBeNull();
+    expect(response.errors).toEqual([
+      expect.objectContaining({
+        message: expect.stringMatching(/Sign in to read the schema.*Authorization: Bearer/),
+        extensions: expect.objectContaining({ code: 'UNAUTHENTICATED' }),
+      }),
+    ]);
+  });
+
+  it('still answers __typename to an anonymous caller', async () => {
+    expect((await api.gql('{ __typename }')).data).toEqual({ __typename: 'Query' });
+  });
+});
+
+describe('query limits', () => {
   it('rejects a query deeper than the limit', async () => {
     let selection = 'name';
     for (let i = 0; i < QUERY_LIMITS.maxDepth; i++) selection = `ofType { ${selection} }`;
@@ -39,6 +70,27 @@ describe('query limits', () => {
     const fields = Array.from({ length: QUERY_LIMITS.maxTokens }, () => '__typename').join(' ');
     const response = await api.gql(`{ ${fields} }`);
     expect(response.errors?.[0]?.message).toMatch(/token/i);
+  });
+
+  it('counts comments as tokens', async () => {
+    const comments = '# padding\n'.repeat(QUERY_LIMITS.maxTokens);
+    expect(comments.length).toBeLessThan(QUERY_LIMITS.maxDocumentBytes);
+    const response = await api.gql(`${comments}{ __typename }`);
+    expect(response.errors?.[0]?.message).toMatch(/token limit.*comments count/i);
+    // A few comments, as people write them, are fine.
+    expect((await api.gql('# who am I?\n{ __typename } # the root')).data).toEqual({ __typename: 'Query' });
+  });
+
+  it('refuses a 1 MB comment-padded document for its size, before parsing it', async () => {
+    // Ends in a syntax error: had it been parsed, the answer would name that, not the size.
+    const padded = `${'#'.repeat(1024 * 1024)}\n{ __typename } {{{`;
+    const response = await api.gql(padded, {}, { token: employee });
+    expect(response.status).toBe(413);
+    expect(response.errors).toEqual([
+      expect.objectContaining({
+        message: `Document too large: ${padded.length} bytes, at most ${QUERY_LIMITS.maxDocumentBytes} (comments and white space count).`,
+      }),
+    ]);
   });
 
   it('rejects a query whose estimated cost is over the limit, though each other limit is respected', async () => {

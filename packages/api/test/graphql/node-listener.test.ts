@@ -1,5 +1,6 @@
 import { request } from 'node:http';
 import type { AddressInfo, Server } from 'node:net';
+import { CHROME_EXTENSION_ORIGIN } from '@b24-gdpr/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GRAPHQL_MAX_BODY_BYTES } from '../../src/http/graphql-body-limit.ts';
 import { listenApi } from '../../src/http/node-listener.ts';
@@ -7,7 +8,8 @@ import { startTestApi, type TestApi } from '../support/api.ts';
 
 // The listener `pnpm start` serves: GraphQL with a declared body length goes straight to yoga, the rest
 // through Hono. Both ways must behave alike, so these requests cross a real loopback socket.
-const CHROME = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop';
+/** Our extension's origin, allowed by default (EXTENSION_ORIGINS). */
+const CHROME = CHROME_EXTENSION_ORIGIN;
 const RECORD = `mutation ($events: [AuditEventInput!]!) {
   recordEvents(events: $events) { __typename ... on RecordEventsResult { stored } ... on InvalidInputError { field message } }
 }`;

@@ -46,15 +46,9 @@ export type AuditEventInput = {
 };
 
 export type AuditProblemKind =
-  | 'ADDED'
-  | 'BAD_HEAD'
   | 'CHANGED'
-  | 'FORGED_CHECKPOINT'
-  | 'INCONSISTENT'
-  | 'PUBLICATION_ALTERED'
   | 'REMOVED'
-  | 'REORDERED'
-  | 'TRUNCATED';
+  | 'REORDERED';
 
 export type AuditSource =
   | 'API'
@@ -353,6 +347,7 @@ export type EndImpersonationMutationVariables = Exact<{
 
 export type EndImpersonationMutation = { endImpersonation:
     | { __typename: 'ImpersonationSession', id: string, adminUserId: number, impersonatedUserId: number, adminName: string | null, impersonatedName: string | null, sessionKey: string, source: string, reason: string | null, ip: string, userAgent: string | null, startedAt: string, endedAt: string | null, endReason: SessionEndReason | null, alertedAt: string | null, alertError: string | null }
+    | { __typename: 'InvalidInputError' }
     | { __typename: 'NotFoundError', entity: string, message: string }
    };
 
@@ -374,6 +369,7 @@ export type ImpersonationSessionQueryVariables = Exact<{
 
 export type ImpersonationSessionQuery = { impersonationSession:
     | { __typename: 'ImpersonationSession', id: string, adminUserId: number, impersonatedUserId: number, adminName: string | null, impersonatedName: string | null, sessionKey: string, source: string, reason: string | null, ip: string, userAgent: string | null, startedAt: string, endedAt: string | null, endReason: SessionEndReason | null, alertedAt: string | null, alertError: string | null, actions: { edges: Array<{ cursor: string, node: { id: string, seq: string, action: string, actor: string | null, onBehalfOf: string | null, targetType: string | null, targetId: string | null, sessionKey: string | null, ip: string | null, userAgent: string | null, source: AuditSource, metadata: unknown, occurredAt: string, receivedAt: string, pseudonymised: boolean } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } }
+    | { __typename: 'InvalidInputError' }
     | { __typename: 'NotFoundError', entity: string, message: string }
    };
 
@@ -395,6 +391,7 @@ export type DataSubjectRequestQueryVariables = Exact<{
 
 export type DataSubjectRequestQuery = { dataSubjectRequest:
     | { __typename: 'DataSubjectRequest', result: unknown, id: string, type: RequestType, status: RequestStatus, source: RequestSource, subjectUserId: number | null, subjectPseudonym: string | null, requesterUserId: number | null, receivedAt: string, dueAt: string, daysLeft: number, startedAt: string | null, finishedAt: string | null, error: string | null, progress: { step: string, done: number, total: number | null }, download: { url: string, expiresAt: string } | null }
+    | { __typename: 'InvalidInputError' }
     | { __typename: 'NotFoundError', entity: string, message: string }
    };
 
@@ -432,7 +429,6 @@ export type PreviewErasureMutation = { previewErasure:
     | { __typename: 'InvalidInputError', field: string, message: string }
     | { __typename: 'NotFoundError', entity: string, message: string }
     | { __typename: 'PolicyRefusedError', rule: string, message: string }
-    | { __typename: 'PortalUnavailableError' }
    };
 
 export type EraseUserMutationVariables = Exact<{
@@ -538,6 +534,7 @@ export type UserRightsQueryVariables = Exact<{
 
 
 export type UserRightsQuery = { userRights:
+    | { __typename: 'InvalidInputError' }
     | { __typename: 'NotFoundError', entity: string, message: string }
     | { __typename: 'UserRights', userId: number, canAnonymise: boolean, canErase: boolean, isDefault: boolean, updatedAt: string | null, updatedBy: number | null, actions: Array<{ action: DataSubjectAction, allowed: boolean, rule: string | null, message: string | null }> }
    };
@@ -572,6 +569,7 @@ export type GrantAuditorMutationVariables = Exact<{
 
 export type GrantAuditorMutation = { grantAuditor:
     | { __typename: 'AuditorGrant', id: string, userId: number, grantedAt: string, grantedBy: number, revokedAt: string | null }
+    | { __typename: 'InvalidInputError' }
     | { __typename: 'NotFoundError', entity: string, message: string }
    };
 
@@ -582,6 +580,7 @@ export type RevokeAuditorMutationVariables = Exact<{
 
 export type RevokeAuditorMutation = { revokeAuditor:
     | { __typename: 'AuditorGrant', id: string, userId: number, grantedAt: string, grantedBy: number, revokedAt: string | null }
+    | { __typename: 'InvalidInputError' }
     | { __typename: 'NotFoundError', entity: string, message: string }
    };
 

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import type { AppServices } from '../../app-services.ts';
 import { acceptsApplicationToken } from './application-token.ts';
 import { isHandledEvent } from './events.ts';
+import { payloadIdProblem } from './payload-shape.ts';
 
 /** Deliveries carry a few ids; anything this large is not from the portal. */
 const MAX_BODY_BYTES = 64 * 1024;
@@ -25,6 +26,10 @@ export async function receivePortalEvent(c: Context, services: AppServices): Pro
   }
   const event = (form.get('event') ?? '').toUpperCase();
   if (!isHandledEvent(event)) return c.json({ status: 'ignored' });
+  // Text was checked on the way in (http/input-shape.ts); ids are checked here, where their keys are known.
+  const badId = payloadIdProblem(form);
+  if (badId)
+    return c.json({ error: `${badId} must be a portal id (a positive integer).`, field: badId }, 400);
   const payload: Record<string, string> = {};
   for (const [key, value] of form) {
     if (
