@@ -17,7 +17,7 @@ const RECORD = `mutation ($events: [AuditEventInput!]!) {
 const HISTORY = `query ($t: ContentEntityType!, $id: String!) {
   editHistory(entityType: $t, entityId: $id) {
     __typename
-    ... on EditHistory { versions { version { version text editor source deleted sessionKey editedAt } diff { kind text } } }
+    ... on EditHistory { versions { version { version text editor source deleted sessionRef editedAt } diff { kind text } } }
   }
 }`;
 
@@ -27,12 +27,14 @@ const SUMMARIES = `query ($refs: [ContentRefInput!]!) {
 
 const EVENTS = `query ($filter: AuditEventFilter) {
   auditEvents(filter: $filter, first: 100) {
-    ... on QueryAuditEventsConnection { edges { node { action actor targetType targetId sessionKey source metadata } } }
+    ... on QueryAuditEventsConnection { edges { node { action actor targetType targetId sessionRef source metadata } } }
   }
 }`;
 
 const SESSID = 'bitrix-sessid-of-the-page';
 const sessionKey = createHash('sha256').update(SESSID).digest('hex');
+/** What readers see instead of the key (modules/impersonation/session-keys.ts). */
+const sessionRef = () => api.services.secret.mac('session-ref', sessionKey).slice(0, 32);
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
 let api: TestApi;
@@ -93,8 +95,15 @@ describe('recordEvents with texts seen in pages', () => {
     expect(result.data?.recordEvents).toEqual({ __typename: 'RecordEventsResult', stored: 2, duplicates: 0 });
     const versions = await history('7001');
     expect(versions.map((v: any) => v.version)).toMatchObject([
-      { version: 1, text: 'Lunch at noon', source: 'EXTENSION', editor: null, sessionKey, deleted: false },
-      { version: 2, text: 'Lunch at one', source: 'EXTENSION', editor: null, sessionKey },
+      {
+        version: 1,
+        text: 'Lunch at noon',
+        source: 'EXTENSION',
+        editor: null,
+        sessionRef: sessionRef(),
+        deleted: false,
+      },
+      { version: 2, text: 'Lunch at one', source: 'EXTENSION', editor: null, sessionRef: sessionRef() },
     ]);
     expect(versions[1].version.editedAt).toBe(batch[1]!.occurredAt);
     expect(versions[1].diff).toEqual([
@@ -108,7 +117,12 @@ describe('recordEvents with texts seen in pages', () => {
     ).data?.auditEvents.edges.map((e: any) => e.node);
     expect(events).toHaveLength(2);
     for (const event of events) {
-      expect(event).toMatchObject({ action: 'post.edited', actor: '9', source: 'EXTENSION', sessionKey });
+      expect(event).toMatchObject({
+        action: 'post.edited',
+        actor: '9',
+        source: 'EXTENSION',
+        sessionRef: sessionRef(),
+      });
       expect(event.metadata).not.toHaveProperty('text');
     }
     expect(

@@ -1,5 +1,6 @@
 import { builder } from '../../builder.ts';
 import { InvalidInputError } from '../../errors.ts';
+import { sessionRefOf } from '../impersonation/session-keys.ts';
 import { CONTENT_ENTITY_TYPES, ContentVersion, VERSION_SOURCES } from './content-version.entity.ts';
 import {
   type ContentRef,
@@ -38,9 +39,11 @@ const ContentVersionRef = builder.objectType(ContentVersion, {
     deleted: t.exposeBoolean('deleted'),
     editedAt: t.expose('editedAt', { type: 'DateTime' }),
     editor: t.exposeInt('editor', { nullable: true, description: 'Portal user id; null when unknown.' }),
-    sessionKey: t.exposeString('sessionKey', {
+    sessionRef: t.string({
       nullable: true,
-      description: 'SHA-256 of the Bitrix24 session the edit was made in, when known.',
+      description:
+        'A keyed identifier of the Bitrix24 session the edit was seen in, when known: the same as `sessionRef` of audit events and impersonation sessions; never the session key itself.',
+      resolve: (v, _args, ctx) => sessionRefOf(ctx.services.secret, v.sessionKey ?? null),
     }),
     source: t.field({ type: VersionSourceEnum, resolve: (v) => v.source }),
   }),
