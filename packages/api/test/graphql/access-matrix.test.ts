@@ -16,6 +16,7 @@ import { AccessWorld, type Column, PEOPLE } from './support/access-world.ts';
  *   Invalid      InvalidInputError (the cell's input is deliberately not valid, e.g. a wrong code)
  *   BadCode      InvalidSignInCodeError
  *   Policy:RULE  PolicyRefusedError with that rule
+ *   ReservedAction  ReservedActionError: an action of the product's own namespaces (@b24-gdpr/shared)
  * Columns: `employee` acts on their own data, `employee-other` (the same employee) on a colleague's;
  * administrators, auditors and integrators act on a colleague's; an integrator holds the one scope named.
  * Every mutation a cell refuses must leave the audit log as it was, and every read writes nothing.
@@ -45,7 +46,7 @@ endImpersonation           DENY      NotFound NotFound             ok           
 eraseUser                  DENY      Invalid  Policy:NOT_YOUR_DATA Invalid                      Policy:AUDITOR_READ_ONLY Policy:INTEGRATOR_SCOPE Policy:INTEGRATOR_SCOPE Policy:INTEGRATOR_SCOPE Invalid        Policy:INTEGRATOR_SCOPE Policy:INTEGRATOR_SCOPE
 grantAuditor               DENY      DENY     DENY                 ok                           DENY                     DENY                    DENY                    DENY                    DENY           DENY                    DENY
 previewErasure             DENY      ok       Policy:NOT_YOUR_DATA ok                           Policy:AUDITOR_READ_ONLY Policy:INTEGRATOR_SCOPE Policy:INTEGRATOR_SCOPE Policy:INTEGRATOR_SCOPE ok             Policy:INTEGRATOR_SCOPE Policy:INTEGRATOR_SCOPE
-recordEvents               DENY      ok       ok                   ok                           ok                       DENY                    DENY                    DENY                    DENY           DENY                    ok
+recordEvents               DENY      ok       ok                   ok                           ok                       DENY                    DENY                    DENY                    DENY           DENY                    ReservedAction
 requestAnonymisation       DENY      ok       Policy:NOT_YOUR_DATA ok                           Policy:AUDITOR_READ_ONLY Policy:INTEGRATOR_SCOPE Policy:INTEGRATOR_SCOPE Policy:INTEGRATOR_SCOPE ok             Policy:INTEGRATOR_SCOPE Policy:INTEGRATOR_SCOPE
 requestAnonymisations      DENY      DENY     DENY                 ok                           DENY                     DENY                    DENY                    DENY                    ok             DENY                    DENY
 requestDataExport          DENY      ok       Policy:NOT_YOUR_DATA Policy:ADMIN_EXPORT_OWN_ONLY Policy:AUDITOR_READ_ONLY Policy:INTEGRATOR_SCOPE Policy:INTEGRATOR_SCOPE Policy:INTEGRATOR_SCOPE ok             Policy:INTEGRATOR_SCOPE Policy:INTEGRATOR_SCOPE

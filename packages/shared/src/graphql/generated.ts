@@ -323,6 +323,7 @@ export type RecordEventsMutationVariables = Exact<{
 export type RecordEventsMutation = { recordEvents:
     | { __typename: 'InvalidInputError', field: string, message: string }
     | { __typename: 'RecordEventsResult', stored: number, duplicates: number }
+    | { __typename: 'ReservedActionError' }
    };
 
 export type ImpersonationSessionFieldsFragment = { id: string, adminUserId: number, impersonatedUserId: number, adminName: string | null, impersonatedName: string | null, sessionRef: string, source: string, reason: string | null, ip: string, userAgent: string | null, startedAt: string, endedAt: string | null, endReason: SessionEndReason | null, alertedAt: string | null, alertError: string | null };

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
+import { isReservedAction } from '@b24-gdpr/shared';
 import type { EntityManager } from '@mikro-orm/core';
-import { InvalidInputError } from '../../errors.ts';
+import { InvalidInputError, ReservedActionError } from '../../errors.ts';
 import type { Principal } from '../identity/roles.ts';
 import { sha256Hex } from '../identity/secrets.ts';
 import { ImpersonationSession } from '../impersonation/impersonation-session.entity.ts';
@@ -78,6 +79,8 @@ export async function recordEvents(
         source,
       };
     }
+    // The product's own security actions are written when they happen, never relayed.
+    if (isReservedAction(event.action)) throw new ReservedActionError(`events.${index}.action`, event.action);
     return {
       ...base,
       actorId: event.actorId ?? null,

@@ -1,6 +1,6 @@
 import { builder } from '../../builder.ts';
 import type { GraphQLContext } from '../../context.ts';
-import { InvalidInputError } from '../../errors.ts';
+import { InvalidInputError, ReservedActionError } from '../../errors.ts';
 import { pageSize } from '../../schema/keyset.ts';
 import { recordEventsWithEdits } from '../edits/extension-edits.ts';
 import { sessionKeyFor, sessionRefOf } from '../impersonation/session-keys.ts';
@@ -177,7 +177,7 @@ builder.mutationField('recordEvents', (t) =>
   t.field({
     type: RecordOutcomeRef,
     description: `Records up to ${MAX_EVENTS_PER_CALL} audit events: users the edits and deletions of posts, comments and messages their extension saw (post.edited, post.deleted, comment.*, message.*), integrators with audit:write any action. Events with a text also store a version in the edit history.`,
-    errors: { types: [InvalidInputError] },
+    errors: { types: [InvalidInputError, ReservedActionError] },
     // A user's batch is refused as a whole when one of its actions is not theirs to report.
     authScopes: (_root, { events }) =>
       userMayRecord(events.map((e) => e.action))

@@ -28,6 +28,8 @@ export interface RecordVersionInput {
    * something this system never saw, and is logged as one.
    */
   seenAsEdit?: boolean;
+  /** Who saw this text in a page and reported it, once the portal confirmed it (the extension). */
+  witnessedBy?: number | null;
   /** SHA-256 hex of the Bitrix24 session, when the source knows it (the extension does). */
   sessionKey?: string | null;
   source: VersionSource;
@@ -162,6 +164,7 @@ export class EditHistoryService {
         deleted,
         editedAt: input.editedAt,
         editor: input.editor,
+        witnessedBy: input.witnessedBy ?? null,
         sessionKey,
         source: input.source,
       });

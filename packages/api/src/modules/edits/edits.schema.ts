@@ -38,7 +38,15 @@ const ContentVersionRef = builder.objectType(ContentVersion, {
     text: t.exposeString('text', { description: 'Untrusted portal text: render as text, never as HTML.' }),
     deleted: t.exposeBoolean('deleted'),
     editedAt: t.expose('editedAt', { type: 'DateTime' }),
-    editor: t.exposeInt('editor', { nullable: true, description: 'Portal user id; null when unknown.' }),
+    editor: t.exposeInt('editor', {
+      nullable: true,
+      description: 'Portal user id of who made this version (the portal event’s user); null when unknown.',
+    }),
+    witnessedBy: t.exposeInt('witnessedBy', {
+      nullable: true,
+      description:
+        'Portal user id of who saw this text in a page and reported it; the portal confirmed the text before it became a version.',
+    }),
     sessionRef: t.string({
       nullable: true,
       description:
