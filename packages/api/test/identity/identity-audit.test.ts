@@ -69,10 +69,16 @@ describe('sign-in code requests', () => {
       400,
     );
     expect(sent).toMatchObject({ actor: null, targetType: 'user', targetId: '12' });
-    const notice = [...api.portal.state.notifications.values()].find(
-      (n) => n.userId === 12 && /sign-in code is \d{6}/.test(n.message),
+    // The notification goes out after the code (and its event) committed.
+    const notice = await eventually(
+      () =>
+        [...api.portal.state.notifications.values()].find(
+          (n) => n.userId === 12 && /sign-in code is \d{6}/.test(n.message),
+        ),
+      'the code notification',
+      400,
     );
-    const code = /sign-in code is (\d{6})/.exec(notice!.message)![1]!;
+    const code = /sign-in code is (\d{6})/.exec(notice.message)![1]!;
     for (const e of await api.services.orm.em.fork().find(AuditEvent, {}))
       expect(Object.values(e.metadata).map(String)).not.toContain(code);
     expect(await rowsOf('auth.code.sent')).toHaveLength(1);
