@@ -22,6 +22,7 @@ import { EditHistoryService } from './modules/edits/edit-history.service.ts';
 import { impersonationSessionKeys } from './modules/edits/impersonation.ts';
 import { PrincipalService } from './modules/identity/principal.service.ts';
 import { SignInService } from './modules/identity/sign-in.service.ts';
+import { codeIssuedEvent } from './modules/identity/sign-in-audit.ts';
 import { TokenService } from './modules/identity/token.service.ts';
 import { ImpersonationService } from './modules/impersonation/impersonation.service.ts';
 import type { SigningKeys } from './modules/keys/signing-keys.ts';
@@ -123,7 +124,9 @@ export function createAppServices(deps: AppDependencies): AppServices {
     queue,
     urls,
     tokens,
-    signIn: new SignInService(directory, tokens, deps.logger),
+    signIn: new SignInService(directory, tokens, deps.logger, undefined, (tx, userId) =>
+      services.audit.append(tx, [codeIssuedEvent(userId)]).then(() => undefined),
+    ),
     principals: new PrincipalService(tokens, directory),
     settings,
     rights,

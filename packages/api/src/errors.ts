@@ -52,6 +52,20 @@ export class PolicyRefusedError extends DomainError {
   }
 }
 
+/** An audit action of the product's own namespaces (RESERVED_ACTION_NAMESPACES), which nobody writes by hand. */
+export class ReservedActionError extends DomainError {
+  override name = 'ReservedActionError';
+  readonly field: string;
+  readonly action: string;
+  constructor(field: string, action: string) {
+    super(
+      `${action} is written by b24-gdpr itself when it happens; it cannot be recorded through recordEvents.`,
+    );
+    this.field = field;
+    this.action = action;
+  }
+}
+
 /** The portal could not be reached or refused us; retrying later may help. */
 export class PortalUnavailableError extends DomainError {
   override name = 'PortalUnavailableError';

@@ -66,8 +66,32 @@ describe('event.bind and delivery', () => {
     expect(first?.body.get('auth[server_endpoint]')).toBeTruthy();
     expect(Number(first?.body.get('ts'))).toBeGreaterThan(1_700_000_000);
     expect(first?.body.get('event_handler_id')).toMatch(/^\d+$/);
+    // The authorisation of the user who triggered it (events/index.md, "Parameter auth"): user 2 here.
+    expect(first?.body.get('auth[user_id]')).toBe('2');
+    expect(first?.body.get('auth[access_token]')).toMatch(/^[0-9a-f]{32}$/);
+    expect(first?.body.get('auth[expires_in]')).toBe('3600');
+    expect(first?.body.get('auth[scope]')).toBe('log');
+    expect(first?.body.get('auth[status]')).toBe('L');
+    expect(first?.body.has('auth[refresh_token]')).toBe(false);
     const deliveries = portal.events.deliveries();
     expect(deliveries.slice(-3).every((d) => d.status === 200)).toBe(true);
+  });
+
+  it("names the binding's auth_type user instead of the triggering one", async () => {
+    received.length = 0;
+    await call(admin, 'event.bind', {
+      event: 'ONLIVEFEEDPOSTDELETE',
+      handler: `${receiverUrl}?as=1`,
+      auth_type: 1,
+    });
+    const hook = portal.webhookUrl(2);
+    const postId = (await call(hook, 'log.blogpost.add', { POST_MESSAGE: 'Gone soon' })).body
+      .result as number;
+    await call(hook, 'log.blogpost.delete', { POST_ID: postId });
+    await portal.events.flush();
+    const deletes = received.filter((r) => r.body.get('event') === 'ONLIVEFEEDPOSTDELETE');
+    expect(deletes.map((r) => r.body.get('auth[user_id]')).sort()).toEqual(['1', '2']);
+    await call(admin, 'event.unbind', { event: 'ONLIVEFEEDPOSTDELETE', handler: `${receiverUrl}?as=1` });
   });
 
   it('records a failed delivery and does not retry it', async () => {

@@ -7,6 +7,7 @@ import {
   PolicyRefusedError,
   PortalUnavailableError,
   RateLimitedError,
+  ReservedActionError,
 } from '../errors.ts';
 
 /** Every typed failure implements this, so a client can always read `message`. */
@@ -41,3 +42,9 @@ builder.objectType(PolicyRefusedError, {
 });
 
 builder.objectType(PortalUnavailableError, { name: 'PortalUnavailableError', interfaces: [ErrorInterface] });
+
+builder.objectType(ReservedActionError, {
+  name: 'ReservedActionError',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ field: t.exposeString('field'), action: t.exposeString('action') }),
+});

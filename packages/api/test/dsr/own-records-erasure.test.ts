@@ -223,7 +223,7 @@ describe('anonymisation pseudonymises our own copies', () => {
   });
 
   it('keeps the texts, as the portal does, without naming the subject as their editor', async () => {
-    const texts = [...subject.texts, subject.unpolled];
+    const texts = [...subject.versionedTexts, subject.unpolled];
     const versions = await api.services.orm.em.fork().find(ContentVersion, { text: { $in: texts } });
     expect(versions.length).toBeGreaterThanOrEqual(texts.length);
     expect(versions.filter((v) => v.editor === subject.userId)).toEqual([]);

@@ -11,13 +11,14 @@ const RECORD = `mutation ($events: [AuditEventInput!]!) {
     __typename
     ... on RecordEventsResult { stored duplicates }
     ... on InvalidInputError { field message }
+    ... on ReservedActionError { field action }
   }
 }`;
 
 const HISTORY = `query ($t: ContentEntityType!, $id: String!) {
   editHistory(entityType: $t, entityId: $id) {
     __typename
-    ... on EditHistory { versions { version { version text editor source deleted sessionKey editedAt } diff { kind text } } }
+    ... on EditHistory { versions { version { version text editor source deleted sessionRef editedAt } diff { kind text } } }
   }
 }`;
 
@@ -27,12 +28,14 @@ const SUMMARIES = `query ($refs: [ContentRefInput!]!) {
 
 const EVENTS = `query ($filter: AuditEventFilter) {
   auditEvents(filter: $filter, first: 100) {
-    ... on QueryAuditEventsConnection { edges { node { action actor targetType targetId sessionKey source metadata } } }
+    ... on QueryAuditEventsConnection { edges { node { action actor targetType targetId sessionRef source metadata } } }
   }
 }`;
 
 const SESSID = 'bitrix-sessid-of-the-page';
 const sessionKey = createHash('sha256').update(SESSID).digest('hex');
+/** What readers see instead of the key (modules/impersonation/session-keys.ts). */
+const sessionRef = () => api.services.secret.mac('session-ref', sessionKey).slice(0, 32);
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
 let api: TestApi;
@@ -70,6 +73,17 @@ function seen(key: string, targetId: string, text: unknown, extra: Record<string
   };
 }
 
+/** A Live Feed post on the sandbox, as the reporter's page would show it. */
+const postOnPortal = (text: string, extra: Record<string, unknown> = {}) =>
+  String(api.portal.seed.post(3, text, extra).id);
+const editOnPortal = (postId: string, text: string) => {
+  api.portal.state.posts.get(Number(postId))!.text = text;
+};
+const versionRows = (postId: string) =>
+  api.services.orm.em
+    .fork()
+    .find(ContentVersion, { entityType: 'POST', entityId: postId }, { orderBy: { version: 'asc' } });
+
 const history = async (id: string, t = 'POST') =>
   (await api.gql(HISTORY, { t, id }, { token: admin })).data?.editHistory.versions;
 const versionCount = () => api.services.orm.em.fork().count(ContentVersion, {});
@@ -84,89 +98,154 @@ const eventCount = async () =>
   );
 
 describe('recordEvents with texts seen in pages', () => {
-  it('stores each new text as a version with its diff, and the event with the text hash only', async () => {
-    const batch = [
-      seen('e-1', '7001', 'Lunch at noon', { occurredAt: minutesAgo(12) }),
-      seen('e-2', '7001', 'Lunch at one', { occurredAt: minutesAgo(11) }),
-    ];
-    const result = await api.gql(RECORD, { events: batch }, { token: employee });
-    expect(result.data?.recordEvents).toEqual({ __typename: 'RecordEventsResult', stored: 2, duplicates: 0 });
-    const versions = await history('7001');
+  it('stores each text the portal confirms as a version witnessed by the reporter, and the event with the text hash only', async () => {
+    const postId = postOnPortal('Lunch at noon');
+    const first = seen('e-1', postId, 'Lunch at noon', { occurredAt: minutesAgo(12) });
+    expect((await api.gql(RECORD, { events: [first] }, { token: employee })).data?.recordEvents).toEqual({
+      __typename: 'RecordEventsResult',
+      stored: 1,
+      duplicates: 0,
+    });
+    editOnPortal(postId, 'Lunch at one');
+    const second = seen('e-2', postId, 'Lunch at one', { occurredAt: minutesAgo(11) });
+    await api.gql(RECORD, { events: [second] }, { token: employee });
+    const versions = await history(postId);
     expect(versions.map((v: any) => v.version)).toMatchObject([
-      { version: 1, text: 'Lunch at noon', source: 'EXTENSION', editor: null, sessionKey, deleted: false },
-      { version: 2, text: 'Lunch at one', source: 'EXTENSION', editor: null, sessionKey },
+      {
+        version: 1,
+        text: 'Lunch at noon',
+        source: 'EXTENSION',
+        editor: null,
+        sessionRef: sessionRef(),
+        deleted: false,
+      },
+      { version: 2, text: 'Lunch at one', source: 'EXTENSION', editor: null, sessionRef: sessionRef() },
     ]);
-    expect(versions[1].version.editedAt).toBe(batch[1]!.occurredAt);
+    expect(versions[1].version.editedAt).toBe(second.occurredAt);
     expect(versions[1].diff).toEqual([
       { kind: 'UNCHANGED', text: 'Lunch at ' },
       { kind: 'REMOVED', text: 'noon' },
       { kind: 'ADDED', text: 'one' },
     ]);
+    // Stored as seen by user 9, not as written by them.
+    expect((await versionRows(postId)).map((v) => [v.editor, v.witnessedBy])).toEqual([
+      [null, 9],
+      [null, 9],
+    ]);
     // One audit event per reported event (the version's own hook wrote none), without the text.
     const events = (
-      await api.gql(EVENTS, { filter: { targetType: 'post', targetId: '7001' } }, { token: admin })
+      await api.gql(EVENTS, { filter: { targetType: 'post', targetId: postId } }, { token: admin })
     ).data?.auditEvents.edges.map((e: any) => e.node);
     expect(events).toHaveLength(2);
     for (const event of events) {
-      expect(event).toMatchObject({ action: 'post.edited', actor: '9', source: 'EXTENSION', sessionKey });
+      expect(event).toMatchObject({
+        action: 'post.edited',
+        actor: '9',
+        source: 'EXTENSION',
+        sessionRef: sessionRef(),
+      });
       expect(event.metadata).not.toHaveProperty('text');
     }
-    expect(
-      events.map((e: any) => e.metadata).sort((a: any, b: any) => (a.textHash < b.textHash ? -1 : 1)),
-    ).toEqual(
-      [
-        { editedMark: true, textHash: sha256('Lunch at noon') },
-        { editedMark: true, textHash: sha256('Lunch at one') },
-      ].sort((a, b) => (a.textHash < b.textHash ? -1 : 1)),
+    expect(events.map((e: any) => e.metadata.textHash).sort()).toEqual(
+      [sha256('Lunch at noon'), sha256('Lunch at one')].sort(),
+    );
+    expect(events.every((e: any) => e.metadata.confirmed === true && e.metadata.editedMark === true)).toBe(
+      true,
     );
   });
 
-  it('stores a retried batch once, and the same text seen by someone else as no new version', async () => {
-    const batch = [seen('r-1', '7002', 'first'), seen('r-2', '7002', 'second')];
-    expect((await api.gql(RECORD, { events: batch }, { token: employee })).data?.recordEvents).toMatchObject({
-      stored: 2,
-    });
-    const [versions, events] = [await versionCount(), await eventCount()];
-    // A retry after the text changed again must not bring the old text back as a new version.
-    await api.gql(RECORD, { events: [seen('r-3', '7002', 'third')] }, { token: employee });
-    const again = await api.gql(RECORD, { events: batch }, { token: employee });
-    expect(again.data?.recordEvents).toEqual({ __typename: 'RecordEventsResult', stored: 0, duplicates: 2 });
-    expect(await versionCount()).toBe(versions + 1);
-    expect(await eventCount()).toBe(events + 1);
-    // Another employee's extension sees the latest text: their report is logged, no version is added.
-    const theirs = await api.gql(RECORD, { events: [seen('r-1', '7002', 'third')] }, { token: other });
-    expect(theirs.data?.recordEvents).toMatchObject({ stored: 1, duplicates: 0 });
-    expect((await history('7002')).map((v: any) => v.version.text)).toEqual(['first', 'second', 'third']);
+  it('reads the portal as the page renders it: markup and line layout do not count', async () => {
+    const postId = postOnPortal('[B]Party[/B] on  Friday\n[URL=https://example.test]details[/URL]');
+    await api.gql(RECORD, { events: [seen('m-1', postId, 'Party on Friday\ndetails')] }, { token: employee });
+    expect((await versionRows(postId)).map((v) => v.text)).toEqual(['Party on Friday\ndetails']);
   });
 
-  it('stores a deletion and keeps edits reported without a text as plain events', async () => {
+  it('keeps a report the portal does not confirm as an unconfirmed event, never as a version', async () => {
+    // Someone else's words put into a post: the portal says otherwise.
+    const postId = postOnPortal('The real text');
+    const forged = await api.gql(
+      RECORD,
+      { events: [seen('x-1', postId, 'Words never written')] },
+      { token: employee },
+    );
+    expect(forged.data?.recordEvents).toMatchObject({ stored: 1 });
+    // A post the reporter cannot read (to users 2 and 3 only) is not confirmed to them, even word for word.
+    const hidden = postOnPortal('Salary review for Anna', { dest: ['U2'] });
+    await api.gql(RECORD, { events: [seen('x-2', hidden, 'Salary review for Anna')] }, { token: employee });
+    // Posts that do not exist, comments and messages (not readable by id) and deletions stay unconfirmed.
     await api.gql(
       RECORD,
       {
         events: [
-          seen('d-1', '7003', 'to be removed', { action: 'message.edited', targetType: 'message' }),
-          { ...seen('d-2', '7003', null), action: 'message.deleted', targetType: 'message', metadata: {} },
-          { ...seen('d-3', '7004', null), metadata: { editedMark: true } },
+          seen('x-3', '987654', 'No such post'),
+          { ...seen('x-4', '7003', 'a comment'), action: 'comment.edited', targetType: 'comment' },
+          { ...seen('x-5', '7003', 'a message'), action: 'message.edited', targetType: 'message' },
+          { ...seen('x-6', postId, null), action: 'post.deleted', metadata: {} },
         ],
       },
       { token: employee },
     );
-    expect((await history('7003', 'MESSAGE')).map((v: any) => v.version)).toMatchObject([
-      { version: 1, text: 'to be removed', deleted: false },
-      { version: 2, text: '', deleted: true },
-    ]);
-    expect(await history('7004')).toEqual([]);
+    const em = api.services.orm.em.fork();
+    for (const [type, id] of [
+      ['POST', postId],
+      ['POST', hidden],
+      ['POST', '987654'],
+      ['COMMENT', '7003'],
+      ['MESSAGE', '7003'],
+    ])
+      expect(
+        await em.count(ContentVersion, { entityType: type as never, entityId: id }),
+        `${type} ${id}`,
+      ).toBe(0);
+    const logged = (
+      await api.gql(EVENTS, { filter: { actor: '9', actionPrefix: 'post' } }, { token: admin })
+    ).data?.auditEvents.edges
+      .map((e: any) => e.node)
+      .filter((n: any) => [postId, hidden, '987654'].includes(n.targetId));
+    expect(logged).toHaveLength(4);
+    expect(logged.every((n: any) => n.metadata.confirmed === false)).toBe(true);
+  });
+
+  it('does not take a sender’s own claim that a report was confirmed', async () => {
+    const postId = postOnPortal('Original');
+    await api.gql(
+      RECORD,
+      { events: [{ ...seen('c-0', postId, 'Invented'), metadata: { text: 'Invented', confirmed: true } }] },
+      { token: employee },
+    );
+    expect(await versionRows(postId)).toEqual([]);
+  });
+
+  it('stores a retried batch once, and the same text seen by someone else as no new version', async () => {
+    const postId = postOnPortal('first');
+    const batch = [seen('r-1', postId, 'first')];
+    expect((await api.gql(RECORD, { events: batch }, { token: employee })).data?.recordEvents).toMatchObject({
+      stored: 1,
+    });
+    const [versions, events] = [await versionCount(), await eventCount()];
+    // A retry after the text changed must not bring the old text back as a new version.
+    editOnPortal(postId, 'second');
+    await api.gql(RECORD, { events: [seen('r-2', postId, 'second')] }, { token: employee });
+    const again = await api.gql(RECORD, { events: batch }, { token: employee });
+    expect(again.data?.recordEvents).toEqual({ __typename: 'RecordEventsResult', stored: 0, duplicates: 1 });
+    expect(await versionCount()).toBe(versions + 1);
+    expect(await eventCount()).toBe(events + 1);
+    // Another employee's extension sees the latest text: their report is logged, no version is added.
+    const theirs = await api.gql(RECORD, { events: [seen('r-1', postId, 'second')] }, { token: other });
+    expect(theirs.data?.recordEvents).toMatchObject({ stored: 1, duplicates: 0 });
+    expect((await history(postId)).map((v: any) => v.version.text)).toEqual(['first', 'second']);
   });
 
   it('runs alongside the portal-event path on the same item without deadlock or gaps', async () => {
     // The extension path locks the item before the audit chain, as recordVersion + its hook do.
+    const postId = postOnPortal('extension text');
     const reports = Array.from({ length: 6 }, (_, i) =>
-      api.gql(RECORD, { events: [seen(`c-${i}`, '7005', `extension text ${i}`)] }, { token: employee }),
+      api.gql(RECORD, { events: [seen(`par-${i}`, postId, 'extension text')] }, { token: employee }),
     );
     const pushed = Array.from({ length: 6 }, (_, i) =>
       api.services.edits.recordVersion(api.services.orm.em.fork(), {
         entityType: 'POST',
-        entityId: '7005',
+        entityId: postId,
         text: `portal text ${i}`,
         editedAt: new Date(),
         editor: 3,
@@ -176,16 +255,20 @@ describe('recordEvents with texts seen in pages', () => {
     const results = await Promise.all(reports);
     await Promise.all(pushed);
     for (const r of results) expect(r.data?.recordEvents).toMatchObject({ stored: 1 });
-    const versions = (await history('7005')).map((v: any) => v.version.version);
-    expect(versions).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    const versions = (await history(postId)).map((v: any) => v.version.version);
+    expect(versions.length).toBeGreaterThanOrEqual(7);
+    expect(versions).toEqual(Array.from({ length: versions.length }, (_, i) => i + 1));
   });
 
-  it('counts the versions from the extension in editSummaries', async () => {
-    const refs = ['7001', '7002', '7004'].map((entityId) => ({ entityType: 'POST', entityId }));
+  it('counts the confirmed versions in editSummaries', async () => {
+    const postId = postOnPortal('one');
+    await api.gql(RECORD, { events: [seen('s-1', postId, 'one')] }, { token: employee });
+    editOnPortal(postId, 'two');
+    await api.gql(RECORD, { events: [seen('s-2', postId, 'two')] }, { token: employee });
+    const refs = [postId, '7004'].map((entityId) => ({ entityType: 'POST', entityId }));
     const items = (await api.gql(SUMMARIES, { refs }, { token: admin })).data?.editSummaries.items;
     expect(items).toEqual([
-      { entityId: '7001', versionCount: 2, editCount: 1, deleted: false },
-      { entityId: '7002', versionCount: 3, editCount: 2, deleted: false },
+      { entityId: postId, versionCount: 2, editCount: 1, deleted: false },
       { entityId: '7004', versionCount: 0, editCount: 0, deleted: false },
     ]);
   });
@@ -224,7 +307,7 @@ describe('recordEvents with texts seen in pages', () => {
 });
 
 describe('who may report what', () => {
-  it('lets users report content edits only; integrators with audit:write anything', async () => {
+  it('lets users report content edits only; integrators nothing of the product’s own namespaces', async () => {
     const forged = { ...seen('f-1', '7020', null), action: 'settings.updated', metadata: {} };
     const before = await eventCount();
     for (const token of [employee, admin]) {
@@ -241,18 +324,27 @@ describe('who may report what', () => {
       );
       expect(ok.data?.recordEvents, action).toMatchObject({ stored: 1 });
     }
-    const relayed = await api.gql(RECORD, { events: [forged] }, { token: writer });
-    expect(relayed.data?.recordEvents).toMatchObject({ stored: 1 });
-  });
-
-  it('takes the editor from an integrator, who names the actor', async () => {
-    await api.gql(
-      RECORD,
-      { events: [seen('i-1', '7030', 'relayed text', { actorId: 4, source: 'PORTAL_EVENT' })] },
-      { token: writer },
-    );
-    expect((await history('7030')).map((v: any) => v.version)).toMatchObject([
-      { text: 'relayed text', editor: 4, source: 'PORTAL_EVENT' },
-    ]);
+    const counted = await eventCount();
+    for (const event of [
+      forged,
+      seen('i-1', '7030', 'relayed text', { actorId: 4, source: 'PORTAL_EVENT' }),
+    ]) {
+      const relayed = await api.gql(RECORD, { events: [event] }, { token: writer });
+      expect(relayed.data?.recordEvents).toMatchObject({
+        __typename: 'ReservedActionError',
+        field: 'events.0.action',
+      });
+    }
+    expect(await eventCount()).toBe(counted);
+    expect(await history('7030')).toEqual([]);
+    const own = {
+      ...seen('i-2', '7030', null),
+      action: 'crm.deal.exported',
+      targetType: 'deal',
+      metadata: {},
+    };
+    expect((await api.gql(RECORD, { events: [own] }, { token: writer })).data?.recordEvents).toMatchObject({
+      stored: 1,
+    });
   });
 });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { SandboxRuntime } from '../runtime.ts';
 import type { Delivery, EventBinding } from '../state/types.ts';
 
@@ -30,32 +31,61 @@ export class EventDispatcher {
     this.portal = portal;
   }
 
-  emit(event: string, data: Record<string, unknown>): void {
+  /**
+   * `triggeredBy`: the user whose action fired the event (the REST caller); null for what no user did
+   * (robots, agents). The handler gets that user's authorisation, or the binding's `auth_type` user's.
+   */
+  emit(event: string, data: Record<string, unknown>, triggeredBy: number | null): void {
     const name = event.toUpperCase();
     for (const binding of this.portal.state.eventBindings.values()) {
       if (binding.event !== name || binding.eventType !== 'online') continue;
-      const p = this.deliver(binding, data).finally(() => this.pending.delete(p));
+      const p = this.deliver(binding, data, triggeredBy).finally(() => this.pending.delete(p));
       this.pending.add(p);
     }
   }
 
-  body(binding: EventBinding, data: Record<string, unknown>): Flat {
+  /**
+   * The form the portal posts (api-reference/events/index.md, "Parameter auth"; modules/rest/lib/event/
+   * sender.php). With a user: the OAuth authorisation issued for that user (`access_token`, `expires`,
+   * `expires_in`, `scope`, `domain`, `server_endpoint`, `status`, `client_endpoint`, `member_id`,
+   * `user_id`, `application_token`; `refresh_token` only for install-type events, never here). Without one:
+   * only `domain`, `member_id` and `application_token`. The sandbox has no OAuth server, so the access
+   * token is a random string its REST does not accept.
+   */
+  body(binding: EventBinding, data: Record<string, unknown>, triggeredBy: number | null = null): Flat {
     const out: Flat = {
       event: binding.event,
       event_handler_id: String(binding.id),
     };
     flatten('data', data, out);
-    out.ts = String(Math.floor(Date.now() / 1000));
-    out['auth[domain]'] = this.portal.domain;
-    out['auth[client_endpoint]'] = this.portal.clientEndpoint;
-    out['auth[server_endpoint]'] = `${this.portal.baseUrl}/oauth/rest/`;
-    out['auth[member_id]'] = this.portal.memberId;
+    const now = Math.floor(Date.now() / 1000);
+    out.ts = String(now);
+    const userId = binding.authType > 0 ? binding.authType : (triggeredBy ?? 0);
+    if (userId > 0) {
+      out['auth[access_token]'] = randomBytes(16).toString('hex');
+      out['auth[expires]'] = String(now + 3600);
+      out['auth[expires_in]'] = '3600';
+      out['auth[scope]'] = scopeOf(binding.event);
+      out['auth[domain]'] = this.portal.domain;
+      out['auth[server_endpoint]'] = `${this.portal.baseUrl}/oauth/rest/`;
+      out['auth[status]'] = 'L';
+      out['auth[client_endpoint]'] = this.portal.clientEndpoint;
+      out['auth[member_id]'] = this.portal.memberId;
+      out['auth[user_id]'] = String(userId);
+    } else {
+      out['auth[domain]'] = this.portal.domain;
+      out['auth[member_id]'] = this.portal.memberId;
+    }
     out['auth[application_token]'] = this.portal.applicationToken;
     return out;
   }
 
-  private async deliver(binding: EventBinding, data: Record<string, unknown>): Promise<void> {
-    const body = this.body(binding, data);
+  private async deliver(
+    binding: EventBinding,
+    data: Record<string, unknown>,
+    triggeredBy: number | null,
+  ): Promise<void> {
+    const body = this.body(binding, data, triggeredBy);
     const record: Delivery = {
       id: this.portal.state.nextId('delivery'),
       bindingId: binding.id,
@@ -84,4 +114,12 @@ export class EventDispatcher {
   async flush(): Promise<void> {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
   }
+}
+
+/** The scope an event belongs to, as `auth[scope]` names it. */
+function scopeOf(event: string): string {
+  if (event.startsWith('ONLIVEFEED')) return 'log';
+  if (event.startsWith('ONTASK')) return 'task';
+  if (event.startsWith('ONCALENDAR')) return 'calendar';
+  return 'user';
 }

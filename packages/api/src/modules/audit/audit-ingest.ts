@@ -1,9 +1,11 @@
 import { isIP } from 'node:net';
+import { isReservedAction } from '@b24-gdpr/shared';
 import type { EntityManager } from '@mikro-orm/core';
-import { InvalidInputError } from '../../errors.ts';
+import { InvalidInputError, ReservedActionError } from '../../errors.ts';
 import type { Principal } from '../identity/roles.ts';
 import { sha256Hex } from '../identity/secrets.ts';
 import { ImpersonationSession } from '../impersonation/impersonation-session.entity.ts';
+import { checkSessionKeyOwners } from '../impersonation/session-keys.ts';
 import type { AuditService } from './audit.service.ts';
 import { type AuditEventInput, parseEventInput } from './audit-event-input.ts';
 import type { AuditEventDraft } from './audit-record.ts';
@@ -77,6 +79,8 @@ export async function recordEvents(
         source,
       };
     }
+    // The product's own security actions are written when they happen, never relayed.
+    if (isReservedAction(event.action)) throw new ReservedActionError(`events.${index}.action`, event.action);
     return {
       ...base,
       actorId: event.actorId ?? null,
@@ -86,9 +90,19 @@ export async function recordEvents(
     };
   });
   if (principal.kind === 'user') await checkOnBehalfOf(em, principal.userId, drafts);
+  // Nobody but a session's administrator may file events under its key (they would read as its actions).
+  await checkSessionKeyOwners(
+    em,
+    drafts.map((d) => ({ actorId: d.actorId, sessionKey: keyOf(d) })),
+  );
   const submitter = principal.kind === 'user' ? `user:${principal.userId}` : `token:${principal.tokenId}`;
   const stored = await audit.append(em, drafts, { submitter });
   return { stored: stored.length, duplicates: drafts.length - stored.length };
+}
+
+/** The session key an event will be stored with: the hash of its session token, or the key it names. */
+function keyOf(d: AuditEventDraft): string | null {
+  return d.sessionToken ? sha256Hex(d.sessionToken) : (d.sessionKey ?? null);
 }
 
 /**
@@ -97,11 +111,7 @@ export async function recordEvents(
  * the log. Integrators relay the portal's own records and are trusted with the field.
  */
 async function checkOnBehalfOf(em: EntityManager, adminUserId: number, drafts: readonly AuditEventDraft[]) {
-  const claims = drafts.flatMap((d, index) =>
-    d.onBehalfOfId != null
-      ? [{ d, index, key: d.sessionToken ? sha256Hex(d.sessionToken) : (d.sessionKey ?? null) }]
-      : [],
-  );
+  const claims = drafts.flatMap((d, index) => (d.onBehalfOfId != null ? [{ d, index, key: keyOf(d) }] : []));
   if (claims.length === 0) return;
   const keys = [...new Set(claims.flatMap(({ key }) => (key ? [key] : [])))];
   const sessions =

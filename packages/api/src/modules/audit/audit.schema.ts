@@ -1,9 +1,10 @@
 import { builder } from '../../builder.ts';
 import type { GraphQLContext } from '../../context.ts';
-import { InvalidInputError } from '../../errors.ts';
+import { InvalidInputError, ReservedActionError } from '../../errors.ts';
 import { pageSize } from '../../schema/keyset.ts';
 import { givenHeads } from '../audit-publish/audit-publishing.ts';
 import { recordEventsWithEdits } from '../edits/extension-edits.ts';
+import { sessionKeyFor, sessionRefOf } from '../impersonation/session-keys.ts';
 import { AUDIT_SOURCES } from './audit-event.entity.ts';
 import type { AuditEventInput } from './audit-event-input.ts';
 import { MAX_EVENTS_PER_CALL } from './audit-ingest.ts';
@@ -32,9 +33,17 @@ export const AuditEventRef = builder.objectRef<AuditRecord>('AuditEvent').implem
       nullable: true,
       description: 'The user the actor acted as (impersonation).',
     }),
-    sessionKey: t.exposeString('sessionKey', {
+    sessionKey: t.string({
       nullable: true,
-      description: 'SHA-256 of the portal session.',
+      description:
+        "SHA-256 of the portal session: shown only to the event's actor (it is their own session); null for everyone else.",
+      resolve: (e, _args, ctx) => sessionKeyFor(ctx.principal, e.actor, e.sessionKey),
+    }),
+    sessionRef: t.string({
+      nullable: true,
+      description:
+        'A keyed identifier of the portal session, for everyone who may read the event: events, versions and impersonation sessions of one session share it.',
+      resolve: (e, _args, ctx) => sessionRefOf(ctx.services.secret, e.sessionKey),
     }),
     ip: t.exposeString('ip', { nullable: true }),
     userAgent: t.exposeString('userAgent', { nullable: true }),
@@ -217,7 +226,7 @@ builder.mutationField('recordEvents', (t) =>
   t.field({
     type: RecordOutcomeRef,
     description: `Records up to ${MAX_EVENTS_PER_CALL} audit events: users the edits and deletions of posts, comments and messages their extension saw (post.edited, post.deleted, comment.*, message.*), integrators with audit:write any action. Events with a text also store a version in the edit history.`,
-    errors: { types: [InvalidInputError] },
+    errors: { types: [InvalidInputError, ReservedActionError] },
     // A user's batch is refused as a whole when one of its actions is not theirs to report.
     authScopes: (_root, { events }) =>
       userMayRecord(events.map((e) => e.action))

@@ -4,7 +4,10 @@ import { ACTION_PATTERN } from './audit.service.ts';
  * What a portal user's token may write with `recordEvents`: the edits and deletions their extension saw
  * in a page (also while impersonating: `onBehalfOfId`). Everything else in the log is written by the API
  * itself when it does the thing (settings, rights, impersonation sessions, sign-in…), so a user, whatever
- * their role, must not be able to add such events by hand. Integrators with `audit:write` relay any action.
+ * their role, must not be able to add such events by hand. A user's report is what they witnessed: a text
+ * becomes a version only once the portal confirms it (`edits/confirm-witnessed.ts`). Integrators with
+ * `audit:write` relay any action outside the product's own namespaces (`RESERVED_ACTION_NAMESPACES` in
+ * @b24-gdpr/shared), which `recordEvents` refuses with a ReservedActionError.
  */
 export const USER_RECORDABLE_ACTIONS: ReadonlySet<string> = new Set([
   'post.edited',

@@ -273,7 +273,9 @@ builder.mutationField('requestAnonymisations', (t) =>
 builder.mutationField('cancelRequest', (t) =>
   t.field({
     type: DataSubjectRequestRef,
-    errors: { types: [NotFoundError, InvalidInputError] },
+    description:
+      'Cancels an open request: its subject or requester, administrators and requests:write integrators. Auditors see every request but may not cancel others’ (PolicyRefusedError AUDITOR_READ_ONLY).',
+    errors: { types: [PolicyRefusedError, NotFoundError, InvalidInputError] },
     authScopes: { employee: true, integrator: 'requests:write' },
     args: { id: t.arg.id({ required: true }) },
     resolve: (_root, { id }, { em, services, principal, request }) =>

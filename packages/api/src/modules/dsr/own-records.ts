@@ -3,6 +3,7 @@ import type { AuditService } from '../audit/audit.service.ts';
 import {
   auditTargetOf,
   deleteSubjectVersions,
+  forgetWitness,
   redactMentions,
   unlinkSubjectVersions,
 } from '../edits/subject-versions.ts';
@@ -84,16 +85,22 @@ export async function pseudonymiseOwnRecords(
     };
     const pseudonymised: Record<string, number> = {};
     if (subject.mode === 'erase') {
-      const versions = await deleteSubjectVersions(tx, userId, await ledgerContentRefs(tx, erasures));
+      const ledgered = await ledgerContentRefs(tx, erasures);
+      const versions = await deleteSubjectVersions(tx, userId, ledgered);
       deleted.content_version = versions.versions;
-      // Their edit events keep no fingerprint of the texts just deleted.
+      // Their edit events keep no fingerprint of the texts just deleted, nor of the subject's texts that a
+      // colleague's extension reported without the portal confirming them (events without a version).
+      const items = new Map(
+        [...versions.items, ...ledgered].map((r) => [`${r.entityType}:${r.entityId}`, r]),
+      );
       pseudonymised.audit_event_text_hash = await deps.audit.eraseTextHashes(
         tx,
-        versions.items.map(auditTargetOf),
+        [...items.values()].map(auditTargetOf),
       );
     } else {
       pseudonymised.content_version = await unlinkSubjectVersions(tx, userId);
     }
+    pseudonymised.content_version_witness = await forgetWitness(tx, userId);
     pseudonymised.content_version_mentions = await redactMentions(
       tx,
       subject.mentions,

@@ -4,7 +4,7 @@ import { InvalidInputError, NotFoundError, PolicyRefusedError } from '../../erro
 import type { AuditEventDraft } from '../audit/audit-record.ts';
 import type { Principal } from '../identity/roles.ts';
 import { actorOf, type DecisionContext, type Decisions } from '../rights/decisions.ts';
-import type { PolicyAction, PolicyActor } from '../rights/policy.ts';
+import { POLICY_RULES, type PolicyAction, type PolicyActor } from '../rights/policy.ts';
 import type { AppSecret } from '../settings/app-secret.ts';
 import {
   DataSubjectRequest,
@@ -197,6 +197,9 @@ export class RequestService {
     origin?: RequestOrigin,
   ): Promise<DataSubjectRequest> {
     const request = await this.visible(em, principal, id);
+    // Seeing a request is not steering it: an auditor reads every request, and cancels only their own.
+    if (!canCancel(principal, request))
+      throw new PolicyRefusedError('AUDITOR_READ_ONLY', POLICY_RULES.AUDITOR_READ_ONLY);
     if (!OPEN_STATUSES.includes(request.status)) {
       throw new InvalidInputError(
         'id',
@@ -369,5 +372,16 @@ export function canSee(principal: Requester, request: DataSubjectRequest): boole
     return principal.scopes.has('requests:read') || principal.scopes.has('requests:write');
   if (principal.kind !== 'user') return false;
   if (principal.roles.has('ADMIN') || principal.roles.has('AUDITOR')) return true;
+  return request.subjectUserId === principal.userId || request.requesterUserId === principal.userId;
+}
+
+/**
+ * Who may cancel a request they can see: its subject or requester, administrators, `requests:write`
+ * integrators. Auditors (and `requests:read` integrators) only read.
+ */
+export function canCancel(principal: Requester, request: DataSubjectRequest): boolean {
+  if (principal.kind === 'integrator') return principal.scopes.has('requests:write');
+  if (principal.kind !== 'user') return false;
+  if (principal.roles.has('ADMIN')) return true;
   return request.subjectUserId === principal.userId || request.requesterUserId === principal.userId;
 }

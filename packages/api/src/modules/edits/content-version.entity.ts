@@ -29,6 +29,11 @@ export const ContentVersionSchema = defineEntity({
     editedAt: p.datetime(),
     /** Portal user id of whoever wrote this text; null where the portal does not say (deletions). */
     editor: p.integer().nullable(),
+    /**
+     * Portal user id of who saw this text in a page and reported it (the extension), confirmed against the
+     * portal's current text before it became a version; null for versions the portal itself delivered.
+     */
+    witnessedBy: p.integer().nullable(),
     /** SHA-256 hex of the Bitrix24 session (`bitrix_sessid`) the edit was made in, when known. */
     sessionKey: p.string().length(64).nullable(),
     source: p.enum(VERSION_SOURCES),

@@ -18,8 +18,18 @@ export interface RecordVersionInput {
   entityId: string;
   text: string;
   editedAt: Date;
-  /** Portal user id of the author of this text; null when unknown. */
+  /**
+   * Portal user id of who made this version: for portal events the user who triggered the event
+   * (`auth[user_id]`), for chat the message's author (only authors edit messages); null when unknown.
+   */
   editor: number | null;
+  /**
+   * The source saw an edit (an UPDATE event), so even the first version stored of an item is an edit of
+   * something this system never saw, and is logged as one.
+   */
+  seenAsEdit?: boolean;
+  /** Who saw this text in a page and reported it, once the portal confirmed it (the extension). */
+  witnessedBy?: number | null;
   /** SHA-256 hex of the Bitrix24 session, when the source knows it (the extension does). */
   sessionKey?: string | null;
   source: VersionSource;
@@ -154,11 +164,13 @@ export class EditHistoryService {
         deleted,
         editedAt: input.editedAt,
         editor: input.editor,
+        witnessedBy: input.witnessedBy ?? null,
         sessionKey,
         source: input.source,
       });
       await tx.flush();
-      if (!input.skipAuditEvent) await writeEditAuditEvents(tx, version, this.#audit);
+      if (!input.skipAuditEvent)
+        await writeEditAuditEvents(tx, version, this.#audit, input.seenAsEdit ?? false);
       return { version, created: true };
     });
   }

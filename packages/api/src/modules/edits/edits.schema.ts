@@ -1,5 +1,6 @@
 import { builder } from '../../builder.ts';
 import { InvalidInputError } from '../../errors.ts';
+import { sessionRefOf } from '../impersonation/session-keys.ts';
 import { CONTENT_ENTITY_TYPES, ContentVersion, VERSION_SOURCES } from './content-version.entity.ts';
 import {
   type ContentRef,
@@ -37,10 +38,20 @@ const ContentVersionRef = builder.objectType(ContentVersion, {
     text: t.exposeString('text', { description: 'Untrusted portal text: render as text, never as HTML.' }),
     deleted: t.exposeBoolean('deleted'),
     editedAt: t.expose('editedAt', { type: 'DateTime' }),
-    editor: t.exposeInt('editor', { nullable: true, description: 'Portal user id; null when unknown.' }),
-    sessionKey: t.exposeString('sessionKey', {
+    editor: t.exposeInt('editor', {
       nullable: true,
-      description: 'SHA-256 of the Bitrix24 session the edit was made in, when known.',
+      description: 'Portal user id of who made this version (the portal event’s user); null when unknown.',
+    }),
+    witnessedBy: t.exposeInt('witnessedBy', {
+      nullable: true,
+      description:
+        'Portal user id of who saw this text in a page and reported it; the portal confirmed the text before it became a version.',
+    }),
+    sessionRef: t.string({
+      nullable: true,
+      description:
+        'A keyed identifier of the Bitrix24 session the edit was seen in, when known: the same as `sessionRef` of audit events and impersonation sessions; never the session key itself.',
+      resolve: (v, _args, ctx) => sessionRefOf(ctx.services.secret, v.sessionKey ?? null),
     }),
     source: t.field({ type: VersionSourceEnum, resolve: (v) => v.source }),
   }),

@@ -5,9 +5,10 @@ import type { AuditEventInput } from '../audit/audit-event-input.ts';
 import { type RecordOutcome, recordEvents } from '../audit/audit-ingest.ts';
 import type { AuditRecord } from '../audit/audit-record.ts';
 import type { Principal } from '../identity/roles.ts';
+import type { PortalConnection } from '../portal/connect.ts';
+import { confirmWitnessed, type WitnessedText, witnessKey } from './confirm-witnessed.ts';
 import { type ContentEntityType, VERSION_SOURCES, type VersionSource } from './content-version.entity.ts';
 import {
-  type ContentRef,
   type EditHistoryService,
   isPortalId,
   lockItem,
@@ -29,10 +30,7 @@ const TARGET_TYPES: Record<string, Partial<Record<string, ContentEntityType>>> =
   message: { message: 'MESSAGE', task_comment: 'TASK_COMMENT' },
 };
 
-interface SeenContent extends ContentRef {
-  text: string;
-  deleted: boolean;
-}
+type SeenContent = WitnessedText;
 
 /** A reported event with its text taken out of the metadata (replaced by `textHash`). */
 interface Extracted {
@@ -89,26 +87,23 @@ export function extractContent(input: AuditEventInput, index: number): Extracted
   };
 }
 
-/** The version a stored audit event stands for, or null for a plain event. */
-function versionFor(
-  record: AuditRecord,
-  texts: ReadonlyMap<string, string>,
-  principal: Principal,
-): RecordVersionInput | null {
+/**
+ * The version a stored audit event stands for: only a report the portal confirmed (`metadata.confirmed`),
+ * as seen by its actor; null for a plain or an unconfirmed event.
+ */
+function versionFor(record: AuditRecord, texts: ReadonlyMap<string, string>): RecordVersionInput | null {
   const entityType = entityTypeOf(record.action, record.targetType);
-  if (entityType === null || record.targetId === null) return null;
-  const deleted = record.action.endsWith('.deleted');
-  const text = deleted ? '' : texts.get(String(record.metadata.textHash));
-  if (text === undefined) return null;
+  if (entityType === null || record.targetId === null || record.metadata.confirmed !== true) return null;
+  const text = texts.get(String(record.metadata.textHash));
+  if (text === undefined || record.actor === null) return null;
   return {
     entityType,
     entityId: record.targetId,
     text,
-    deleted,
     editedAt: record.occurredAt,
-    // A page does not say who edited: a user's event names the reporter, not the editor. An
-    // integrator (audit:write) names the actor itself and may know.
-    editor: principal.kind === 'integrator' && record.actor !== null ? Number(record.actor) : null,
+    // A page does not say who edited; it says who saw it: the reporter.
+    editor: null,
+    witnessedBy: Number(record.actor),
     sessionKey: record.sessionKey,
     source: (VERSION_SOURCES as readonly string[]).includes(record.source)
       ? (record.source as VersionSource)
@@ -118,30 +113,50 @@ function versionFor(
 }
 
 /**
+ * Marks every content report of a user with whether the portal confirmed it (never what the sender says):
+ * `confirmed` true only for a text the portal has now (confirm-witnessed.ts).
+ */
+function markConfirmed(extracted: Extracted[], confirmed: ReadonlySet<string>): AuditEventInput[] {
+  return extracted.map(({ input, content }) => {
+    // Metadata that is not an object is left for validation to refuse.
+    if (!CONTENT_ACTION.test(input.action) || !(input.metadata == null || isRecord(input.metadata)))
+      return input;
+    const metadata = input.metadata ?? {};
+    const ok = content !== null && confirmed.has(witnessKey(content));
+    return { ...input, metadata: { ...metadata, confirmed: ok } };
+  });
+}
+
+/**
  * `recordEvents` with edits seen in pages: every stored event that carries a text (or reports a deletion)
  * also stores a content version, in the same transaction, without a second audit event. Validation
  * (texts included) happens before anything is written, so a bad batch stores nothing. A retried batch
  * (same idempotency keys) stores no event and so no version; the same text seen again is no new version.
  */
 export async function recordEventsWithEdits(
-  services: { audit: AuditService; edits: EditHistoryService },
+  services: { audit: AuditService; edits: EditHistoryService; portal: PortalConnection },
   em: EntityManager,
   principal: Principal,
   request: { ip: string; userAgent: string | null },
   inputs: readonly AuditEventInput[],
   now = new Date(),
 ): Promise<RecordOutcome> {
+  // Content actions are the product's own (RESERVED_ACTION_NAMESPACES): integrators are refused them.
+  if (principal.kind !== 'user') return recordEvents(services.audit, em, principal, request, inputs, now);
   const extracted = inputs.map(extractContent);
   const contents = extracted.flatMap((e) => (e.content ? [e.content] : []));
-  const stripped = extracted.map((e) => e.input);
-  if (contents.length === 0) return recordEvents(services.audit, em, principal, request, stripped, now);
   const textBytes = contents.reduce((sum, c) => sum + Buffer.byteLength(c.text, 'utf8'), 0);
   if (textBytes > MAX_BATCH_TEXT_BYTES)
     throw new InvalidInputError('events', `At most ${MAX_BATCH_TEXT_BYTES} bytes of text per call.`);
-  const texts = new Map(contents.map((c) => [textHash(c.text), c.text]));
+  // Asked before the transaction: a transaction never waits on the network.
+  const confirmedKeys = await confirmWitnessed(services.portal, principal.userId, contents);
+  const stripped = markConfirmed(extracted, confirmedKeys);
+  const confirmed = contents.filter((c) => confirmedKeys.has(witnessKey(c)));
+  if (confirmed.length === 0) return recordEvents(services.audit, em, principal, request, stripped, now);
+  const texts = new Map(confirmed.map((c) => [textHash(c.text), c.text]));
   return em.transactional(async (tx) => {
     // Item locks before the chain lock, the order recordVersion and its audit hook take them in.
-    const items = [...new Map(contents.map((c) => [`${c.entityType}:${c.entityId}`, c])).entries()];
+    const items = [...new Map(confirmed.map((c) => [`${c.entityType}:${c.entityId}`, c])).entries()];
     items.sort(([a], [b]) => (a < b ? -1 : 1));
     for (const [, item] of items) await lockItem(tx, item);
     let stored: AuditRecord[] = [];
@@ -153,7 +168,7 @@ export async function recordEventsWithEdits(
     };
     const outcome = await recordEvents(audit, tx, principal, request, stripped, now);
     for (const record of stored) {
-      const version = versionFor(record, texts, principal);
+      const version = versionFor(record, texts);
       if (version) await services.edits.record(tx, version);
     }
     return outcome;

@@ -54,6 +54,19 @@ export async function unlinkSubjectVersions(em: EntityManager, userId: number): 
 }
 
 /**
+ * Versions the subject saw and reported (the extension's `witnessedBy`): the texts are other people's and
+ * stay; the versions no longer say who saw them. Returns how many versions.
+ */
+export async function forgetWitness(em: EntityManager, userId: number): Promise<number> {
+  const rows = await sql<{ id: string }>(
+    em,
+    'update content_version set witnessed_by = null, updated_at = now() where witnessed_by = ? returning id',
+    [userId],
+  );
+  return rows.length;
+}
+
+/**
  * Texts that name the subject (their full name or e-mail: our own impersonation alerts in a chat the
  * poller reads, or a colleague's post) name them by `replacement` instead, the pseudonym their profile
  * now shows; each changed text gets its new hash. Returns the versions changed.

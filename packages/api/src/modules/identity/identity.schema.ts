@@ -6,6 +6,7 @@ import { actorIdOf, audited, requestFields } from '../audit/audited.ts';
 import { ApiToken } from './api-token.entity.ts';
 import { AuditorGrant } from './auditor-grant.entity.ts';
 import { INTEGRATOR_SCOPES, ROLES } from './roles.ts';
+import { codeRequestedEvent } from './sign-in-audit.ts';
 
 export const RoleEnum = builder.enumType('Role', { values: ROLES });
 export const IntegratorScopeEnum = builder.enumType('IntegratorScope', {
@@ -101,8 +102,14 @@ builder.mutationField('requestSignInCode', (t) =>
       'Sends a one-time code to the user as a Bitrix24 notification. The answer is the same for unknown logins.',
     errors: { types: [InvalidInputError, RateLimitedError] },
     args: { login: t.arg.string({ required: true, description: 'Portal user id or work e-mail.' }) },
-    resolve: (_root, { login }, { em, services, request }) =>
-      services.signIn.requestCode(em, login, request.ip),
+    resolve: (_root, { login }, ctx) => {
+      const { actorId, ip, userAgent } = requestFields(ctx);
+      return ctx.services.signIn.requestCode(ctx.em, login, ctx.request.ip, new Date(), (tx, normalised) =>
+        ctx.services.audit
+          .append(tx, [codeRequestedEvent(ctx.services.secret, normalised, { actorId, ip, userAgent })])
+          .then(() => undefined),
+      );
+    },
   }),
 );
 
@@ -217,18 +224,24 @@ builder.mutationField('grantAuditor', (t) =>
     errors: { types: [NotFoundError] },
     authScopes: { admin: true },
     args: { userId: t.arg.int({ required: true }) },
-    resolve: async (_root, { userId }, { em, services, principal }) => {
-      const user = await services.directory.getUser(userId);
+    resolve: async (_root, { userId }, ctx) => {
+      const user = await ctx.services.directory.getUser(userId);
       if (!user?.active) throw new NotFoundError('User', String(userId));
-      const existing = await em.findOne(AuditorGrant, { userId, revokedAt: null });
+      // Granting again changes nothing and so logs nothing.
+      const existing = await ctx.em.findOne(AuditorGrant, { userId, revokedAt: null });
       if (existing) return existing;
-      const grant = em.create(AuditorGrant, {
-        userId,
-        grantedBy: principal.kind === 'user' ? principal.userId : 0,
-      });
-      await em.flush();
-      services.principals.forget();
-      return grant;
+      return forgettingPrincipals(
+        ctx.services,
+        audited(
+          ctx,
+          async (tx) => {
+            const grant = tx.create(AuditorGrant, { userId, grantedBy: actorIdOf(ctx.principal) ?? 0 });
+            await tx.flush();
+            return grant;
+          },
+          () => ({ action: 'auditor.granted', target: { type: 'user', id: userId } }),
+        ),
+      );
     },
   }),
 );

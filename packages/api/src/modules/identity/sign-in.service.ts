@@ -24,6 +24,15 @@ export interface SignInResult extends IssuedToken {
 export type OnSignedIn = (tx: EntityManager, result: SignInResult) => Promise<void>;
 
 /**
+ * Runs inside the transaction that counts a code request (its audit event). It gets the normalised login,
+ * never whether it belongs to anyone: that is only known after the reply.
+ */
+export type OnCodeRequested = (tx: EntityManager, normalisedLogin: string) => Promise<void>;
+
+/** Runs inside the transaction that stores a new code, after the reply (the audit event of the delivery). */
+export type OnCodeIssued = (tx: EntityManager, userId: number) => Promise<void>;
+
+/**
  * Sign-in with no administrator in the loop: a 6-digit code goes to the user as a Bitrix24 notification.
  * Answers never reveal whether a login exists: the same reply, the same limits, and the portal call runs
  * after the reply so its latency does not leak either.
@@ -33,12 +42,20 @@ export class SignInService {
   readonly #tokens: TokenService;
   readonly #logger: Logger;
   readonly #limits: typeof SIGN_IN_LIMITS;
+  readonly #onCodeIssued: OnCodeIssued | null;
 
-  constructor(directory: PortalDirectory, tokens: TokenService, logger: Logger, limits = SIGN_IN_LIMITS) {
+  constructor(
+    directory: PortalDirectory,
+    tokens: TokenService,
+    logger: Logger,
+    limits = SIGN_IN_LIMITS,
+    onCodeIssued: OnCodeIssued | null = null,
+  ) {
     this.#directory = directory;
     this.#tokens = tokens;
     this.#logger = logger;
     this.#limits = limits;
+    this.#onCodeIssued = onCodeIssued;
   }
 
   async requestCode(
@@ -46,6 +63,7 @@ export class SignInService {
     rawLogin: string,
     ip: string,
     now = new Date(),
+    onRequested?: OnCodeRequested,
   ): Promise<{ expiresInSeconds: number }> {
     const login = parseLogin(rawLogin);
     const loginHash = sha256Hex(login.normalised);
@@ -60,8 +78,11 @@ export class SignInService {
         this.#limits.windowMs / 1000,
       );
     }
-    em.create(SignInRequest, { loginHash, ip });
-    await em.flush();
+    await em.transactional(async (tx) => {
+      tx.create(SignInRequest, { loginHash, ip });
+      await tx.flush();
+      await onRequested?.(tx, login.normalised);
+    });
     // Deliberately not awaited: the reply must not depend on whether the user exists.
     void this.#deliverCode(em.fork(), rawLogin, now).catch((error: unknown) => {
       this.#logger.warn({ err: error }, 'could not deliver a sign-in code');
@@ -86,6 +107,8 @@ export class SignInService {
         codeHash: sha256Hex(code),
         expiresAt: new Date(now.getTime() + this.#limits.codeTtlMs),
       });
+      await tx.flush();
+      await this.#onCodeIssued?.(tx, user.id);
     });
     await this.#directory.notify(
       user.id,

@@ -5,6 +5,7 @@ import { afterFilter, pageSize, toPage } from '../../schema/keyset.ts';
 import { AuditEventRef } from '../audit/audit.schema.ts';
 import { ImpersonationSession, SESSION_END_REASONS } from './impersonation-session.entity.ts';
 import { endOf } from './session-end.ts';
+import { sessionKeyFor, sessionRefOf } from './session-keys.ts';
 import { findVisibleSession, seesAllSessions } from './visibility.ts';
 
 const EndReasonEnum = builder.enumType('SessionEndReason', { values: SESSION_END_REASONS });
@@ -45,7 +46,16 @@ export const ImpersonationSessionRef = builder.objectType(ImpersonationSession, 
       nullable: true,
       description: "An erased or anonymised employee's pseudonym, as the audit log names them.",
     }),
-    sessionKey: t.exposeString('sessionKey', { description: 'SHA-256 of the portal session token.' }),
+    sessionKey: t.string({
+      nullable: true,
+      description:
+        "SHA-256 of the portal session token: shown only to the session's administrator; null for everyone else (it would let them file events as the session's actions).",
+      resolve: (s, _args, ctx) => sessionKeyFor(ctx.principal, s.adminUserId, s.sessionKey),
+    }),
+    sessionRef: t.string({
+      description: 'A keyed identifier of the session key: the `sessionRef` of its actions and versions.',
+      resolve: (s, _args, ctx) => sessionRefOf(ctx.services.secret, s.sessionKey)!,
+    }),
     ip: t.exposeString('ip'),
     userAgent: t.exposeString('userAgent', { nullable: true }),
     reason: t.exposeString('reason', { nullable: true }),
@@ -94,9 +104,16 @@ for (const [field, userIdOf] of [
 builder.objectField(ImpersonationSessionRef, 'actions', (t) =>
   t.connection({
     type: AuditEventRef,
-    description: 'Everything recorded with this session key, newest first.',
+    description:
+      "Everything the session's administrator recorded with its session key, newest first (nobody else may file events under it).",
     resolve: (session, args, ctx) =>
-      ctx.services.audit.query(ctx.em, { sessionKey: session.sessionKey }, pageSize(args.first), args.after),
+      ctx.services.audit.query(
+        ctx.em,
+        // By the actor too: events filed under the key before these checks existed do not count either.
+        { sessionKey: session.sessionKey, actor: session.adminPseudonym ?? String(session.adminUserId) },
+        pageSize(args.first),
+        args.after,
+      ),
   }),
 );
 

@@ -138,6 +138,7 @@ export function toVersion(event: ImV2Event): RecordVersionInput | null {
         editedAt,
         editor: Number(m?.authorId) || null,
         source: 'portal-poll',
+        seenAsEdit: event.type === 'ONIMV2MESSAGEUPDATE',
       };
     }
     case 'ONIMV2MESSAGEDELETE': {

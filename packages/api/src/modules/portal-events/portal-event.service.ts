@@ -22,6 +22,18 @@ function isItemNotFound(err: unknown): boolean {
   );
 }
 
+/**
+ * The user whose action fired the event: `auth[user_id]` of the authorisation the portal issues for that
+ * user (api-reference/events/index.md, "Parameter auth"). Absent when no user did it (a robot, a workflow,
+ * an agent) or the handler is an outgoing webhook, which gets no tokens: then who edited is unknown (null),
+ * never guessed from the item's author. Handlers are bound without `auth_type`, which would name its user
+ * here instead of the triggering one.
+ */
+function triggeredBy(payload: Record<string, string>): number | null {
+  const id = payload['auth[user_id]'] ?? '';
+  return PORTAL_ID.test(id) && Number(id) <= 2_147_483_647 ? Number(id) : null;
+}
+
 /** What one delivery means for edit history: a version to store, or nothing (with the reason). */
 type Outcome = { version: RecordVersionInput } | { skipped: string };
 
@@ -153,6 +165,7 @@ export class PortalEventService {
     const ts = Number(p.ts);
     const editedAt = Number.isFinite(ts) && ts > 0 ? new Date(ts * 1000) : row.createdAt;
     const client = this.#o.portal.client;
+    const editor = triggeredBy(p);
     switch (row.event as HandledEvent) {
       case 'ONLIVEFEEDPOSTADD':
       case 'ONLIVEFEEDPOSTUPDATE': {
@@ -169,8 +182,10 @@ export class PortalEventService {
             entityId: postId,
             text: String(post.DETAIL_TEXT ?? ''),
             editedAt,
-            editor: Number(post.AUTHOR_ID) || null,
+            // Who changed it, not whose post it is: an administrator's edit of a colleague's post is theirs.
+            editor,
             source: 'portal-event',
+            seenAsEdit: row.event === 'ONLIVEFEEDPOSTUPDATE',
           },
         };
       }
@@ -184,14 +199,14 @@ export class PortalEventService {
             text: '',
             deleted: true,
             editedAt,
-            editor: null,
+            editor,
             source: 'portal-event',
           },
         };
       }
       case 'ONTASKCOMMENTADD':
       case 'ONTASKCOMMENTUPDATE':
-        return this.#taskComment(client, p, editedAt);
+        return this.#taskComment(client, p, editedAt, editor, row.event === 'ONTASKCOMMENTUPDATE');
       case 'ONTASKCOMMENTDELETE': {
         const commentId = p['data[FIELDS_BEFORE][ID]'] ?? p['data[FIELDS_AFTER][ID]'] ?? '';
         if (!PORTAL_ID.test(commentId)) return { skipped: `bad comment ID ${JSON.stringify(commentId)}` };
@@ -202,7 +217,7 @@ export class PortalEventService {
             text: '',
             deleted: true,
             editedAt,
-            editor: null,
+            editor,
             source: 'portal-event',
           },
         };
@@ -218,7 +233,13 @@ export class PortalEventService {
    * in that order: the portal maps them by position). In the new task card the ID is 0 and the comment is
    * the chat message `MESSAGE_ID`, which the chat poller reads.
    */
-  async #taskComment(client: Bitrix24Client, p: Record<string, string>, editedAt: Date): Promise<Outcome> {
+  async #taskComment(
+    client: Bitrix24Client,
+    p: Record<string, string>,
+    editedAt: Date,
+    editor: number | null,
+    seenAsEdit: boolean,
+  ): Promise<Outcome> {
     const commentId = p['data[FIELDS_AFTER][ID]'] ?? '';
     const taskId = p['data[FIELDS_AFTER][TASK_ID]'] ?? '';
     const messageId = p['data[FIELDS_AFTER][MESSAGE_ID]'];
@@ -237,15 +258,16 @@ export class PortalEventService {
         };
       throw err;
     }
-    const comment = (result ?? {}) as { POST_MESSAGE?: unknown; AUTHOR_ID?: unknown };
+    const comment = (result ?? {}) as { POST_MESSAGE?: unknown };
     return {
       version: {
         entityType: 'TASK_COMMENT',
         entityId: commentId,
         text: String(comment.POST_MESSAGE ?? ''),
         editedAt,
-        editor: Number(comment.AUTHOR_ID) || null,
+        editor,
         source: 'portal-event',
+        seenAsEdit,
       },
     };
   }

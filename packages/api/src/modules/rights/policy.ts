@@ -34,7 +34,7 @@ export const POLICY_RULES = {
     "An administrator's data cannot be anonymised or erased until their admin rights are revoked.",
   ADMIN_EXPORT_OWN_ONLY: 'Administrators may download only their own data; the employee can download theirs.',
   NOT_YOUR_DATA: "Only administrators may act on another employee's data.",
-  AUDITOR_READ_ONLY: 'Auditors read requests and logs; they cannot start them.',
+  AUDITOR_READ_ONLY: 'Auditors read requests and logs; they cannot start or cancel them.',
   INTEGRATOR_SCOPE: 'This integrator token lacks the requests:write scope.',
   SYSTEM_ANONYMISE_ONLY: 'The dismissal policy only anonymises dismissed employees.',
 } as const;

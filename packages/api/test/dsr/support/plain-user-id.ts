@@ -7,7 +7,7 @@ import type { StoredCell } from './storage-dump.ts';
  * a portal user, and flags the subject's id there:
  *
  * 1. Columns that hold a portal user by name: `user_id`, `…_user_id`, `editor`, `actor`, `on_behalf_of`,
- *    `created_by`, `granted_by`, `revoked_by`, `updated_by`; `target_id` when `target_type` is `user`;
+ *    `witnessed_by`, `created_by`, `granted_by`, `revoked_by`, `updated_by`; `target_id` when `target_type` is `user`;
  *    an erasure ledger row's `portal_id` when its category is `account`. Equal to the id (number or text).
  *    Every other integer column of our schema must be one of the counters listed below, so a new column
  *    cannot slip past the rule unclassified.
@@ -20,7 +20,8 @@ import type { StoredCell } from './storage-dump.ts';
  *    with user 47 as seen by another member).
  * 4. The unkeyed SHA-256 of the id in the form sign-in records use (`id:47`): as good as the id.
  */
-const USER_COLUMN = /(^|_)user_id$|^(editor|actor|on_behalf_of|created_by|granted_by|revoked_by|updated_by)$/;
+const USER_COLUMN =
+  /(^|_)user_id$|^(editor|witnessed_by|actor|on_behalf_of|created_by|granted_by|revoked_by|updated_by)$/;
 const USER_KEY = /^(userIds?|.+UserIds?|authorId|actorId|ownerId|editor|createdBy)$/;
 /** Integer columns of our schema that count or number things, never users. */
 const COUNTERS = new Set([

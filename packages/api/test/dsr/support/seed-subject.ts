@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { expect } from 'vitest';
+import { AuditEvent } from '../../../src/modules/audit/audit-event.entity.ts';
 import { ContentVersion } from '../../../src/modules/edits/content-version.entity.ts';
 import { AuditorGrant } from '../../../src/modules/identity/auditor-grant.entity.ts';
 import { UserRights } from '../../../src/modules/rights/user-rights.entity.ts';
@@ -13,6 +14,8 @@ export interface Seeded {
   userId: number;
   identity: string[];
   texts: string[];
+  /** The texts the edit history holds as versions (the extension's comment and message reports stay events). */
+  versionedTexts: string[];
   refs: { t: string; id: string }[];
   /** A chat message the poller has not read yet when the request runs: the chat log still holds its text. */
   unpolled: string;
@@ -47,7 +50,8 @@ export async function seedSubject(
   const task = api.portal.seed.task(`Task of ${tag}`, userId, 1);
   await asSubject.request('task.commentitem.add', { TASKID: task.id, FIELDS: { POST_MESSAGE: texts[5]! } });
   await l.processed();
-  // A comment and a chat message the extension saw in pages (versions without an editor).
+  // A comment and a chat message the extension saw in pages: the portal cannot confirm them by id, so they
+  // are audit events with the texts' hashes, not versions.
   const comment = api.portal.seed.comment(Number(postId), userId, texts[2]!);
   const room = api.portal.seed.chat([userId, 3], { type: 'chat', title: `Room ${tag}` });
   const message = api.portal.seed.message(room.id, userId, texts[3]!);
@@ -117,8 +121,13 @@ export async function seedSubject(
     { t: 'COMMENT', id: String(comment.id) },
     { t: 'MESSAGE', id: String(message.id) },
   ];
-  // The edit history holds every text before the request: the dumps below would see them.
+  // The edit history holds the confirmed texts before the request, the log the hashes of the others: the
+  // dumps below would see them.
+  const versionedTexts = [texts[0]!, texts[1]!, texts[5]!];
   const stored = (await api.services.orm.em.fork().find(ContentVersion, {})).map((v) => v.text);
-  for (const text of texts) expect(stored).toContain(text);
-  return { userId, identity: Object.values(identity), texts, refs, unpolled };
+  for (const text of versionedTexts) expect(stored).toContain(text);
+  const logged = JSON.stringify(await api.services.orm.em.fork().find(AuditEvent, { actor: '3' }));
+  for (const text of [texts[2]!, texts[3]!, texts[4]!])
+    expect(logged).toContain(createHash('sha256').update(text, 'utf8').digest('hex'));
+  return { userId, identity: Object.values(identity), texts, versionedTexts, refs, unpolled };
 }

@@ -45,9 +45,9 @@ export function SessionDetail({ id, backLink = true }: { id: string; backLink?: 
         <dd>
           {s.endedAt ? `${formatDateTime(s.endedAt)} (${s.endReason ?? ''})` : i18n.t('console.audit.open')}
         </dd>
-        <dt>{i18n.t('console.audit.sessionKey')}</dt>
+        <dt>{i18n.t('console.audit.sessionRef')}</dt>
         <dd>
-          <code>{s.sessionKey}</code>
+          <code>{s.sessionRef}</code>
         </dd>
         {s.reason ? (
           <>

@@ -123,7 +123,7 @@ export const logMethods: MethodDef[] = [
         dest: destOf(params.get('DEST')) ?? destOf(params.get('SPERM')) ?? ['UA'],
         files: toIntList(params.get('FILES')),
       });
-      portal.events.emit('ONLIVEFEEDPOSTADD', { FIELDS: { POST_ID: post.id } });
+      portal.events.emit('ONLIVEFEEDPOSTADD', { FIELDS: { POST_ID: post.id } }, caller.ID);
       return ok(post.id);
     },
   },
@@ -142,7 +142,7 @@ export const logMethods: MethodDef[] = [
         post.micro = title === '';
       }
       if (dest) post.dest = dest;
-      ctx.portal.events.emit('ONLIVEFEEDPOSTUPDATE', { FIELDS: { POST_ID: post.id } });
+      ctx.portal.events.emit('ONLIVEFEEDPOSTUPDATE', { FIELDS: { POST_ID: post.id } }, ctx.caller.ID);
       return ok(post.id);
     },
   },
@@ -154,7 +154,7 @@ export const logMethods: MethodDef[] = [
       const s = ctx.portal.state;
       s.posts.delete(post.id);
       for (const c of [...s.comments.values()]) if (c.postId === post.id) s.comments.delete(c.id);
-      ctx.portal.events.emit('ONLIVEFEEDPOSTDELETE', { FIELDS: { POST_ID: post.id } });
+      ctx.portal.events.emit('ONLIVEFEEDPOSTDELETE', { FIELDS: { POST_ID: post.id } }, ctx.caller.ID);
       return ok(true);
     },
   },

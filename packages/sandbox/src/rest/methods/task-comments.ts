@@ -139,12 +139,16 @@ function textOf(fields: ParamObject | undefined): string {
 /** data[FIELDS_BEFORE|AFTER] as on-task-comment-{add,update,delete}.md show them for the old card. */
 function emit(ctx: MethodContext, event: string, c: TaskComment, action?: 'EDIT' | 'DEL'): void {
   const ids = { ID: c.id, TASK_ID: c.taskId };
-  ctx.portal.events.emit(event, {
-    FIELDS_BEFORE: action ? ids : 'undefined',
-    FIELDS_AFTER: action ? { ...ids, ACTION: action } : ids,
-    IS_ACCESSIBLE_BEFORE: 'undefined',
-    IS_ACCESSIBLE_AFTER: 'undefined',
-  });
+  ctx.portal.events.emit(
+    event,
+    {
+      FIELDS_BEFORE: action ? ids : 'undefined',
+      FIELDS_AFTER: action ? { ...ids, ACTION: action } : ids,
+      IS_ACCESSIBLE_BEFORE: 'undefined',
+      IS_ACCESSIBLE_AFTER: 'undefined',
+    },
+    ctx.caller.ID,
+  );
 }
 
 export const taskCommentMethods: MethodDef[] = [
