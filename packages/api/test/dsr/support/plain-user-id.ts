@@ -34,6 +34,11 @@ const COUNTERS = new Set([
   'failed_attempts',
   'mail_attempts',
   'audit_chain.id',
+  // The Merkle tree: which log, leaf and tile indexes, levels, sizes.
+  'log_id',
+  'idx',
+  'level',
+  'tree_size',
   'mikro_orm_migrations.id',
 ]);
 const INTEGER = new Set(['integer', 'bigint', 'smallint']);
