@@ -31,6 +31,7 @@ import type { PortalDirectory } from './modules/portal/portal-directory.ts';
 import { ChatEventPoller } from './modules/portal-events/chat-poller.ts';
 import { PortalEventService } from './modules/portal-events/portal-event.service.ts';
 import { ReportsService } from './modules/reports/reports.service.ts';
+import { weeklyFileHeads } from './modules/reports/stored-heads.ts';
 import { Decisions } from './modules/rights/decisions.ts';
 import { RightsService } from './modules/rights/rights.service.ts';
 import type { AppSecret } from './modules/settings/app-secret.ts';
@@ -149,6 +150,7 @@ export function createAppServices(deps: AppDependencies): AppServices {
       ],
       witnesses,
       logger: deps.logger.child({ component: 'audit-publish' }),
+      weeklyFiles: (em) => weeklyFileHeads(em, deps.config.DATA_DIR),
     }),
     reports: new ReportsService({
       dataDir: deps.config.DATA_DIR,
@@ -158,6 +160,7 @@ export function createAppServices(deps: AppDependencies): AppServices {
       signing: deps.signing,
       logger: deps.logger.child({ component: 'reports' }),
       audit: (em, drafts) => services.audit.append(em, drafts),
+      treeHead: (em) => services.audit.treeHead(em),
     }),
     impersonation: new ImpersonationService({
       audit: () => services.audit,

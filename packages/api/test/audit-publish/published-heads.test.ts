@@ -1,9 +1,11 @@
-import { generateKeyPairSync, sign } from 'node:crypto';
+import { generateKeyPairSync, sign, verify as verifySignature } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from '../../src/modules/audit/audit-sql.ts';
 import { headBytes } from '../../src/modules/audit/audit-tree-head.ts';
 import { keyIdOf } from '../../src/modules/keys/public-keys.ts';
 import { formatIsoWeek, isoWeekOfDate, weekBefore } from '../../src/modules/reports/iso-week.ts';
+import { readZipEntries } from '../../src/modules/reports/zip-reader.ts';
 import { drafts, forgedPurge, rewindLog } from '../audit/support.ts';
 import { startTestApi, type TestApi } from '../support/api.ts';
 import { runCli } from '../support/cli-process.ts';
@@ -121,6 +123,35 @@ describe(`heads published outside the database (on ${backend})`, () => {
       `portal chat ${headChat().id}, message ${headChat().messageIds[1]}`,
       `witness ${witness.url} (latest)`,
     ]);
+  });
+
+  it('carries the signed head in every weekly file, and names a rewound log by the head the file holds', async () => {
+    await append(6, 0);
+    const week = formatIsoWeek(isoWeekOfDate(new Date()));
+    const { report } = await api.services.reports.generate(em(), week);
+    const zip = await readFile(api.services.reports.pathOf(report));
+    const digest = JSON.parse(readZipEntries(zip).get('digest.json')!.toString('utf8'));
+    expect(digest.treeHead).toMatchObject({ treeSize: 6, rootHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    // The head's own signature, checked with the published key it names: not our verifier's code path.
+    const key = (await api.services.signing.published()).find((k) => k.keyId === digest.treeHead.keyId)!;
+    expect(
+      verifySignature(
+        null,
+        headBytes(digest.treeHead),
+        key.publicKeyPem,
+        Buffer.from(digest.treeHead.signature, 'base64'),
+      ),
+    ).toBe(true);
+
+    // Nothing went to the chat or the witness: the weekly file is the only copy outside the database.
+    await append(2, 6);
+    await insider('delete from audit_head_publication');
+    await insider('delete from audit_tree_head');
+    await rewindLog(insider, 4);
+    const result = await verify();
+    expect(result).toMatchObject({ ok: false, problem: { kind: 'TRUNCATED', head: { treeSize: '6' } } });
+    expect(result.problem.publishedIn).toEqual([`weekly file ${week} (${report.fileName})`]);
+    expect(result.published).toEqual(expect.arrayContaining([{ channel: 'weekly-file', heads: 1 }]));
   });
 
   it('audit verify (CLI) reads the same heads from the portal and the witness', {

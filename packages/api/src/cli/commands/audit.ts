@@ -15,6 +15,7 @@ import { keysLocation } from '../../modules/keys/key-location.ts';
 import { readAppSecret } from '../../modules/keys/open-keys.ts';
 import { parsePublicKeys } from '../../modules/keys/public-keys.ts';
 import { SigningKeys } from '../../modules/keys/signing-keys.ts';
+import { weeklyFileHeads } from '../../modules/reports/stored-heads.ts';
 import { SettingsService } from '../../modules/settings/settings.service.ts';
 import { openStorage } from '../open-storage.ts';
 
@@ -66,6 +67,7 @@ export function registerAuditCommands(program: Command): void {
           ],
           witnesses,
           logger: pino({ level: 'silent' }),
+          weeklyFiles: (em) => weeklyFileHeads(em, config.DATA_DIR),
         });
         const result = await publishing.verify(em, { from: options.from, to: options.to, given });
         const read = (result.published ?? []).map((p) => `${p.channel} ${p.heads}`).join(', ') || 'none';

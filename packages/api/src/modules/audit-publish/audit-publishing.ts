@@ -25,12 +25,17 @@ export class AuditPublishing {
   readonly #witnesses: readonly Witness[];
   readonly #logger: Logger;
 
+  readonly #weeklyFiles: ((em: EntityManager) => Promise<PublishedHead[]>) | undefined;
+
   constructor(deps: {
     audit: PublishedLog;
     channels: readonly HeadChannel[];
     witnesses: readonly Witness[];
     logger: Logger;
+    /** The heads the weekly files carry (`ReportsService.storedHeads`). */
+    weeklyFiles?: (em: EntityManager) => Promise<PublishedHead[]>;
   }) {
+    this.#weeklyFiles = deps.weeklyFiles;
     this.#audit = deps.audit;
     this.#channels = deps.channels;
     this.#witnesses = deps.witnesses;
@@ -65,6 +70,13 @@ export class AuditPublishing {
     }
     const receipts = await this.#storedReceipts(em);
     heads.push(...receipts.heads);
+    if (this.#weeklyFiles) {
+      try {
+        heads.push(...(await this.#weeklyFiles(em)));
+      } catch (err) {
+        unreachable.push(`weekly-file: ${(err as Error).message}`);
+      }
+    }
     findings.push(...receipts.findings);
 
     const result = await this.#audit.verify(em, {

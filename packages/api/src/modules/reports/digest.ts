@@ -1,4 +1,5 @@
 import { createHash, createPublicKey, sign, verify } from 'node:crypto';
+import type { TreeHead } from '../audit/audit-tree-head.ts';
 import { canonicalJson } from '../audit/canonical-json.ts';
 import {
   keyIdOf,
@@ -30,6 +31,11 @@ export interface WeeklyDigest {
   /** SHA-256 of the previous week's digest.json, null for the first file. */
   previousDigestHash: string | null;
   files: Record<string, { sha256: string; bytes: number }>;
+  /**
+   * The audit log's signed tree head when the file was made (docs/audit-proofs.md): it covers every event
+   * of the week, so the mailed file is a copy of a head outside the database. Absent in older files.
+   */
+  treeHead?: TreeHead | null;
   /** The signing key's public half (SPKI PEM): trusted only when asked (`--trust-embedded-key`). */
   publicKey: string;
   /** Not signed itself; `keyId` (absent in files made before key rotation) names the key that signed. */

@@ -2,6 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { EntityManager } from '@mikro-orm/core';
+import type { TreeHead } from '../audit/audit-tree-head.ts';
 import { ZipWriter } from '../dsr/export/zip-writer.ts';
 import type { SigningKeys } from '../keys/signing-keys.ts';
 import { DIGEST_FILE, DIGEST_FORMAT, sha256, signDigest, type UnsignedDigest } from './digest.ts';
@@ -22,6 +23,8 @@ export interface BuildInput {
   signing: SigningKeys;
   /** The digest hash of the stored file before this week, which this digest links to. */
   previousDigestHash: string | null;
+  /** The audit log's signed tree head now, carried in the digest (null: no log to sign). */
+  treeHead: TreeHead | null;
   generatedAt: Date;
 }
 
@@ -77,6 +80,7 @@ export async function buildReportFile(em: EntityManager, input: BuildInput): Pro
       ...summary,
       previousDigestHash: input.previousDigestHash,
       files,
+      treeHead: input.treeHead,
       publicKey: key.publicKeyPem,
     };
     const digestText = signDigest(unsigned, key);

@@ -5,6 +5,7 @@ import type { Logger } from '../../config/logger.ts';
 import { DomainError } from '../../errors.ts';
 import type { AuditEventDraft } from '../audit/audit-record.ts';
 import { sql } from '../audit/audit-sql.ts';
+import type { TreeHead } from '../audit/audit-tree-head.ts';
 import type { SigningKey, SigningKeys } from '../keys/signing-keys.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
 import { DIGEST_FILE, type WeeklyDigest } from './digest.ts';
@@ -25,6 +26,8 @@ export interface ReportsDependencies {
   /** Signs the digests; the keys are files or environment variables, never rows. */
   signing: SigningKeys;
   logger: Logger;
+  /** The audit log's signed tree head, carried in every weekly file (a copy of it outside the database). */
+  treeHead?: (em: EntityManager) => Promise<TreeHead>;
   /** Writes `report.weekly.generated` to the audit log. */
   audit?: (em: EntityManager, drafts: AuditEventDraft[]) => Promise<unknown>;
   now?: () => Date;
@@ -173,6 +176,7 @@ export class ReportsService {
       period: weekPeriod(parseIsoWeek(week), timeZone),
       signing: this.#deps.signing,
       previousDigestHash: (await predecessorOf(em, week))?.digestHash ?? null,
+      treeHead: (await this.#deps.treeHead?.(em.fork())) ?? null,
       generatedAt: this.#deps.now?.() ?? new Date(),
     });
     let id: string;
