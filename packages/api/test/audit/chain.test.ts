@@ -110,9 +110,13 @@ describe(`audit hash chain (on ${backend})`, () => {
 
   it('verifies a time range on its own', async () => {
     await f.audit.append(f.em(), drafts(5));
-    const [{ at }] = (await f.sql<{ at: Date }>('select clock_timestamp() as at')) as [{ at: Date }];
     await new Promise((r) => setTimeout(r, 5));
     await f.audit.append(f.em(), drafts(5, 5));
+    // The boundary is the sixth event's own receipt time: a clock read between the two appends can land
+    // on either side of it under load (the receipt time is taken under the lock, later than the call).
+    const [{ at }] = (await f.sql<{ at: Date }>('select received_at as at from audit_event where seq = 6')) as [
+      { at: Date },
+    ];
     const later = await f.audit.verify(f.em(), { from: new Date(at) });
     expect(later).toMatchObject({ ok: true, checked: 5, fromSeq: 6, toSeq: 10 });
     const earlier = await f.audit.verify(f.em(), { to: new Date(at) });
