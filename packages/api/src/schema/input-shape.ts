@@ -11,11 +11,12 @@ type Check = (value: unknown, path: string) => InputShapeProblem | null;
 
 /**
  * Int arguments and input fields that hold Bitrix24 user ids. In this schema they are exactly the names
- * ending in `Id`/`Ids` (userId, actorId, subjectUserId, userIds, …) and `alertRecipients`;
+ * ending in `Id`/`Ids` (userId, actorId, subjectUserId, userIds, …) and `alertRecipients`, except the audit
+ * log's own `logId` (a signed head given back to the API names its log, not a person);
  * test/graphql/input-shape.test.ts lists every Int in the schema so a new one is classified on purpose.
  */
 export function holdsPortalIds(name: string): boolean {
-  return /Ids?$/.test(name) || name === 'alertRecipients';
+  return (/Ids?$/.test(name) && name !== 'logId') || name === 'alertRecipients';
 }
 
 const sentence = (problem: string) => `${problem[0]!.toUpperCase()}${problem.slice(1)}.`;

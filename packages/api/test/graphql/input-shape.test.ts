@@ -46,6 +46,7 @@ describe('which Int inputs hold portal user ids', () => {
       'exportLinkTtlDays',
       'first',
       'last',
+      'logId',
       'mailAttempts',
       'mailRetrySeconds',
       'maxMinutes',

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { AuditEvent } from '../../../src/modules/audit/audit-event.entity.ts';
 import { DataSubjectRequest, OPEN_STATUSES } from '../../../src/modules/dsr/data-subject-request.entity.ts';
 import { dueDate } from '../../../src/modules/dsr/due-date.ts';
 import { ApiToken } from '../../../src/modules/identity/api-token.entity.ts';
@@ -126,6 +127,15 @@ export class AccessWorld {
     });
     await em.flush();
     return session.id;
+  }
+
+  /** The log's first event (the fixtures write some). */
+  async firstEvent(): Promise<string> {
+    const [first] = await this.api.services.orm.em
+      .fork()
+      .find(AuditEvent, {}, { orderBy: { seq: 'asc' }, limit: 1 });
+    if (!first) throw new Error('the access world wrote no audit event');
+    return first.id;
   }
 
   /** An auditor grant of the user, made unless one is in force. */
