@@ -25,6 +25,7 @@ import { SignInService } from './modules/identity/sign-in.service.ts';
 import { codeIssuedEvent } from './modules/identity/sign-in-audit.ts';
 import { TokenService } from './modules/identity/token.service.ts';
 import { ImpersonationService } from './modules/impersonation/impersonation.service.ts';
+import { sessionRefOf } from './modules/impersonation/session-keys.ts';
 import type { SigningKeys } from './modules/keys/signing-keys.ts';
 import type { PortalConnection } from './modules/portal/connect.ts';
 import type { PortalDirectory } from './modules/portal/portal-directory.ts';
@@ -161,6 +162,7 @@ export function createAppServices(deps: AppDependencies): AppServices {
       logger: deps.logger.child({ component: 'reports' }),
       audit: (em, drafts) => services.audit.append(em, drafts),
       treeHead: (em) => services.audit.treeHead(em),
+      sessionRef: (key) => sessionRefOf(deps.secret, key),
     }),
     impersonation: new ImpersonationService({
       audit: () => services.audit,

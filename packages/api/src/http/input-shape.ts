@@ -4,9 +4,9 @@ import type { Context, MiddlewareHandler } from 'hono';
 /** No route but `/graphql` (limited on its own, http/graphql-body-limit.ts) takes a larger body. */
 export const ROUTE_MAX_BODY_BYTES = 64 * 1024;
 
-/** A 400 a person can read, naming the part of the request that was refused. */
-function refuse(c: Context, field: string, message: string): Response {
-  return c.json({ error: `${field} ${message}.`, field }, 400, { 'cache-control': 'no-store' });
+/** A 400 a person can read (`label`, e.g. `Field "x"`), naming the part of the request refused (`field`). */
+function refuse(c: Context, field: string, message: string, label = field): Response {
+  return c.json({ error: `${label} ${message}.`, field }, 400, { 'cache-control': 'no-store' });
 }
 
 /**
@@ -19,10 +19,10 @@ export function wellFormedRequest(): MiddlewareHandler {
   return async (c, next) => {
     if (c.req.path === '/graphql') return next();
     const pathProblem = textProblem(decoded(c.req.path));
-    if (pathProblem) return refuse(c, 'The path', pathProblem);
+    if (pathProblem) return refuse(c, 'path', pathProblem, 'The path');
     for (const [name, values] of Object.entries(c.req.queries())) {
       const problem = textProblem(name) ?? values.map(textProblem).find((p) => p !== null) ?? null;
-      if (problem) return refuse(c, `Query parameter ${JSON.stringify(name)}`, problem);
+      if (problem) return refuse(c, name, problem, `Query parameter ${JSON.stringify(name)}`);
     }
     if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS') return next();
     if (Number(c.req.header('content-length') ?? 0) > ROUTE_MAX_BODY_BYTES)
@@ -30,7 +30,7 @@ export function wellFormedRequest(): MiddlewareHandler {
     const raw = await c.req.text();
     if (raw.length > ROUTE_MAX_BODY_BYTES) return c.json({ error: 'The body is too large.' }, 413);
     const found = bodyProblem(raw, c.req.header('content-type') ?? '');
-    if (found) return refuse(c, found.field, found.problem);
+    if (found) return refuse(c, found.field, found.problem, found.label);
     return next();
   };
 }
@@ -43,24 +43,27 @@ export function uuidParam(name: string): MiddlewareHandler {
   };
 }
 
-function bodyProblem(raw: string, contentType: string): { field: string; problem: string } | null {
+function bodyProblem(
+  raw: string,
+  contentType: string,
+): { field: string; label: string; problem: string } | null {
   const rawProblem = textProblem(raw);
-  if (rawProblem) return { field: 'The body', problem: rawProblem };
+  if (rawProblem) return { field: 'body', label: 'The body', problem: rawProblem };
   if (contentType.includes('json')) {
     let parsed: unknown;
     try {
       parsed = JSON.parse(raw);
     } catch {
-      return { field: 'The body', problem: 'must be JSON' };
+      return { field: 'body', label: 'The body', problem: 'must be JSON' };
     }
     // JSON escapes (\u0000, \udc00) only show once parsed.
     const found = findTextProblem(parsed, 'body');
-    return found && { field: found.path, problem: found.problem };
+    return found && { field: found.path, label: found.path, problem: found.problem };
   }
   // Form fields (the portal's events): percent escapes (%00) only show once decoded.
   for (const [key, value] of new URLSearchParams(raw)) {
     const problem = textProblem(key) ?? textProblem(value);
-    if (problem) return { field: `Field ${JSON.stringify(key)}`, problem };
+    if (problem) return { field: key, label: `Field ${JSON.stringify(key)}`, problem };
   }
   return null;
 }

@@ -114,9 +114,9 @@ describe(`audit hash chain (on ${backend})`, () => {
     await f.audit.append(f.em(), drafts(5, 5));
     // The boundary is the sixth event's own receipt time: a clock read between the two appends can land
     // on either side of it under load (the receipt time is taken under the lock, later than the call).
-    const [{ at }] = (await f.sql<{ at: Date }>('select received_at as at from audit_event where seq = 6')) as [
-      { at: Date },
-    ];
+    const [{ at }] = (await f.sql<{ at: Date }>(
+      'select received_at as at from audit_event where seq = 6',
+    )) as [{ at: Date }];
     const later = await f.audit.verify(f.em(), { from: new Date(at) });
     expect(later).toMatchObject({ ok: true, checked: 5, fromSeq: 6, toSeq: 10 });
     const earlier = await f.audit.verify(f.em(), { to: new Date(at) });

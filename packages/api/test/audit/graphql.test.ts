@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuditEvent } from '../../src/modules/audit/audit-event.entity.ts';
 import { startTestApi, type TestApi } from '../support/api.ts';
 
 const backend = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
@@ -247,8 +248,16 @@ describe(`audit GraphQL and CSV (on ${backend})`, () => {
       expect(rows[0]!.metadata).toBe(`{"chat":"chat7","note":"=HYPERLINK(\\"x\\")","confirmed":false}`);
     }
     const all = await api.fetch('/audit/export.csv', { headers: { authorization: `Bearer ${auditor}` } });
-    const everything = parse(await all.text(), { columns: true }) as Record<string, string>[];
+    const text = await all.text();
+    const everything = parse(text, { columns: true }) as Record<string, string>[];
     expect(everything).toHaveLength(34);
+    // Sessions are named by their keyed reference: the key itself stays with its administrator.
+    const keys = (await api.services.orm.em.fork().find(AuditEvent, { sessionKey: { $ne: null } })).map(
+      (e) => e.sessionKey!,
+    );
+    expect(keys.length).toBeGreaterThan(0);
+    for (const key of keys) expect(text).not.toContain(key);
+    expect(everything.filter((r) => r.session_ref !== '').length).toBe(keys.length);
     for (const [token, status] of [
       [employee, 403],
       [reader, 403],

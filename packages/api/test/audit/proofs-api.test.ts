@@ -91,6 +91,16 @@ describe('tree heads and proofs through the API, checked by docs/verify-audit-pr
     bad.auditPath[0] = `${bad.auditPath[0].slice(0, -1)}${bad.auditPath[0].endsWith('0') ? '1' : '0'}`;
     await writeFile(path.join(dir, 'inclusion.json'), JSON.stringify(bad));
     expect(run).toThrow(/not included/);
+    // Also under python -O, which drops asserts: the script's checks are its own exits.
+    expect(() =>
+      execFileSync('python3', ['-O', SCRIPT, 'keys.json', 'inclusion.json'], { cwd: dir, stdio: 'pipe' }),
+    ).toThrow(/FAILED: not included/);
+    // The event id printed is the one in the hashed leaf, not a field beside it.
+    await writeFile(
+      path.join(dir, 'inclusion.json'),
+      JSON.stringify({ ...inclusion.body, eventId: '01a250b9-0000-7000-8000-000000000000' }),
+    );
+    expect(run).toThrow(/the leaf is another event/);
     await writeFile(
       path.join(dir, 'inclusion.json'),
       JSON.stringify({ ...inclusion.body, head: { ...head, treeSize: 99 } }),

@@ -1,6 +1,6 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -10,6 +10,7 @@ import { canonicalJson } from '../../src/modules/audit/canonical-json.ts';
 import { ZipWriter } from '../../src/modules/dsr/export/zip-writer.ts';
 import { ContentVersion } from '../../src/modules/edits/content-version.entity.ts';
 import { ImpersonationSession } from '../../src/modules/impersonation/impersonation-session.entity.ts';
+import { sessionRefOf } from '../../src/modules/impersonation/session-keys.ts';
 import { verifyDigestFile } from '../../src/modules/reports/digest.ts';
 import { formatIsoWeek, isoWeekOfDate } from '../../src/modules/reports/iso-week.ts';
 import { startTestApi, type TestApi } from '../support/api.ts';
@@ -45,6 +46,8 @@ describe('audit verify-digest', { timeout: 180_000 }, () => {
     env = { DATABASE_URL: api.databaseUrl, DATA_DIR: dir };
     await api.services.audit.append(api.services.orm.em.fork(), [
       { action: 'message.edited', actorId: 4, source: 'api' },
+      // An action of the administrator's session: its key must not reach the files.
+      { action: 'impersonation.action', actorId: 1, sessionKey: 'a'.repeat(64), source: 'api' },
     ]);
     const em = api.services.orm.em.fork();
     const now = new Date();
@@ -96,7 +99,7 @@ describe('audit verify-digest', { timeout: 180_000 }, () => {
       expect(ok.code, ok.stderr).toBe(0);
       expect(ok.stdout).toMatch(
         new RegExp(
-          `^OK: \\d{4}-W\\d{2}, 1 events, 4 files match, signature valid \\(key ${keyId}, given key\\)`,
+          `^OK: \\d{4}-W\\d{2}, 2 events, 4 files match, signature valid \\(key ${keyId}, given key\\)`,
         ),
       );
     }
@@ -174,6 +177,11 @@ describe('audit verify-digest', { timeout: 180_000 }, () => {
     expect(run.stdout.trim()).toBe('FAILED signature: does not verify against the given public keys');
   });
 
+  it('keeps the stored file readable by the service user only', async () => {
+    expect((await stat(original)).mode & 0o777).toBe(0o600);
+    expect((await stat(path.dirname(original))).mode & 0o777).toBe(0o700);
+  });
+
   it('lists the week’s impersonation sessions and edits (text hashes, not texts), neutralised', () => {
     const impersonations = parse(entries.get('impersonations.csv')!, { columns: true }) as Record<
       string,
@@ -183,7 +191,7 @@ describe('audit verify-digest', { timeout: 180_000 }, () => {
     expect(impersonations[0]).toMatchObject({
       admin_user_id: '1',
       impersonated_user_id: '4',
-      session_key: 'a'.repeat(64),
+      session_ref: sessionRefOf(api.services.secret, 'a'.repeat(64)),
       reason: "'=cmd|calc",
       ended_at: '',
     });
@@ -197,6 +205,8 @@ describe('audit verify-digest', { timeout: 180_000 }, () => {
       }),
     ]);
     expect(entries.get('edits.csv')!.toString()).not.toContain('secret text');
+    for (const file of ['impersonations.csv', 'edits.csv', 'events.csv', 'events.jsonl'])
+      expect(entries.get(file)!.toString(), file).not.toContain('a'.repeat(64));
   });
 
   it('report weekly on the CLI returns the stored file, and makes it anew with --force', async () => {

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_CSV_COLUMNS, auditCsvRow } from '../../src/modules/audit/audit-csv.ts';
 import { EVENT_COLUMNS, type EventRow, sql, toRecord } from '../../src/modules/audit/audit-sql.ts';
 import { canonicalJson } from '../../src/modules/audit/canonical-json.ts';
+import { sessionRefOf } from '../../src/modules/impersonation/session-keys.ts';
 import { verifyDigestFile, type WeeklyDigest } from '../../src/modules/reports/digest.ts';
 import { formatIsoWeek, isoWeekOfDate, weekPeriod } from '../../src/modules/reports/iso-week.ts';
 import { eventually, startTestApi, type TestApi } from '../support/api.ts';
@@ -92,7 +93,13 @@ describe('weekly report: mailed and signed', { timeout: 120_000 }, () => {
     expect(inFile.length).toBeGreaterThanOrEqual(3);
     const csv = parse(files.get('events.csv')!, { relax_column_count: false }) as string[][];
     expect(csv[0]).toEqual([...AUDIT_CSV_COLUMNS]);
-    expect(csv.slice(1)).toEqual(inFile.map((r) => auditCsvRow(r).map(String)));
+    const ref = (key: string | null) => sessionRefOf(api.services.secret, key);
+    expect(csv.slice(1)).toEqual(inFile.map((r) => auditCsvRow(r, ref).map(String)));
+    // Session keys stay with their administrators: the file names sessions by their keyed reference.
+    const keys = inFile.map((r) => r.sessionKey).filter((k): k is string => k !== null);
+    for (const [name, content] of files) {
+      for (const key of keys) expect(content.toString('utf8'), name).not.toContain(key);
+    }
     expect(csv.flat()).toContain(`'=HYPERLINK("x")`);
     const jsonl = files
       .get('events.jsonl')!

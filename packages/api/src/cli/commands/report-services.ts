@@ -4,6 +4,8 @@ import pino from 'pino';
 import { startBoss } from '../../jobs/boss.ts';
 import { BossReportMailQueue } from '../../jobs/report-mail-queue.ts';
 import { AuditService } from '../../modules/audit/audit.service.ts';
+import { signerFrom } from '../../modules/audit/audit-signer.ts';
+import { sessionRefOf } from '../../modules/impersonation/session-keys.ts';
 import { openKeys } from '../../modules/keys/open-keys.ts';
 import type { MailRetryQueue } from '../../modules/reports/report-mail.ts';
 import { ReportsService } from '../../modules/reports/reports.service.ts';
@@ -31,7 +33,12 @@ export async function withReports(
     const em = db.orm.em.fork();
     const { secret, signing } = await openKeys(config, { em, create: false });
     const settings = new SettingsService();
-    const audit = new AuditService(() => secret, settings);
+    const audit = new AuditService(() => secret, settings, {
+      signer: signerFrom(
+        () => signing.current(),
+        () => signing.published(),
+      ),
+    });
     const reports = new ReportsService({
       dataDir: config.DATA_DIR,
       smtpUrl: config.SMTP_URL,
@@ -40,6 +47,8 @@ export async function withReports(
       signing,
       logger,
       audit: (tx, drafts) => audit.append(tx, drafts),
+      treeHead: (tx) => audit.treeHead(tx),
+      sessionRef: (key) => sessionRefOf(secret, key),
       mailQueue,
     });
     await work({ reports, em });

@@ -1,6 +1,12 @@
 import { renderCell } from '../dsr/export/cells.ts';
 import type { AuditRecord } from './audit-record.ts';
 
+/**
+ * The session key itself only its administrator may see (it would let others file actions under the
+ * session): files carry `session_ref`, the keyed identifier GraphQL shows everyone else.
+ */
+export type SessionRefOf = (sessionKey: string | null) => string | null;
+
 /** The audit log as CSV: one column list and one row shape for the live export and the weekly files alike. */
 export const AUDIT_CSV_COLUMNS = [
   'id',
@@ -9,7 +15,7 @@ export const AUDIT_CSV_COLUMNS = [
   'received_at',
   'actor',
   'on_behalf_of',
-  'session_key',
+  'session_ref',
   'ip',
   'user_agent',
   'action',
@@ -22,7 +28,7 @@ export const AUDIT_CSV_COLUMNS = [
 ] as const;
 
 /** Text cells are neutralised against spreadsheet formula injection, like the GDPR export's. */
-export function auditCsvRow(e: AuditRecord): (string | number)[] {
+export function auditCsvRow(e: AuditRecord, sessionRef: SessionRefOf): (string | number)[] {
   return [
     e.id,
     e.seq,
@@ -30,7 +36,7 @@ export function auditCsvRow(e: AuditRecord): (string | number)[] {
     e.receivedAt,
     e.actor,
     e.onBehalfOf,
-    e.sessionKey,
+    sessionRef(e.sessionKey),
     e.ip,
     e.userAgent,
     e.action,

@@ -3,6 +3,7 @@ import { stringify } from 'csv-stringify';
 import type { Context } from 'hono';
 import type { AppServices } from '../../app-services.ts';
 import { DomainError } from '../../errors.ts';
+import { sessionRefOf } from '../impersonation/session-keys.ts';
 import { AUDIT_CSV_COLUMNS, auditCsvRow } from './audit-csv.ts';
 import type { AuditFilter } from './audit-query.ts';
 
@@ -60,7 +61,8 @@ export async function exportAuditCsv(c: Context, services: AppServices): Promise
     yield AUDIT_CSV_COLUMNS as unknown as string[];
     let page = first;
     for (;;) {
-      for (const edge of page.edges) yield auditCsvRow(edge.node);
+      for (const edge of page.edges)
+        yield auditCsvRow(edge.node, (key) => sessionRefOf(services.secret, key));
       if (!page.pageInfo.hasNextPage) return;
       page = await services.audit.query(em.fork(), filter, PAGE, page.pageInfo.endCursor);
     }

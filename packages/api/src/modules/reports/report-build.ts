@@ -1,7 +1,8 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { EntityManager } from '@mikro-orm/core';
+import type { SessionRefOf } from '../audit/audit-csv.ts';
 import type { TreeHead } from '../audit/audit-tree-head.ts';
 import { ZipWriter } from '../dsr/export/zip-writer.ts';
 import type { SigningKeys } from '../keys/signing-keys.ts';
@@ -25,6 +26,8 @@ export interface BuildInput {
   previousDigestHash: string | null;
   /** The audit log's signed tree head now, carried in the digest (null: no log to sign). */
   treeHead: TreeHead | null;
+  /** What the files show for a session key (never the key: audit-csv.ts). */
+  sessionRef: SessionRefOf;
   generatedAt: Date;
 }
 
@@ -51,19 +54,21 @@ export interface BuiltFile {
 export async function buildReportFile(em: EntityManager, input: BuildInput): Promise<BuiltFile> {
   const { week, period, generatedAt } = input;
   const summary = await chainSummary(em, period);
-  await mkdir(input.dir, { recursive: true });
+  // The audit log is personal data: the folder and files are the service user's only, like exports/.
+  await mkdir(input.dir, { recursive: true, mode: 0o700 });
+  await chmod(input.dir, 0o700);
   const stamp = generatedAt.toISOString().replace(/[-:.]/g, '');
   const fileName = `audit-week-${week}-${stamp}.zip`;
   const target = path.join(input.dir, fileName);
   const partial = `${target}.partial`;
-  const zip = new ZipWriter(createWriteStream(partial), generatedAt);
+  const zip = new ZipWriter(createWriteStream(partial, { mode: 0o600 }), generatedAt);
   const files: UnsignedDigest['files'] = {};
   try {
     const entries = [
-      ['events.csv', eventsCsv(em, period)],
-      ['events.jsonl', eventsJsonl(em, period)],
-      ['impersonations.csv', impersonationsCsv(em, period)],
-      ['edits.csv', editsCsv(em, period)],
+      ['events.csv', eventsCsv(em, period, input.sessionRef)],
+      ['events.jsonl', eventsJsonl(em, period, input.sessionRef)],
+      ['impersonations.csv', impersonationsCsv(em, period, input.sessionRef)],
+      ['edits.csv', editsCsv(em, period, input.sessionRef)],
     ] as const;
     for (const [name, source] of entries) {
       const hashed = hashing(source);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Readable, Transform } from 'node:stream';
 import type { EntityManager } from '@mikro-orm/core';
 import { stringify } from 'csv-stringify';
-import { AUDIT_CSV_COLUMNS, auditCsvRow } from '../audit/audit-csv.ts';
+import { AUDIT_CSV_COLUMNS, auditCsvRow, type SessionRefOf } from '../audit/audit-csv.ts';
 import type { AuditRecord } from '../audit/audit-record.ts';
 import { EVENT_COLUMNS, type EventRow, sql, toRecord } from '../audit/audit-sql.ts';
 import { renderCell } from '../dsr/export/cells.ts';
@@ -60,18 +60,23 @@ export async function chainSummary(em: EntityManager, period: Period) {
   };
 }
 
-export function eventsCsv(em: EntityManager, period: Period): Readable {
+export function eventsCsv(em: EntityManager, period: Period, sessionRef: SessionRefOf): Readable {
   async function* rows() {
     yield [...AUDIT_CSV_COLUMNS];
-    for await (const e of weekEvents(em, period)) yield auditCsvRow(e);
+    for await (const e of weekEvents(em, period)) yield auditCsvRow(e, sessionRef);
   }
   return Readable.from(rows()).pipe(stringify());
 }
 
-/** One JSON object per line, exactly as stored (including sealed commitments), so the chain can be rechecked. */
-export function eventsJsonl(em: EntityManager, period: Period): Readable {
+/**
+ * One JSON object per line as stored (including sealed commitments), except the session key, which only
+ * its administrator may see: `sessionRef` stands in its place (the hash covers the key's commitment).
+ */
+export function eventsJsonl(em: EntityManager, period: Period, sessionRef: SessionRefOf): Readable {
   async function* lines() {
-    for await (const e of weekEvents(em, period)) yield `${JSON.stringify(e)}\n`;
+    for await (const { sessionKey, ...e } of weekEvents(em, period)) {
+      yield `${JSON.stringify({ ...e, sessionRef: sessionRef(sessionKey) })}\n`;
+    }
   }
   return Readable.from(lines());
 }
@@ -80,7 +85,7 @@ export const IMPERSONATION_COLUMNS = [
   'id',
   'admin_user_id',
   'impersonated_user_id',
-  'session_key',
+  'session_ref',
   'ip',
   'user_agent',
   'reason',
@@ -91,14 +96,15 @@ export const IMPERSONATION_COLUMNS = [
 ] as const;
 
 /** Sessions that overlap the week (started before its end, not ended before its start). */
-export function impersonationsCsv(em: EntityManager, period: Period): Readable {
+export function impersonationsCsv(em: EntityManager, period: Period, sessionRef: SessionRefOf): Readable {
   return tableCsv(
     em,
     [...IMPERSONATION_COLUMNS],
-    `select ${IMPERSONATION_COLUMNS.join(', ')} from impersonation_session
+    `select ${selectList(IMPERSONATION_COLUMNS)} from impersonation_session
       where started_at < ? and (ended_at is null or ended_at >= ?)`,
     [period.end, period.start],
     'started_at',
+    sessionRef,
   );
 }
 
@@ -111,19 +117,25 @@ export const EDIT_COLUMNS = [
   'deleted',
   'edited_at',
   'editor',
-  'session_key',
+  'session_ref',
   'text_hash',
   'source',
 ] as const;
 
-export function editsCsv(em: EntityManager, period: Period): Readable {
+export function editsCsv(em: EntityManager, period: Period, sessionRef: SessionRefOf): Readable {
   return tableCsv(
     em,
     [...EDIT_COLUMNS],
-    `select ${EDIT_COLUMNS.join(', ')} from content_version where edited_at >= ? and edited_at < ?`,
+    `select ${selectList(EDIT_COLUMNS)} from content_version where edited_at >= ? and edited_at < ?`,
     [period.start, period.end],
     'edited_at',
+    sessionRef,
   );
+}
+
+/** The columns as selected: `session_ref` is read as the key and replaced row by row (`tableCsv`). */
+function selectList(columns: readonly string[]): string {
+  return columns.map((c) => (c === 'session_ref' ? 'session_key as session_ref' : c)).join(', ');
 }
 
 function tableCsv(
@@ -132,6 +144,7 @@ function tableCsv(
   query: string,
   params: unknown[],
   at: string,
+  sessionRef: SessionRefOf,
 ): Readable {
   async function* rows() {
     yield columns;
@@ -143,7 +156,10 @@ function tableCsv(
         `${query}${keyset} order by ${at}, id limit ?`,
         [...params, ...(position ?? []), PAGE],
       );
-      for (const row of page) yield columns.map((c) => renderCell(cellOf(row[c])));
+      for (const row of page) {
+        if ('session_ref' in row) row.session_ref = sessionRef((row.session_ref as string | null) ?? null);
+        yield columns.map((c) => renderCell(cellOf(row[c])));
+      }
       if (page.length < PAGE) return;
       const last = page.at(-1)!;
       position = [new Date(last[at] as string), String(last.id)];

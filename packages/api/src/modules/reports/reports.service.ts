@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { EntityManager } from '@mikro-orm/core';
 import type { Logger } from '../../config/logger.ts';
 import { DomainError } from '../../errors.ts';
+import type { SessionRefOf } from '../audit/audit-csv.ts';
 import type { AuditEventDraft } from '../audit/audit-record.ts';
 import { sql } from '../audit/audit-sql.ts';
 import type { TreeHead } from '../audit/audit-tree-head.ts';
@@ -26,6 +27,8 @@ export interface ReportsDependencies {
   /** Signs the digests; the keys are files or environment variables, never rows. */
   signing: SigningKeys;
   logger: Logger;
+  /** What the files show for a session key (`sessionRefOf` with the app secret); null without it. */
+  sessionRef?: SessionRefOf;
   /** The audit log's signed tree head, carried in every weekly file (a copy of it outside the database). */
   treeHead?: (em: EntityManager) => Promise<TreeHead>;
   /** Writes `report.weekly.generated` to the audit log. */
@@ -177,6 +180,7 @@ export class ReportsService {
       signing: this.#deps.signing,
       previousDigestHash: (await predecessorOf(em, week))?.digestHash ?? null,
       treeHead: (await this.#deps.treeHead?.(em.fork())) ?? null,
+      sessionRef: this.#deps.sessionRef ?? (() => null),
       generatedAt: this.#deps.now?.() ?? new Date(),
     });
     let id: string;
