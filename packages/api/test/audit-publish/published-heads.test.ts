@@ -6,6 +6,7 @@ import { headBytes } from '../../src/modules/audit/audit-tree-head.ts';
 import { keyIdOf } from '../../src/modules/keys/public-keys.ts';
 import { formatIsoWeek, isoWeekOfDate, weekBefore } from '../../src/modules/reports/iso-week.ts';
 import { readZipEntries } from '../../src/modules/reports/zip-reader.ts';
+import { advertise, recordWitnesses } from '../../src/runtime-files.ts';
 import { drafts, forgedPurge, rewindLog } from '../audit/support.ts';
 import { startTestApi, type TestApi } from '../support/api.ts';
 import { runCli } from '../support/cli-process.ts';
@@ -13,7 +14,7 @@ import { downWitnessUrl, startWitness, type TestWitness } from '../support/witne
 
 const backend = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 const VERIFY = `query { verifyAuditLog { __typename ... on AuditVerification { ok heads treeSize
-  published { channel heads } unreachable problem { kind seq eventId message publishedIn head { treeSize } } } } }`;
+  published { channel heads } unreachable selfCheckedOnly problem { kind seq eventId message publishedIn head { treeSize } } } } }`;
 
 /**
  * The log's heads go where its database's operator cannot reach: a chat in the portal (kept by the portal,
@@ -52,6 +53,14 @@ describe(`heads published outside the database (on ${backend})`, () => {
   const append = (n: number, from: number) => api.services.audit.append(em(), drafts(n, from));
   const publish = () => api.services.publishing.publish(em());
   const verify = async () => (await api.gql(VERIFY, {}, { token: admin })).data!.verifyAuditLog;
+  /** The CLI's environment as the README runs it: DATA_DIR, and no portal or witness of its own. */
+  const onlyDataDir = () => ({
+    DATA_DIR: api.services.config.DATA_DIR,
+    BITRIX24_WEBHOOK_URL: '',
+    SANDBOX_URL: '',
+    AUDIT_WITNESS_URLS: '',
+    AUDIT_WITNESS_KEYS: '',
+  });
   const headChat = () =>
     [...api.portal.state.chats.values()].find((c) => c.entity?.type === 'B24_GDPR_AUDIT')!;
   const chatMessages = () => headChat().messageIds.map((id) => api.portal.state.messages.get(id)!);
@@ -172,6 +181,58 @@ describe(`heads published outside the database (on ${backend})`, () => {
       `published in: portal chat ${headChat().id}, message ${headChat().messageIds[1]}; witness ${witness.url} (latest)`,
     );
     expect(run.stdout).toContain('published heads read back: portal-chat 2, witness 1');
+  });
+
+  it('audit verify (CLI) run with DATA_DIR alone reads the heads from the API’s sandbox and recorded witnesses', {
+    timeout: 120_000,
+  }, async () => {
+    await publishFiveAndTen();
+    // What `pnpm start` leaves in its data folder: the sandbox it runs, the witnesses it publishes to.
+    const config = api.services.config;
+    const unadvertise = await advertise(config, null, api.portal.url);
+    await recordWitnesses(config);
+    try {
+      const ok = await runCli(['audit', 'verify'], { DATABASE_URL: api.databaseUrl, ...onlyDataDir() });
+      expect(ok.code, ok.stderr).toBe(0);
+      expect(ok.stdout).toContain('published heads read back: portal-chat 2, witness 1');
+      await rewindLog(insider, 7);
+      const run = await runCli(['audit', 'verify'], { DATABASE_URL: api.databaseUrl, ...onlyDataDir() });
+      expect(run.code, run.stderr).toBe(2);
+      expect(run.stdout).toContain('TRUNCATED: #8');
+      expect(run.stdout).toContain(
+        `published in: portal chat ${headChat().id}, message ${headChat().messageIds[1]}; witness ${witness.url} (latest)`,
+      );
+      expect(run.stderr).toContain(`unreachable: witness ${downUrl}`);
+    } finally {
+      await unadvertise();
+    }
+  });
+
+  it('says the log was checked only against itself when no published head can be read', {
+    timeout: 120_000,
+  }, async () => {
+    await append(4, 0);
+    // Nothing published yet: the chat does not exist, the witness holds nothing.
+    expect(await verify()).toMatchObject({ ok: true, selfCheckedOnly: true, published: [] });
+    await publish();
+    expect(await verify()).toMatchObject({ ok: true, selfCheckedOnly: false });
+
+    // The auditor's case: heads published, then the tail deleted and rewound; but the CLI reaches no
+    // portal (the API is not running, nothing advertised) and no witness: it must not say OK.
+    await append(6, 4);
+    await publish();
+    await insider('delete from audit_head_publication');
+    await insider('delete from audit_tree_head');
+    await rewindLog(insider, 7);
+    const run = await runCli(['audit', 'verify'], { DATABASE_URL: api.databaseUrl, ...onlyDataDir() });
+    expect(run.code, run.stdout).toBe(3);
+    expect(run.stdout).toMatch(
+      /^NOT VERIFIED AGAINST ANY PUBLISHED HEAD: 7 events \(#1 to #7\) were checked only against the database itself/,
+    );
+    expect(run.stdout).not.toMatch(/^OK/m);
+    expect(run.stderr).toMatch(
+      /unreachable: portal-chat portal: no portal: BITRIX24_WEBHOOK_URL is not set here/,
+    );
   });
 
   it('names a row inserted past the head', async () => {

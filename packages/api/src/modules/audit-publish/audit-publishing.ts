@@ -51,6 +51,7 @@ export class AuditPublishing {
    * `audit.verify` against every head it can reach: read back from each channel, the witnesses' receipts
    * the publisher stored, and `given` (an auditor's files, weekly files). Names the problem with the places
    * its head was published; when the log is consistent with all, an altered publication is the problem.
+   * `selfCheckedOnly` when the log has events and not one head from outside the database was read.
    */
   async verify(
     em: EntityManager,
@@ -84,13 +85,20 @@ export class AuditPublishing {
       to: range.to,
       heads: heads.map((h) => h.head),
     });
+    const selfCheckedOnly = !range.from && !range.to && result.treeSize > 0 && heads.length === 0;
     const counts = new Map<string, number>();
     for (const h of heads) counts.set(h.channel, (counts.get(h.channel) ?? 0) + 1);
     const published = [...counts].map(([channel, n]) => ({ channel, heads: n }));
     if (result.problem?.head) {
       const head = result.problem.head;
       const where = heads.filter((h) => sameHead(h.head, head)).map((h) => h.where);
-      return { ...result, published, unreachable, problem: { ...result.problem, publishedIn: where } };
+      return {
+        ...result,
+        published,
+        unreachable,
+        selfCheckedOnly,
+        problem: { ...result.problem, publishedIn: where },
+      };
     }
     const finding = findings[0];
     if (result.ok && finding) {
@@ -99,6 +107,7 @@ export class AuditPublishing {
         ok: false,
         published,
         unreachable,
+        selfCheckedOnly,
         problem: {
           kind: 'PUBLICATION_ALTERED',
           seq: 0,
@@ -109,7 +118,7 @@ export class AuditPublishing {
         },
       };
     }
-    return { ...result, published, unreachable };
+    return { ...result, published, unreachable, selfCheckedOnly };
   }
 
   /** The witnesses' countersigned heads the publisher stored; one that fails its witness's key is a finding. */

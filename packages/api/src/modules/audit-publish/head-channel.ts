@@ -28,3 +28,20 @@ export interface HeadChannel {
   /** Every head found there, and what is wrong with the publications themselves. */
   read(): Promise<{ heads: PublishedHead[]; findings: PublicationFinding[] }>;
 }
+
+/**
+ * A channel this process cannot reach (no portal configured or found): reading it fails with `reason`, so
+ * the verifier lists it as unreachable rather than as a channel holding no heads.
+ */
+export function unreachableChannel(channel: ChannelKind, target: string, reason: string): HeadChannel {
+  return {
+    channel,
+    target,
+    publish: async () => {
+      throw new Error(reason);
+    },
+    read: async () => {
+      throw new Error(reason);
+    },
+  };
+}
