@@ -143,7 +143,11 @@ export function createAppServices(deps: AppDependencies): AppServices {
       headIntervalMs: deps.config.AUDIT_HEAD_INTERVAL_SECONDS * 1000,
     }),
     publishing: new AuditPublishing({
-      audit: { verify: (...a) => services.audit.verify(...a), treeHead: (em) => services.audit.treeHead(em) },
+      audit: {
+        verify: (...a) => services.audit.verify(...a),
+        treeHead: (em) => services.audit.treeHead(em),
+        extendsHeads: (...a) => services.audit.extendsHeads(...a),
+      },
       channels: [
         portalChatChannel(deps.portal.client, deps.portal.adminUserId),
         ...witnesses.map(witnessChannel),

@@ -235,6 +235,52 @@ describe(`heads published outside the database (on ${backend})`, () => {
     );
   });
 
+  it('refuses to sign or publish a head of a log rewound, or rewound and grown again (a fork)', async () => {
+    await append(14, 0);
+    await publish();
+    const [fourteen] = headChat().messageIds;
+    // The insider removes every trace of head 14 from the database and rewinds the log to 9 events.
+    await insider('delete from audit_head_publication');
+    await insider('delete from audit_tree_head');
+    await rewindLog(insider, 9);
+    await expect(publish()).rejects.toMatchObject({
+      name: 'PublishRefusedError',
+      problem: { kind: 'TRUNCATED', head: { treeSize: 14 } },
+    });
+
+    // Seven new events arrive: 16, more than any published head, but its first 14 are not those of 14.
+    await append(7, 100);
+    const refused = publish();
+    await expect(refused).rejects.toMatchObject({
+      name: 'PublishRefusedError',
+      problem: { kind: 'INCONSISTENT', head: { treeSize: 14 } },
+      publishedIn: [`portal chat ${headChat().id}, message ${fourteen}`, `witness ${witness.url} (latest)`],
+    });
+    await expect(refused).rejects.toThrow(/No tree head was signed or published/);
+    // Nothing of the fork went out or was signed: the chat and the witness still end at 14.
+    expect(headChat().messageIds).toEqual([fourteen]);
+    expect(witness.received.map((h) => h.treeSize)).toEqual([14]);
+    expect((await (await fetch(witness.url)).json()).head).toMatchObject({ treeSize: 14 });
+    expect(await insider('select tree_size from audit_tree_head')).toEqual([]);
+    // Each channel records the refusal at the log's size (9, then 16), with the head the log contradicts.
+    const rows = await insider<{ target: string; status: string; size: string }>(
+      `select target, status, head->>'treeSize' as size from audit_head_publication where tree_size = 16`,
+    );
+    expect(rows).toHaveLength(3);
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        { target: 'portal', status: 'refused', size: '14' },
+        { target: witness.url, status: 'refused', size: '14' },
+        { target: downUrl, status: 'refused', size: '14' },
+      ]),
+    );
+    // The auditor's verifier names the fork by the same heads.
+    expect(await verify()).toMatchObject({
+      ok: false,
+      problem: { kind: 'INCONSISTENT', head: { treeSize: '14' } },
+    });
+  });
+
   it('names a row inserted past the head', async () => {
     await publishFiveAndTen();
     await insider(

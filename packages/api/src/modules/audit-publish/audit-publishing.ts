@@ -3,7 +3,7 @@ import type { Logger } from '../../config/logger.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 
 /** What publishing needs of the audit log. */
-export type PublishedLog = Pick<AuditService, 'verify' | 'treeHead'>;
+export type PublishedLog = Pick<AuditService, 'verify' | 'treeHead' | 'extendsHeads'>;
 
 import { boundSql } from '../audit/audit-sql.ts';
 import { parseHeads, type TreeHead } from '../audit/audit-tree-head.ts';
@@ -42,7 +42,10 @@ export class AuditPublishing {
     this.#logger = deps.logger;
   }
 
-  /** Signs a head if the log grew and publishes it to every channel not yet holding it. */
+  /**
+   * Signs a head if the log grew and publishes it to every channel not yet holding it; first proves the
+   * log extends the newest head each channel holds, else refuses (PublishRefusedError) and sends nothing.
+   */
   publish(em: EntityManager): Promise<PublishOutcome[]> {
     return publishHeads(em, this.#audit, this.#channels, this.#logger);
   }

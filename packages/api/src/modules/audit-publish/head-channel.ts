@@ -27,6 +27,11 @@ export interface HeadChannel {
   publish(head: TreeHead): Promise<Record<string, unknown>>;
   /** Every head found there, and what is wrong with the publications themselves. */
   read(): Promise<{ heads: PublishedHead[]; findings: PublicationFinding[] }>;
+  /**
+   * The newest head there (the chat's newest head message, the witness's latest), or null when it holds
+   * none: what the publisher checks the tree against before each head, cheaper than `read`.
+   */
+  latest(): Promise<PublishedHead | null>;
 }
 
 /**
@@ -41,6 +46,9 @@ export function unreachableChannel(channel: ChannelKind, target: string, reason:
       throw new Error(reason);
     },
     read: async () => {
+      throw new Error(reason);
+    },
+    latest: async () => {
       throw new Error(reason);
     },
   };
