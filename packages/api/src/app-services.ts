@@ -165,6 +165,7 @@ export function createAppServices(deps: AppDependencies): AppServices {
       logger: deps.logger.child({ component: 'reports' }),
       audit: (em, drafts) => services.audit.append(em, drafts),
       treeHead: (em) => services.audit.treeHead(em),
+      publishedHeads: () => services.publishing.newestPublished(),
     }),
     impersonation: new ImpersonationService({
       audit: () => services.audit,

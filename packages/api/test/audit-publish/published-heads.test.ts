@@ -383,5 +383,17 @@ describe(`heads published outside the database (on ${backend})`, () => {
       publishedHeads: [expect.stringMatching(/^portal-chat portal: \d+ events at /), expect.any(String)],
     });
     await expect(refused).rejects.toThrow(/signed tree heads covering its events were published/);
+
+    // The insider deletes the publication records: the heads are still in the chat and at the witness.
+    await insider('delete from audit_head_publication');
+    const still = reports.generate(em(), week, { force: true });
+    const { treeSize, timestamp } = witness.received[0]!; // the one head published (the log and the reports' events)
+    await expect(still).rejects.toMatchObject({
+      name: 'ReportPublishedError',
+      publishedHeads: [
+        `portal chat ${headChat().id}, message ${headChat().messageIds[0]}: ${treeSize} events at ${timestamp}`,
+        `witness ${witness.url} (latest): ${treeSize} events at ${timestamp}`,
+      ],
+    });
   });
 });

@@ -10,6 +10,7 @@ import { parseHeads, type TreeHead } from '../audit/audit-tree-head.ts';
 import type { AuditVerification, VerifyRange } from '../audit/audit-verify.ts';
 import type { HeadChannel, PublicationFinding, PublishedHead } from './head-channel.ts';
 import { type PublishOutcome, publishHeads } from './head-publisher.ts';
+import { newestPublished } from './published-check.ts';
 import { parseReceipt, receiptProblem, type Witness } from './witness-protocol.ts';
 
 const sameHead = (a: TreeHead, b: TreeHead) =>
@@ -48,6 +49,11 @@ export class AuditPublishing {
    */
   publish(em: EntityManager): Promise<PublishOutcome[]> {
     return publishHeads(em, this.#audit, this.#channels, this.#logger);
+  }
+
+  /** The newest head of each channel it can reach now (unreachable ones are left out). */
+  newestPublished(): Promise<PublishedHead[]> {
+    return newestPublished(this.#channels);
   }
 
   /**

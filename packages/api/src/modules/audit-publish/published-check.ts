@@ -45,6 +45,21 @@ export async function checkAgainstPublished(
   audit: Pick<AuditService, 'extendsHeads'>,
   channels: readonly HeadChannel[],
 ): Promise<PublishedBefore> {
+  const { newest, unreadable } = await readNewest(channels);
+  const heads = [...newest.values()].filter((h): h is PublishedHead => h !== null);
+  const problem = await audit.extendsHeads(
+    em,
+    heads.map((h) => h.head),
+  );
+  const head = problem?.head;
+  const publishedIn = head ? heads.filter((h) => sameHead(h.head, head)).map((h) => h.where) : [];
+  return { newest, unreadable, problem, publishedIn };
+}
+
+/** The newest head of every channel (null: it holds none), and why a channel could not be read. */
+export async function readNewest(
+  channels: readonly HeadChannel[],
+): Promise<Pick<PublishedBefore, 'newest' | 'unreadable'>> {
   const newest = new Map<HeadChannel, PublishedHead | null>();
   const unreadable = new Map<HeadChannel, string>();
   for (const channel of channels) {
@@ -54,12 +69,11 @@ export async function checkAgainstPublished(
       unreadable.set(channel, (err as Error).message);
     }
   }
-  const heads = [...newest.values()].filter((h): h is PublishedHead => h !== null);
-  const problem = await audit.extendsHeads(
-    em,
-    heads.map((h) => h.head),
-  );
-  const head = problem?.head;
-  const publishedIn = head ? heads.filter((h) => sameHead(h.head, head)).map((h) => h.where) : [];
-  return { newest, unreadable, problem, publishedIn };
+  return { newest, unreadable };
+}
+
+/** The newest head each reachable channel holds (`ReportsService`'s check before re-making a week). */
+export async function newestPublished(channels: readonly HeadChannel[]): Promise<PublishedHead[]> {
+  const { newest } = await readNewest(channels);
+  return [...newest.values()].filter((h): h is PublishedHead => h !== null);
 }
