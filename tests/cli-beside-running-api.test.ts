@@ -51,9 +51,12 @@ describe('the CLI while `pnpm start` holds the embedded database', { timeout: 24
     expect(token).toMatch(/^b24g_\S+$/);
     expect(await me(token)).toEqual({ data: { me: { userId: 24, roles: ['EMPLOYEE'] } } });
 
+    // The log is still empty here; the CLI found the running API's sandbox (through DATA_DIR) to read its
+    // head chat: the portal is not unreachable.
     const verified = await runCliBin(['audit', 'verify'], operatorDir, env());
     expect(verified.code, verified.stderr).toBe(0);
     expect(verified.stdout).toMatch(/^OK: \d+ events verified/);
+    expect(verified.stderr).not.toContain('unreachable: portal-chat');
 
     const reports = await runCliBin(['report', 'list'], operatorDir, env());
     expect(reports.code, reports.stderr).toBe(0);

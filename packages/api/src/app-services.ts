@@ -144,7 +144,11 @@ export function createAppServices(deps: AppDependencies): AppServices {
       headIntervalMs: deps.config.AUDIT_HEAD_INTERVAL_SECONDS * 1000,
     }),
     publishing: new AuditPublishing({
-      audit: { verify: (...a) => services.audit.verify(...a), treeHead: (em) => services.audit.treeHead(em) },
+      audit: {
+        verify: (...a) => services.audit.verify(...a),
+        treeHead: (em) => services.audit.treeHead(em),
+        extendsHeads: (...a) => services.audit.extendsHeads(...a),
+      },
       channels: [
         portalChatChannel(deps.portal.client, deps.portal.adminUserId),
         ...witnesses.map(witnessChannel),
@@ -163,6 +167,7 @@ export function createAppServices(deps: AppDependencies): AppServices {
       audit: (em, drafts) => services.audit.append(em, drafts),
       treeHead: (em) => services.audit.treeHead(em),
       sessionRef: (key) => sessionRefOf(deps.secret, key),
+      publishedHeads: () => services.publishing.newestPublished(),
     }),
     impersonation: new ImpersonationService({
       audit: () => services.audit,

@@ -2,7 +2,7 @@ import type { AppServices } from './app-services.ts';
 import { type Config, loadConfig } from './config/config.ts';
 import { createLogger, type Logger } from './config/logger.ts';
 import { openDatabase } from './db/index.ts';
-import { advertisedSandboxUrl, heldDatabaseUrl } from './runtime-files.ts';
+import { heldDatabaseUrl, portalOfApi } from './runtime-files.ts';
 import { wireServices } from './wire-services.ts';
 
 export interface HeadlessServices {
@@ -20,12 +20,10 @@ export async function openHeadless(options: {
 }): Promise<HeadlessServices> {
   const own = loadConfig();
   const served = own.DATABASE_URL ? null : await heldDatabaseUrl(own.DATA_DIR);
-  const sandboxUrl =
-    own.BITRIX24_WEBHOOK_URL || own.SANDBOX_URL ? null : await advertisedSandboxUrl(own.DATA_DIR);
   const config: Config = {
     ...own,
     DATABASE_URL: served ?? own.DATABASE_URL,
-    SANDBOX_URL: sandboxUrl ?? own.SANDBOX_URL,
+    ...(await portalOfApi(own)),
   };
   const logger = (options.logger ?? createLogger(config.LOG_LEVEL)).child({ process: options.component });
   if (!config.DATABASE_URL) {

@@ -10,6 +10,12 @@ import { lockHolder } from './db/data-dir-lock.ts';
  */
 export const RUNTIME_FILES = { database: 'database.url', sandbox: 'sandbox.url' } as const;
 
+/**
+ * The witnesses the API publishes heads to (URLs and public keys: nothing secret), kept after it stops:
+ * `audit verify` reads them back even when its own environment names none.
+ */
+export const WITNESSES_FILE = 'audit-witnesses.json';
+
 export async function advertise(
   config: Config,
   databaseUrl: string | null,
@@ -46,6 +52,45 @@ export function advertisedSandboxUrl(dataDir: string): Promise<string | null> {
   return readRuntime(dataDir, RUNTIME_FILES.sandbox);
 }
 
+/**
+ * The portal a process without HTTP (a worker, the CLI) works on: its own BITRIX24_WEBHOOK_URL or
+ * SANDBOX_URL, else the sandbox of the API running on the same DATA_DIR. Undefined SANDBOX_URL with no
+ * webhook: no portal this process can reach (connectPortal would start an empty sandbox of its own).
+ */
+export async function portalOfApi(
+  own: Config,
+): Promise<Pick<Config, 'BITRIX24_WEBHOOK_URL' | 'SANDBOX_URL'>> {
+  if (own.BITRIX24_WEBHOOK_URL || own.SANDBOX_URL)
+    return { BITRIX24_WEBHOOK_URL: own.BITRIX24_WEBHOOK_URL, SANDBOX_URL: own.SANDBOX_URL };
+  return {
+    BITRIX24_WEBHOOK_URL: undefined,
+    SANDBOX_URL: (await advertisedSandboxUrl(own.DATA_DIR)) ?? undefined,
+  };
+}
+
 async function readRuntime(dataDir: string, name: string): Promise<string | null> {
   return (await readFile(path.join(dataDir, name), 'utf8').catch(() => '')).trim() || null;
+}
+
+type WitnessConfig = Pick<Config, 'AUDIT_WITNESS_URLS' | 'AUDIT_WITNESS_KEYS'>;
+
+/** Written by the API at start: its witnesses, or no file when it has none. */
+export async function recordWitnesses(config: Config): Promise<void> {
+  const file = path.join(config.DATA_DIR, WITNESSES_FILE);
+  if (config.AUDIT_WITNESS_URLS.length === 0) return rm(file, { force: true });
+  const { AUDIT_WITNESS_URLS, AUDIT_WITNESS_KEYS } = config;
+  await writeFile(file, `${JSON.stringify({ AUDIT_WITNESS_URLS, AUDIT_WITNESS_KEYS })}\n`, { mode: 0o600 });
+}
+
+/** This process's witnesses when its environment names any, else those the API on DATA_DIR recorded. */
+export async function witnessesOfApi(own: Config): Promise<WitnessConfig> {
+  if (own.AUDIT_WITNESS_URLS.length > 0) return own;
+  const text = await readRuntime(own.DATA_DIR, WITNESSES_FILE);
+  if (!text) return own;
+  const recorded = JSON.parse(text) as Partial<WitnessConfig>;
+  const list = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  return {
+    AUDIT_WITNESS_URLS: list(recorded.AUDIT_WITNESS_URLS),
+    AUDIT_WITNESS_KEYS: list(recorded.AUDIT_WITNESS_KEYS),
+  };
 }

@@ -5,7 +5,7 @@ import { openDatabase } from './db/index.ts';
 import { listenApi } from './http/node-listener.ts';
 import { startJobWorkers } from './jobs/job-workers.ts';
 import { ApiToken } from './modules/identity/api-token.entity.ts';
-import { advertise } from './runtime-files.ts';
+import { advertise, recordWitnesses } from './runtime-files.ts';
 import { wireServices } from './wire-services.ts';
 
 export interface RunningApi {
@@ -43,6 +43,7 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
     services.urls.public = url;
     await services.exports.ensureDir();
     closers.push(await advertise(config, db.kind === 'pglite' ? db.url : null, portal.sandbox?.url ?? null));
+    await recordWitnesses(config);
 
     if (config.JOBS_IN_PROCESS) {
       const workers = await startJobWorkers(services, boss);

@@ -6,6 +6,7 @@ import { headBytes } from '../../src/modules/audit/audit-tree-head.ts';
 import { keyIdOf } from '../../src/modules/keys/public-keys.ts';
 import { formatIsoWeek, isoWeekOfDate, weekBefore } from '../../src/modules/reports/iso-week.ts';
 import { readZipEntries } from '../../src/modules/reports/zip-reader.ts';
+import { advertise, recordWitnesses } from '../../src/runtime-files.ts';
 import { drafts, forgedPurge, rewindLog } from '../audit/support.ts';
 import { startTestApi, type TestApi } from '../support/api.ts';
 import { runCli } from '../support/cli-process.ts';
@@ -13,7 +14,7 @@ import { downWitnessUrl, startWitness, type TestWitness } from '../support/witne
 
 const backend = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 const VERIFY = `query { verifyAuditLog { __typename ... on AuditVerification { ok heads treeSize
-  published { channel heads } unreachable problem { kind seq eventId message publishedIn head { treeSize } } } } }`;
+  published { channel heads } unreachable selfCheckedOnly problem { kind seq eventId message publishedIn head { treeSize } } } } }`;
 
 /**
  * The log's heads go where its database's operator cannot reach: a chat in the portal (kept by the portal,
@@ -52,6 +53,14 @@ describe(`heads published outside the database (on ${backend})`, () => {
   const append = (n: number, from: number) => api.services.audit.append(em(), drafts(n, from));
   const publish = () => api.services.publishing.publish(em());
   const verify = async () => (await api.gql(VERIFY, {}, { token: admin })).data!.verifyAuditLog;
+  /** The CLI's environment as the README runs it: DATA_DIR, and no portal or witness of its own. */
+  const onlyDataDir = () => ({
+    DATA_DIR: api.services.config.DATA_DIR,
+    BITRIX24_WEBHOOK_URL: '',
+    SANDBOX_URL: '',
+    AUDIT_WITNESS_URLS: '',
+    AUDIT_WITNESS_KEYS: '',
+  });
   const headChat = () =>
     [...api.portal.state.chats.values()].find((c) => c.entity?.type === 'B24_GDPR_AUDIT')!;
   const chatMessages = () => headChat().messageIds.map((id) => api.portal.state.messages.get(id)!);
@@ -174,6 +183,104 @@ describe(`heads published outside the database (on ${backend})`, () => {
     expect(run.stdout).toContain('published heads read back: portal-chat 2, witness 1');
   });
 
+  it('audit verify (CLI) run with DATA_DIR alone reads the heads from the API’s sandbox and recorded witnesses', {
+    timeout: 120_000,
+  }, async () => {
+    await publishFiveAndTen();
+    // What `pnpm start` leaves in its data folder: the sandbox it runs, the witnesses it publishes to.
+    const config = api.services.config;
+    const unadvertise = await advertise(config, null, api.portal.url);
+    await recordWitnesses(config);
+    try {
+      const ok = await runCli(['audit', 'verify'], { DATABASE_URL: api.databaseUrl, ...onlyDataDir() });
+      expect(ok.code, ok.stderr).toBe(0);
+      expect(ok.stdout).toContain('published heads read back: portal-chat 2, witness 1');
+      await rewindLog(insider, 7);
+      const run = await runCli(['audit', 'verify'], { DATABASE_URL: api.databaseUrl, ...onlyDataDir() });
+      expect(run.code, run.stderr).toBe(2);
+      expect(run.stdout).toContain('TRUNCATED: #8');
+      expect(run.stdout).toContain(
+        `published in: portal chat ${headChat().id}, message ${headChat().messageIds[1]}; witness ${witness.url} (latest)`,
+      );
+      expect(run.stderr).toContain(`unreachable: witness ${downUrl}`);
+    } finally {
+      await unadvertise();
+    }
+  });
+
+  it('says the log was checked only against itself when no published head can be read', {
+    timeout: 120_000,
+  }, async () => {
+    await append(4, 0);
+    // Nothing published yet: the chat does not exist, the witness holds nothing.
+    expect(await verify()).toMatchObject({ ok: true, selfCheckedOnly: true, published: [] });
+    await publish();
+    expect(await verify()).toMatchObject({ ok: true, selfCheckedOnly: false });
+
+    // The auditor's case: heads published, then the tail deleted and rewound; but the CLI reaches no
+    // portal (the API is not running, nothing advertised) and no witness: it must not say OK.
+    await append(6, 4);
+    await publish();
+    await insider('delete from audit_head_publication');
+    await insider('delete from audit_tree_head');
+    await rewindLog(insider, 7);
+    const run = await runCli(['audit', 'verify'], { DATABASE_URL: api.databaseUrl, ...onlyDataDir() });
+    expect(run.code, run.stdout).toBe(3);
+    expect(run.stdout).toMatch(
+      /^NOT VERIFIED AGAINST ANY PUBLISHED HEAD: 7 events \(#1 to #7\) were checked only against the database itself/,
+    );
+    expect(run.stdout).not.toMatch(/^OK/m);
+    expect(run.stderr).toMatch(
+      /unreachable: portal-chat portal: no portal: BITRIX24_WEBHOOK_URL is not set here/,
+    );
+  });
+
+  it('refuses to sign or publish a head of a log rewound, or rewound and grown again (a fork)', async () => {
+    await append(14, 0);
+    await publish();
+    const [fourteen] = headChat().messageIds;
+    // The insider removes every trace of head 14 from the database and rewinds the log to 9 events.
+    await insider('delete from audit_head_publication');
+    await insider('delete from audit_tree_head');
+    await rewindLog(insider, 9);
+    await expect(publish()).rejects.toMatchObject({
+      name: 'PublishRefusedError',
+      problem: { kind: 'TRUNCATED', head: { treeSize: 14 } },
+    });
+
+    // Seven new events arrive: 16, more than any published head, but its first 14 are not those of 14.
+    await append(7, 100);
+    const refused = publish();
+    await expect(refused).rejects.toMatchObject({
+      name: 'PublishRefusedError',
+      problem: { kind: 'INCONSISTENT', head: { treeSize: 14 } },
+      publishedIn: [`portal chat ${headChat().id}, message ${fourteen}`, `witness ${witness.url} (latest)`],
+    });
+    await expect(refused).rejects.toThrow(/No tree head was signed or published/);
+    // Nothing of the fork went out or was signed: the chat and the witness still end at 14.
+    expect(headChat().messageIds).toEqual([fourteen]);
+    expect(witness.received.map((h) => h.treeSize)).toEqual([14]);
+    expect((await (await fetch(witness.url)).json()).head).toMatchObject({ treeSize: 14 });
+    expect(await insider('select tree_size from audit_tree_head')).toEqual([]);
+    // Each channel records the refusal at the log's size (9, then 16), with the head the log contradicts.
+    const rows = await insider<{ target: string; status: string; size: string }>(
+      `select target, status, head->>'treeSize' as size from audit_head_publication where tree_size = 16`,
+    );
+    expect(rows).toHaveLength(3);
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        { target: 'portal', status: 'refused', size: '14' },
+        { target: witness.url, status: 'refused', size: '14' },
+        { target: downUrl, status: 'refused', size: '14' },
+      ]),
+    );
+    // The auditor's verifier names the fork by the same heads.
+    expect(await verify()).toMatchObject({
+      ok: false,
+      problem: { kind: 'INCONSISTENT', head: { treeSize: '14' } },
+    });
+  });
+
   it('names a row inserted past the head', async () => {
     await publishFiveAndTen();
     await insider(
@@ -276,5 +383,17 @@ describe(`heads published outside the database (on ${backend})`, () => {
       publishedHeads: [expect.stringMatching(/^portal-chat portal: \d+ events at /), expect.any(String)],
     });
     await expect(refused).rejects.toThrow(/signed tree heads covering its events were published/);
+
+    // The insider deletes the publication records: the heads are still in the chat and at the witness.
+    await insider('delete from audit_head_publication');
+    const still = reports.generate(em(), week, { force: true });
+    const { treeSize, timestamp } = witness.received[0]!; // the one head published (the log and the reports' events)
+    await expect(still).rejects.toMatchObject({
+      name: 'ReportPublishedError',
+      publishedHeads: [
+        `portal chat ${headChat().id}, message ${headChat().messageIds[0]}: ${treeSize} events at ${timestamp}`,
+        `witness ${witness.url} (latest): ${treeSize} events at ${timestamp}`,
+      ],
+    });
   });
 });

@@ -1,22 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import pino from 'pino';
-import { Bitrix24Client } from '../../bitrix24/index.ts';
 import { operatorPath } from '../../config/invocation-dir.ts';
 import { AuditService } from '../../modules/audit/audit.service.ts';
 import { signerFrom } from '../../modules/audit/audit-signer.ts';
 import { parseHeads, type TreeHead } from '../../modules/audit/audit-tree-head.ts';
 import { AuditPublishing, givenHeads } from '../../modules/audit-publish/audit-publishing.ts';
 import type { PublishedHead } from '../../modules/audit-publish/head-channel.ts';
-import { portalChatChannel } from '../../modules/audit-publish/portal-chat-channel.ts';
-import { witnessChannel } from '../../modules/audit-publish/witness-channel.ts';
-import { witnessesFrom } from '../../modules/audit-publish/witness-protocol.ts';
 import { keysLocation } from '../../modules/keys/key-location.ts';
 import { readAppSecret } from '../../modules/keys/open-keys.ts';
 import { parsePublicKeys } from '../../modules/keys/public-keys.ts';
 import { SigningKeys } from '../../modules/keys/signing-keys.ts';
 import { weeklyFileHeads } from '../../modules/reports/stored-heads.ts';
 import { SettingsService } from '../../modules/settings/settings.service.ts';
+import { apiHeadChannels } from '../api-head-channels.ts';
 import { openStorage } from '../open-storage.ts';
 
 export function registerAuditCommands(program: Command): void {
@@ -25,7 +22,7 @@ export function registerAuditCommands(program: Command): void {
   audit
     .command('verify')
     .description(
-      'walk the hash chain, recompute the Merkle tree and check it against every signed head: issued, read back from the portal chat (BITRIX24_WEBHOOK_URL) and witnesses (AUDIT_WITNESS_URLS), or given; name the first problem',
+      'walk the hash chain, recompute the Merkle tree and check it against every signed head: issued, read back from the portal chat (BITRIX24_WEBHOOK_URL, else the sandbox of the API on DATA_DIR) and witnesses (AUDIT_WITNESS_URLS, else those the API recorded), or given; name the first problem. Exits 2 on a problem, 3 when no published head could be read',
     )
     .option('--from <time>', 'only events received at or after this ISO time', parseTime)
     .option('--to <time>', 'only events received before this ISO time', parseTime)
@@ -42,6 +39,7 @@ export function registerAuditCommands(program: Command): void {
         given.push(...givenHeads(heads, `file ${file}`));
       }
       const { config, db } = await openStorage();
+      let closeChannels = async () => {};
       try {
         const em = db.orm.em.fork();
         const signing = new SigningKeys(keysLocation(config));
@@ -55,24 +53,24 @@ export function registerAuditCommands(program: Command): void {
               ),
           ),
         });
-        const witnesses = witnessesFrom(config);
-        const portal = config.BITRIX24_WEBHOOK_URL
-          ? new Bitrix24Client({ webhookUrl: config.BITRIX24_WEBHOOK_URL })
-          : null;
+        const reach = await apiHeadChannels(config, pino({ level: 'silent' }));
+        closeChannels = reach.close;
         const publishing = new AuditPublishing({
           audit: service,
-          channels: [
-            ...(portal ? [portalChatChannel(portal, portal.endpoint.userId)] : []),
-            ...witnesses.map(witnessChannel),
-          ],
-          witnesses,
+          channels: reach.channels,
+          witnesses: reach.witnesses,
           logger: pino({ level: 'silent' }),
           weeklyFiles: (em) => weeklyFileHeads(em, config.DATA_DIR),
         });
         const result = await publishing.verify(em, { from: options.from, to: options.to, given });
         const read = (result.published ?? []).map((p) => `${p.channel} ${p.heads}`).join(', ') || 'none';
         for (const line of result.unreachable ?? []) process.stderr.write(`unreachable: ${line}\n`);
-        if (result.ok) {
+        if (result.ok && result.selfCheckedOnly) {
+          process.stdout.write(
+            `NOT VERIFIED AGAINST ANY PUBLISHED HEAD: ${result.checked} events (#${result.fromSeq} to #${result.toSeq}) were checked only against the database itself. No head published outside it could be read (portal chat, witnesses, weekly files, --head), and whoever holds the database can make that check pass (delete the tail, rewind the head).\n`,
+          );
+          process.exitCode = 3;
+        } else if (result.ok) {
           const start = result.fromCheckpoint ? ' (from the retention checkpoint)' : '';
           const tree =
             options.from || options.to
@@ -90,6 +88,7 @@ export function registerAuditCommands(program: Command): void {
           process.exitCode = 2;
         }
       } finally {
+        await closeChannels();
         await db.close();
       }
     });

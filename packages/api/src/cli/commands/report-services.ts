@@ -5,16 +5,19 @@ import { startBoss } from '../../jobs/boss.ts';
 import { BossReportMailQueue } from '../../jobs/report-mail-queue.ts';
 import { AuditService } from '../../modules/audit/audit.service.ts';
 import { signerFrom } from '../../modules/audit/audit-signer.ts';
+import { newestPublished } from '../../modules/audit-publish/published-check.ts';
 import { sessionRefOf } from '../../modules/impersonation/session-keys.ts';
 import { openKeys } from '../../modules/keys/open-keys.ts';
 import type { MailRetryQueue } from '../../modules/reports/report-mail.ts';
 import { ReportsService } from '../../modules/reports/reports.service.ts';
 import { SettingsService } from '../../modules/settings/settings.service.ts';
+import { type ApiHeadChannels, apiHeadChannels } from '../api-head-channels.ts';
 import { openStorage } from '../open-storage.ts';
 
 /**
  * The reports service on the CLI's storage (no portal needed). A failed mailing is queued for the API's
- * job workers; pg-boss is started only then.
+ * job workers; pg-boss is started only then. The API's head channels are reached only when a refusal
+ * needs them.
  */
 export async function withReports(
   work: (ctx: { reports: ReportsService; em: EntityManager }) => Promise<void>,
@@ -28,6 +31,12 @@ export async function withReports(
       boss ??= await startBoss(db.url, db.kind, logger);
       await new BossReportMailQueue(boss).enqueue(reportId, policy, options);
     },
+  };
+  // The API's channels, opened only when a refusal needs the heads they hold (report weekly --force).
+  let channels: ApiHeadChannels | null = null;
+  const publishedHeads = async () => {
+    channels ??= await apiHeadChannels(config, logger);
+    return newestPublished(channels.channels);
   };
   try {
     const em = db.orm.em.fork();
@@ -49,10 +58,12 @@ export async function withReports(
       audit: (tx, drafts) => audit.append(tx, drafts),
       treeHead: (tx) => audit.treeHead(tx),
       sessionRef: (key) => sessionRefOf(secret, key),
+      publishedHeads,
       mailQueue,
     });
     await work({ reports, em });
   } finally {
+    await (channels as ApiHeadChannels | null)?.close();
     await (boss as PgBoss | null)?.stop({ graceful: true, timeout: 5_000 }).catch(() => {});
     await db.close();
   }

@@ -3,13 +3,14 @@ import type { Logger } from '../../config/logger.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 
 /** What publishing needs of the audit log. */
-export type PublishedLog = Pick<AuditService, 'verify' | 'treeHead'>;
+export type PublishedLog = Pick<AuditService, 'verify' | 'treeHead' | 'extendsHeads'>;
 
 import { boundSql } from '../audit/audit-sql.ts';
 import { parseHeads, type TreeHead } from '../audit/audit-tree-head.ts';
 import type { AuditVerification, VerifyRange } from '../audit/audit-verify.ts';
 import type { HeadChannel, PublicationFinding, PublishedHead } from './head-channel.ts';
 import { type PublishOutcome, publishHeads } from './head-publisher.ts';
+import { newestPublished } from './published-check.ts';
 import { parseReceipt, receiptProblem, type Witness } from './witness-protocol.ts';
 
 const sameHead = (a: TreeHead, b: TreeHead) =>
@@ -42,15 +43,24 @@ export class AuditPublishing {
     this.#logger = deps.logger;
   }
 
-  /** Signs a head if the log grew and publishes it to every channel not yet holding it. */
+  /**
+   * Signs a head if the log grew and publishes it to every channel not yet holding it; first proves the
+   * log extends the newest head each channel holds, else refuses (PublishRefusedError) and sends nothing.
+   */
   publish(em: EntityManager): Promise<PublishOutcome[]> {
     return publishHeads(em, this.#audit, this.#channels, this.#logger);
+  }
+
+  /** The newest head of each channel it can reach now (unreachable ones are left out). */
+  newestPublished(): Promise<PublishedHead[]> {
+    return newestPublished(this.#channels);
   }
 
   /**
    * `audit.verify` against every head it can reach: read back from each channel, the witnesses' receipts
    * the publisher stored, and `given` (an auditor's files, weekly files). Names the problem with the places
    * its head was published; when the log is consistent with all, an altered publication is the problem.
+   * `selfCheckedOnly` when the log has events and not one head from outside the database was read.
    */
   async verify(
     em: EntityManager,
@@ -84,13 +94,20 @@ export class AuditPublishing {
       to: range.to,
       heads: heads.map((h) => h.head),
     });
+    const selfCheckedOnly = !range.from && !range.to && result.treeSize > 0 && heads.length === 0;
     const counts = new Map<string, number>();
     for (const h of heads) counts.set(h.channel, (counts.get(h.channel) ?? 0) + 1);
     const published = [...counts].map(([channel, n]) => ({ channel, heads: n }));
     if (result.problem?.head) {
       const head = result.problem.head;
       const where = heads.filter((h) => sameHead(h.head, head)).map((h) => h.where);
-      return { ...result, published, unreachable, problem: { ...result.problem, publishedIn: where } };
+      return {
+        ...result,
+        published,
+        unreachable,
+        selfCheckedOnly,
+        problem: { ...result.problem, publishedIn: where },
+      };
     }
     const finding = findings[0];
     if (result.ok && finding) {
@@ -99,6 +116,7 @@ export class AuditPublishing {
         ok: false,
         published,
         unreachable,
+        selfCheckedOnly,
         problem: {
           kind: 'PUBLICATION_ALTERED',
           seq: 0,
@@ -109,7 +127,7 @@ export class AuditPublishing {
         },
       };
     }
-    return { ...result, published, unreachable };
+    return { ...result, published, unreachable, selfCheckedOnly };
   }
 
   /** The witnesses' countersigned heads the publisher stored; one that fails its witness's key is a finding. */

@@ -27,4 +27,29 @@ export interface HeadChannel {
   publish(head: TreeHead): Promise<Record<string, unknown>>;
   /** Every head found there, and what is wrong with the publications themselves. */
   read(): Promise<{ heads: PublishedHead[]; findings: PublicationFinding[] }>;
+  /**
+   * The newest head there (the chat's newest head message, the witness's latest), or null when it holds
+   * none: what the publisher checks the tree against before each head, cheaper than `read`.
+   */
+  latest(): Promise<PublishedHead | null>;
+}
+
+/**
+ * A channel this process cannot reach (no portal configured or found): reading it fails with `reason`, so
+ * the verifier lists it as unreachable rather than as a channel holding no heads.
+ */
+export function unreachableChannel(channel: ChannelKind, target: string, reason: string): HeadChannel {
+  return {
+    channel,
+    target,
+    publish: async () => {
+      throw new Error(reason);
+    },
+    read: async () => {
+      throw new Error(reason);
+    },
+    latest: async () => {
+      throw new Error(reason);
+    },
+  };
 }

@@ -16,9 +16,12 @@ export const AuditHeadPublicationSchema = defineEntity({
     /** The chat (`chat17`) or the witness URL. */
     target: p.string().length(2000),
     treeSize: p.bigint('number'),
-    /** The signed head, as published. */
+    /** The signed head, as published (or, when refused, the published head the log contradicts). */
     head: p.json<Record<string, unknown>>(),
-    /** 'published' or 'failed'. */
+    /**
+     * 'published', 'failed', or 'refused': the log contradicted a head read back from the channels, so
+     * nothing was signed or sent; `treeSize` is then the log's size and `head` the contradicted head.
+     */
     status: p.string().length(10),
     attempts: p.integer().default(0),
     lastError: p.text().nullable(),

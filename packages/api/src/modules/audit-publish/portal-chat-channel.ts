@@ -46,45 +46,72 @@ export function portalChatChannel(client: Bitrix24Client, publisherUserId: numbe
       const chat = await findChat(false);
       if (chat === null) return { heads, findings };
       for (const m of await allMessages(client, chat)) {
-        if (m.author_id !== publisherUserId) continue;
-        const where = `portal chat ${chat}, message ${m.id}`;
-        const params = (Array.isArray(m.params) ? {} : (m.params ?? {})) as Record<string, unknown>;
-        if (params.IS_DELETED === 'Y') {
-          findings.push({
-            channel: 'portal-chat',
-            where,
-            message: `A message the publisher posted in the portal's head chat (${where}, ${m.date}) was deleted: a published head was removed.`,
-          });
-          continue;
-        }
-        const parsed = headFromMessage(m.text);
-        if (parsed === null) continue;
-        if (params.IS_EDITED === 'Y') {
-          findings.push({
-            channel: 'portal-chat',
-            where,
-            message: `The head message ${where} was edited after it was posted: a published head was changed.`,
-          });
-          continue;
-        }
-        if ('malformed' in parsed) {
-          findings.push({
-            channel: 'portal-chat',
-            where,
-            message: `The head message ${where} is unreadable: ${parsed.malformed}.`,
-          });
-          continue;
-        }
-        heads.push({ head: parsed, channel: 'portal-chat', where });
+        const found = headIn(m, chat, publisherUserId);
+        if (found && 'head' in found) heads.push(found);
+        else if (found) findings.push(found);
       }
       return { heads, findings };
+    },
+    async latest() {
+      const chat = await findChat(false);
+      if (chat === null) return null;
+      // Newest first: the first page holding a head of ours holds the newest (the largest, unless forged).
+      for await (const page of messagePages(client, chat)) {
+        const heads = page.map((m) => headIn(m, chat, publisherUserId)).filter(isHead);
+        if (heads.length > 0) return heads.reduce((a, b) => (b.head.treeSize > a.head.treeSize ? b : a));
+      }
+      return null;
     },
   };
 }
 
-/** Every message of the chat, newest first, 50 a request (the method's most). */
+const isHead = (found: PublishedHead | PublicationFinding | null): found is PublishedHead =>
+  found !== null && 'head' in found;
+
+/**
+ * What one message of the chat holds: a head the publisher posted, a finding (its head message deleted,
+ * edited or unreadable), or nothing (another member's message, chatter).
+ */
+function headIn(
+  m: ImMessage,
+  chat: number,
+  publisherUserId: number,
+): PublishedHead | PublicationFinding | null {
+  if (m.author_id !== publisherUserId) return null;
+  const where = `portal chat ${chat}, message ${m.id}`;
+  const params = (Array.isArray(m.params) ? {} : (m.params ?? {})) as Record<string, unknown>;
+  if (params.IS_DELETED === 'Y')
+    return {
+      channel: 'portal-chat',
+      where,
+      message: `A message the publisher posted in the portal's head chat (${where}, ${m.date}) was deleted: a published head was removed.`,
+    };
+  const parsed = headFromMessage(m.text);
+  if (parsed === null) return null;
+  if (params.IS_EDITED === 'Y')
+    return {
+      channel: 'portal-chat',
+      where,
+      message: `The head message ${where} was edited after it was posted: a published head was changed.`,
+    };
+  if ('malformed' in parsed)
+    return {
+      channel: 'portal-chat',
+      where,
+      message: `The head message ${where} is unreadable: ${parsed.malformed}.`,
+    };
+  return { head: parsed, channel: 'portal-chat', where };
+}
+
+/** Every message of the chat, newest first. */
 async function allMessages(client: Bitrix24Client, chat: number): Promise<ImMessage[]> {
   const all: ImMessage[] = [];
+  for await (const page of messagePages(client, chat)) all.push(...page);
+  return all;
+}
+
+/** The chat's messages a page at a time, newest first, 50 a request (the method's most). */
+async function* messagePages(client: Bitrix24Client, chat: number): AsyncGenerator<ImMessage[]> {
   let lastId: number | undefined;
   for (;;) {
     const page = await client.call('im.dialog.messages.get', {
@@ -92,8 +119,8 @@ async function allMessages(client: Bitrix24Client, chat: number): Promise<ImMess
       LIMIT: 50,
       ...(lastId === undefined ? {} : { LAST_ID: lastId }),
     });
-    if (page.messages.length === 0) return all;
-    all.push(...page.messages);
+    if (page.messages.length === 0) return;
+    yield page.messages;
     lastId = Math.min(...page.messages.map((m) => m.id));
   }
 }

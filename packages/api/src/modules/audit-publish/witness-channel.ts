@@ -9,6 +9,16 @@ const TIMEOUT_MS = 10_000;
 /** Publishes heads to one witness by plain HTTP, and reads back the newest head it countersigned. */
 export function witnessChannel(witness: Witness): HeadChannel {
   const where = `witness ${witness.url}`;
+  /** The newest head it countersigned (GET), checked with its key; null when it holds none. */
+  const latest = async (): Promise<PublishedHead | null> => {
+    const response = await fetch(witness.url, { signal: AbortSignal.timeout(TIMEOUT_MS) });
+    if (response.status === 404) return null;
+    if (!response.ok) throw new Error(`the witness answered ${response.status}`);
+    const receipt = parseReceipt(await response.json());
+    const bad = receiptProblem(receipt, witness);
+    if (bad) throw new Error(`its latest receipt is not valid: ${bad}`);
+    return { head: receipt.head, channel: 'witness', where: `${where} (latest)` };
+  };
   return {
     channel: 'witness',
     target: witness.url,
@@ -26,14 +36,9 @@ export function witnessChannel(witness: Witness): HeadChannel {
       return { ...receipt, head: JSON.parse(headJson(head)) };
     },
     async read() {
-      const response = await fetch(witness.url, { signal: AbortSignal.timeout(TIMEOUT_MS) });
-      if (response.status === 404) return { heads: [], findings: [] };
-      if (!response.ok) throw new Error(`the witness answered ${response.status}`);
-      const receipt = parseReceipt(await response.json());
-      const bad = receiptProblem(receipt, witness);
-      if (bad) throw new Error(`its latest receipt is not valid: ${bad}`);
-      const heads: PublishedHead[] = [{ head: receipt.head, channel: 'witness', where: `${where} (latest)` }];
-      return { heads, findings: [] };
+      const head = await latest();
+      return { heads: head ? [head] : [], findings: [] };
     },
+    latest,
   };
 }

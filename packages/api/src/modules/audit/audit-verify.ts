@@ -65,6 +65,11 @@ export interface AuditVerification {
   published?: { channel: string; heads: number }[];
   /** Channels that could not be read, each with why. */
   unreachable?: string[];
+  /**
+   * The whole log has events but no head from outside the database (a channel, a weekly file, given) was
+   * read: it was checked only against itself, which whoever holds the database can make pass.
+   */
+  selfCheckedOnly?: boolean;
   problem: AuditProblem | null;
 }
 

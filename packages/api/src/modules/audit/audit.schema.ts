@@ -169,6 +169,11 @@ const VerificationRef = builder.objectRef<AuditVerification>('AuditVerification'
       description: 'Channels that could not be read, each with why.',
       resolve: (v) => v.unreachable ?? [],
     }),
+    selfCheckedOnly: t.boolean({
+      description:
+        'True when the log has events but no head published outside the database (portal chat, witness, weekly file, given) could be read: it was checked only against itself, which whoever holds the database can make pass, so `ok` proves little. False for a range (`from`, `to`), which checks no heads.',
+      resolve: (v) => v.selfCheckedOnly ?? false,
+    }),
     problem: t.field({ type: ProblemRef, nullable: true, resolve: (v) => v.problem }),
   }),
 });

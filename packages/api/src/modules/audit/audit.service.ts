@@ -21,8 +21,9 @@ import type { AuditEventDraft, AuditRecord } from './audit-record.ts';
 import { type MaintenanceOutcome, maintain } from './audit-retention.ts';
 import type { TreeHeadSigner } from './audit-signer.ts';
 import { appendColumns, boundSql, EVENT_COLUMNS, type EventRow, sql, toRecord } from './audit-sql.ts';
+import { treeExtendsHeads } from './audit-tree-extends.ts';
 import { headOfSize, issuedHeads, type TreeHead, TreeHeads } from './audit-tree-head.ts';
-import { type AuditVerification, type VerifyRange, verifyChain } from './audit-verify.ts';
+import { type AuditProblem, type AuditVerification, type VerifyRange, verifyChain } from './audit-verify.ts';
 import { leafHash } from './merkle.ts';
 
 export const ACTION_PATTERN = /^[a-z]+(\.[a-z_]+)+$/;
@@ -143,6 +144,14 @@ export class AuditService {
    */
   async verify(em: EntityManager, range: VerifyRange = {}): Promise<AuditVerification> {
     return verifyChain(em, range, this.#mac, (await this.#signer?.publishedKeys()) ?? null);
+  }
+
+  /**
+   * Null when the stored tree extends every one of `heads` (signed by the log, no larger, same root at
+   * their size); else the problem. The publisher asks before it signs or sends a head.
+   */
+  async extendsHeads(em: EntityManager, heads: readonly TreeHead[]): Promise<AuditProblem | null> {
+    return treeExtendsHeads(em, heads, (await this.#signer?.publishedKeys()) ?? null);
   }
 
   /** The latest signed tree head, a new one when the tree grew (at most one per `headIntervalMs`). */

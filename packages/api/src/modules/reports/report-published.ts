@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { DomainError } from '../../errors.ts';
 import { sql } from '../audit/audit-sql.ts';
+import type { PublishedHead } from '../audit-publish/head-channel.ts';
 
 /**
  * A week whose file went out (mailed at least once) or that later digests link to is fixed: it is never
@@ -49,6 +50,20 @@ export async function headsPublishedSince(em: EntityManager, since: Date): Promi
     [since],
   );
   return rows.map((r) => `${r.channel} ${r.target}: ${r.tree_size} events at ${r.ts}`);
+}
+
+/**
+ * The same, from the channels themselves (the newest head each holds, read back where reachable): deleting
+ * `audit_head_publication` rows does not hide a head still in the portal's chat or at a witness.
+ */
+export async function headsReadBackSince(
+  read: (() => Promise<PublishedHead[]>) | undefined,
+  since: Date,
+): Promise<string[]> {
+  const heads = read ? await read().catch(() => []) : [];
+  return heads
+    .filter((h) => Date.parse(h.head.timestamp) >= since.getTime())
+    .map((h) => `${h.where}: ${h.head.treeSize} events at ${h.head.timestamp}`);
 }
 
 /** Under the chain lock: refuses to replace a stored file that was mailed meanwhile. */

@@ -7,6 +7,7 @@ import type { SessionRefOf } from '../audit/audit-csv.ts';
 import type { AuditEventDraft } from '../audit/audit-record.ts';
 import { sql } from '../audit/audit-sql.ts';
 import type { TreeHead } from '../audit/audit-tree-head.ts';
+import type { PublishedHead } from '../audit-publish/head-channel.ts';
 import type { SigningKey, SigningKeys } from '../keys/signing-keys.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
 import { DIGEST_FILE, type WeeklyDigest } from './digest.ts';
@@ -14,7 +15,12 @@ import { formatIsoWeek, parseIsoWeek, previousIsoWeek, weekPeriod } from './iso-
 import { buildReportFile } from './report-build.ts';
 import { laterWeeks, lockChainFor, predecessorOf, ReportChainError } from './report-chain.ts';
 import { type MailRetryQueue, ReportMailer } from './report-mail.ts';
-import { headsPublishedSince, ReportPublishedError, refuseIfMailed } from './report-published.ts';
+import {
+  headsPublishedSince,
+  headsReadBackSince,
+  ReportPublishedError,
+  refuseIfMailed,
+} from './report-published.ts';
 import type { WeeklyReportSettings } from './report-settings.ts';
 import { type MailStatus, WeeklyReport } from './weekly-report.entity.ts';
 import { readZipEntries } from './zip-reader.ts';
@@ -31,6 +37,8 @@ export interface ReportsDependencies {
   sessionRef?: SessionRefOf;
   /** The audit log's signed tree head, carried in every weekly file (a copy of it outside the database). */
   treeHead?: (em: EntityManager) => Promise<TreeHead>;
+  /** The newest head each publishing channel holds (portal chat, witnesses), read back where reachable. */
+  publishedHeads?: () => Promise<PublishedHead[]>;
   /** Writes `report.weekly.generated` to the audit log. */
   audit?: (em: EntityManager, drafts: AuditEventDraft[]) => Promise<unknown>;
   now?: () => Date;
@@ -148,7 +156,11 @@ export class ReportsService {
       throw new ReportPublishedError(week, existing.mailedAt ?? null, later);
     // A head published since the week began already commits to its events: never re-sign them.
     const { timeZone } = (await this.#deps.settings.get(em)).settings.weeklyReports;
-    const heads = await headsPublishedSince(em, weekPeriod(parseIsoWeek(week), timeZone).start);
+    const start = weekPeriod(parseIsoWeek(week), timeZone).start;
+    const heads = await headsPublishedSince(em, start);
+    // The records above are rows an insider can delete; the channels' own copies are not.
+    if (existing && heads.length === 0)
+      heads.push(...(await headsReadBackSince(this.#deps.publishedHeads, start)));
     if (existing && heads.length > 0)
       throw new ReportPublishedError(week, existing.mailedAt ?? null, later, heads);
     if (!existing && later.length > 0) throw new ReportChainError(week, later, false);

@@ -25,6 +25,8 @@ function Verdict({
     ok: boolean;
     checked: number;
     fromCheckpoint: boolean;
+    /** No head from outside the database was read: the log was checked only against itself. */
+    selfCheckedOnly: boolean;
     problem: { kind: string; seq: string; eventId: string | null; message: string } | null;
   };
 }) {
@@ -36,6 +38,11 @@ function Verdict({
           : i18n.t('console.audit.chainBroken', [v.problem.eventId ?? '—', v.problem.seq, v.problem.message])}
       </p>
       {v.fromCheckpoint ? <p class="hint">{i18n.t('console.audit.chainCheckpoint')}</p> : null}
+      {v.selfCheckedOnly ? (
+        <p class="hint" data-testid="chain-self-only">
+          {i18n.t('console.audit.chainSelfOnly')}
+        </p>
+      ) : null}
     </div>
   );
 }
