@@ -15,6 +15,7 @@
  * `pnpm bench audit-merkle` (also part of `pnpm bench audit`). Figures only; nothing is asserted.
  */
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -102,7 +103,7 @@ export default async function bench() {
   const dir = await mkdtemp(path.join(tmpdir(), 'b24-bench-merkle-'));
   try {
     const em = () => db.orm.em.fork();
-    const secret = await AppSecret.load(em());
+    const secret = AppSecret.fromBytes(randomBytes(32));
     const mac = (p: string, v: string) => secret.mac(p, v);
     const audit = new AuditService(() => secret, new SettingsService(), {
       signer: testSigner(),

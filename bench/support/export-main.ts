@@ -3,9 +3,11 @@
  * `{ webhooks, domain, subjectUserId }`. Writes the archive to a counting sink (the bytes are not
  * the point here) and prints `ExportRun`.
  */
+import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { Bitrix24Client } from '../../packages/api/src/bitrix24/index.ts';
 import { writeExportArchive } from '../../packages/api/src/modules/dsr/export/index.ts';
+import { AppSecret } from '../../packages/api/src/modules/settings/app-secret.ts';
 import { createTestDatabase } from '../../packages/api/test/support/database.ts';
 import { report } from './child.ts';
 import { RssSampler } from './rss.ts';
@@ -41,7 +43,15 @@ global.gc?.();
 const rss = new RssSampler(50);
 const started = performance.now();
 const manifest = await writeExportArchive(
-  { portal, asSubject, em: db.orm.em.fork(), subjectUserId: args.subjectUserId, portalDomain: args.domain },
+  {
+    portal,
+    asSubject,
+    em: db.orm.em.fork(),
+    subjectUserId: args.subjectUserId,
+    portalDomain: args.domain,
+    // Our own records name other people by keyed pseudonyms: any key does for a measurement.
+    secret: AppSecret.fromBytes(randomBytes(32)),
+  },
   sink,
 );
 const ms = performance.now() - started;
