@@ -9,6 +9,7 @@ import { AuditService } from './modules/audit/audit.service.ts';
 import { signerFrom } from './modules/audit/audit-signer.ts';
 import { AuditPublishing } from './modules/audit-publish/audit-publishing.ts';
 import { portalChatChannel } from './modules/audit-publish/portal-chat-channel.ts';
+import { headExtendingPublished } from './modules/audit-publish/published-check.ts';
 import { witnessChannel } from './modules/audit-publish/witness-channel.ts';
 import { witnessesFrom } from './modules/audit-publish/witness-protocol.ts';
 import { DismissedService } from './modules/dsr/dismissed.service.ts';
@@ -165,7 +166,12 @@ export function createAppServices(deps: AppDependencies): AppServices {
       signing: deps.signing,
       logger: deps.logger.child({ component: 'reports' }),
       audit: (em, drafts) => services.audit.append(em, drafts),
-      treeHead: (em) => services.audit.treeHead(em),
+      // The mailed file is a publication too: no head of a log that contradicts one already published.
+      treeHead: async (em) =>
+        headExtendingPublished(em, services.audit, [
+          ...(await services.publishing.newestPublished()),
+          ...(await weeklyFileHeads(em, deps.config.DATA_DIR)),
+        ]),
       sessionRef: (key) => sessionRefOf(deps.secret, key),
       publishedHeads: () => services.publishing.newestPublished(),
     }),

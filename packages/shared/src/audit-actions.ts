@@ -1,6 +1,6 @@
 /**
  * Namespaces of the audit actions this product writes itself when it does the thing (sign-in, tokens,
- * auditor grants, rights, settings, requests, impersonation sessions, weekly reports, the log's own
+ * auditor grants, signing keys, rights, settings, requests, impersonation sessions, weekly reports, the log's own
  * upkeep) or stores as edit history (`post.*`, `comment.*`, `message.*`, `version.*`). Nobody may write
  * them by hand through `recordEvents`: integrators get a ReservedActionError, and users may only report
  * the content edits and deletions their extension witnessed (confirmed against the portal).
@@ -8,6 +8,7 @@
 export const RESERVED_ACTION_NAMESPACES = [
   'auth',
   'auditor',
+  'keys',
   'token',
   'rights',
   'settings',

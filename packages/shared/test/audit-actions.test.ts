@@ -16,6 +16,7 @@ describe('reserved audit actions', () => {
       'rights.updated',
       'settings.updated',
       'report.weekly.generated',
+      'keys.rotated',
     ])
       expect(isReservedAction(action), action).toBe(true);
     for (const action of ['crm.deal.exported', 'sso.session.refreshed', 'posts.archived'])

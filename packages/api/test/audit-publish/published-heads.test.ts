@@ -1,5 +1,5 @@
 import { generateKeyPairSync, sign, verify as verifySignature } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from '../../src/modules/audit/audit-sql.ts';
 import { headBytes } from '../../src/modules/audit/audit-tree-head.ts';
@@ -134,6 +134,21 @@ describe(`heads published outside the database (on ${backend})`, () => {
     ]);
   });
 
+  it('makes no weekly file of a forked log: the mailed file is a publication too', async () => {
+    await publishFiveAndTen();
+    await rewindLog(insider, 7);
+    await append(5, 100);
+    const week = formatIsoWeek(isoWeekOfDate(new Date()));
+    await expect(api.services.reports.generate(em(), week)).rejects.toThrow(
+      /No tree head was signed or published: the log contradicts a head already published/,
+    );
+    const [{ n }] = (await insider<{ n: number }>('select count(*)::int as n from weekly_report')) as [
+      { n: number },
+    ];
+    expect(n).toBe(0);
+    expect(await readdir(api.services.reports.dir).catch(() => [])).toEqual([]);
+  });
+
   it('carries the signed head in every weekly file, and names a rewound log by the head the file holds', async () => {
     await append(6, 0);
     const week = formatIsoWeek(isoWeekOfDate(new Date()));
@@ -192,9 +207,13 @@ describe(`heads published outside the database (on ${backend})`, () => {
     const unadvertise = await advertise(config, null, api.portal.url);
     await recordWitnesses(config);
     try {
+      // The second recorded witness is down: consistent with every head it read, but not a plain OK.
       const ok = await runCli(['audit', 'verify'], { DATABASE_URL: api.databaseUrl, ...onlyDataDir() });
-      expect(ok.code, ok.stderr).toBe(0);
-      expect(ok.stdout).toContain('published heads read back: portal-chat 2, witness 1');
+      expect(ok.code, ok.stderr).toBe(3);
+      expect(ok.stdout).toContain(
+        'CONSISTENT WITH THE HEADS IT COULD READ (portal-chat 2, witness 1), BUT NOT ALL',
+      );
+      expect(ok.stderr).toContain(`unreachable: witness ${downUrl}`);
       await rewindLog(insider, 7);
       const run = await runCli(['audit', 'verify'], { DATABASE_URL: api.databaseUrl, ...onlyDataDir() });
       expect(run.code, run.stderr).toBe(2);

@@ -70,6 +70,11 @@ export function registerAuditCommands(program: Command): void {
             `NOT VERIFIED AGAINST ANY PUBLISHED HEAD: ${result.checked} events (#${result.fromSeq} to #${result.toSeq}) were checked only against the database itself. No head published outside it could be read (portal chat, witnesses, weekly files, --head), and whoever holds the database can make that check pass (delete the tail, rewind the head).\n`,
           );
           process.exitCode = 3;
+        } else if (result.ok && (result.unreachable ?? []).length > 0) {
+          process.stdout.write(
+            `CONSISTENT WITH THE HEADS IT COULD READ (${read}), BUT NOT ALL: ${result.checked} events checked; the channels named above as unreachable hold heads this check could not compare, and a rewound log may hide behind them. Run it again where they answer.\n`,
+          );
+          process.exitCode = 3;
         } else if (result.ok) {
           const start = result.fromCheckpoint ? ' (from the retention checkpoint)' : '';
           const tree =

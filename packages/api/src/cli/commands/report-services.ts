@@ -5,11 +5,12 @@ import { startBoss } from '../../jobs/boss.ts';
 import { BossReportMailQueue } from '../../jobs/report-mail-queue.ts';
 import { AuditService } from '../../modules/audit/audit.service.ts';
 import { signerFrom } from '../../modules/audit/audit-signer.ts';
-import { newestPublished } from '../../modules/audit-publish/published-check.ts';
+import { headExtendingPublished, newestPublished } from '../../modules/audit-publish/published-check.ts';
 import { sessionRefOf } from '../../modules/impersonation/session-keys.ts';
 import { openKeys } from '../../modules/keys/open-keys.ts';
 import type { MailRetryQueue } from '../../modules/reports/report-mail.ts';
 import { ReportsService } from '../../modules/reports/reports.service.ts';
+import { weeklyFileHeads } from '../../modules/reports/stored-heads.ts';
 import { SettingsService } from '../../modules/settings/settings.service.ts';
 import { type ApiHeadChannels, apiHeadChannels } from '../api-head-channels.ts';
 import { openStorage } from '../open-storage.ts';
@@ -56,7 +57,11 @@ export async function withReports(
       signing,
       logger,
       audit: (tx, drafts) => audit.append(tx, drafts),
-      treeHead: (tx) => audit.treeHead(tx),
+      treeHead: async (tx) =>
+        headExtendingPublished(tx, audit, [
+          ...(await publishedHeads()),
+          ...(await weeklyFileHeads(tx, config.DATA_DIR)),
+        ]),
       sessionRef: (key) => sessionRefOf(secret, key),
       publishedHeads,
       mailQueue,

@@ -77,3 +77,25 @@ export async function newestPublished(channels: readonly HeadChannel[]): Promise
   const { newest } = await readNewest(channels);
   return [...newest.values()].filter((h): h is PublishedHead => h !== null);
 }
+
+/**
+ * The head a weekly file carries: signed only when the log extends every head published so far (each
+ * channel's newest and the earlier weekly files'), since the mailed file is itself a publication. A forked
+ * log gets no file (PublishRefusedError), as it gets no hourly head.
+ */
+export async function headExtendingPublished(
+  em: EntityManager,
+  audit: Pick<AuditService, 'treeHead' | 'extendsHeads'>,
+  published: readonly PublishedHead[],
+): Promise<TreeHead> {
+  const problem = await audit.extendsHeads(
+    em,
+    published.map((h) => h.head),
+  );
+  if (problem) {
+    const head = problem.head;
+    const where = head ? published.filter((h) => sameHead(h.head, head)).map((h) => h.where) : [];
+    throw new PublishRefusedError(problem, where);
+  }
+  return audit.treeHead(em);
+}
