@@ -47,13 +47,22 @@ export async function checkAgainstPublished(
 ): Promise<PublishedBefore> {
   const { newest, unreadable } = await readNewest(channels);
   const heads = [...newest.values()].filter((h): h is PublishedHead => h !== null);
+  return { newest, unreadable, ...(await contradicted(em, audit, heads)) };
+}
+
+/** The first published head the stored tree does not extend, and every place that head was read. */
+async function contradicted(
+  em: EntityManager,
+  audit: Pick<AuditService, 'extendsHeads'>,
+  heads: readonly PublishedHead[],
+): Promise<{ problem: AuditProblem | null; publishedIn: string[] }> {
   const problem = await audit.extendsHeads(
     em,
     heads.map((h) => h.head),
   );
   const head = problem?.head;
   const publishedIn = head ? heads.filter((h) => sameHead(h.head, head)).map((h) => h.where) : [];
-  return { newest, unreadable, problem, publishedIn };
+  return { problem, publishedIn };
 }
 
 /** The newest head of every channel (null: it holds none), and why a channel could not be read. */
@@ -88,14 +97,7 @@ export async function headExtendingPublished(
   audit: Pick<AuditService, 'treeHead' | 'extendsHeads'>,
   published: readonly PublishedHead[],
 ): Promise<TreeHead> {
-  const problem = await audit.extendsHeads(
-    em,
-    published.map((h) => h.head),
-  );
-  if (problem) {
-    const head = problem.head;
-    const where = head ? published.filter((h) => sameHead(h.head, head)).map((h) => h.where) : [];
-    throw new PublishRefusedError(problem, where);
-  }
+  const { problem, publishedIn } = await contradicted(em, audit, published);
+  if (problem) throw new PublishRefusedError(problem, publishedIn);
   return audit.treeHead(em);
 }

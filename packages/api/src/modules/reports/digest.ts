@@ -1,4 +1,5 @@
 import { createHash, createPublicKey, sign, verify } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import type { TreeHead } from '../audit/audit-tree-head.ts';
 import { canonicalJson } from '../audit/canonical-json.ts';
 import {
@@ -43,6 +44,13 @@ export interface WeeklyDigest {
 }
 
 export type UnsignedDigest = Omit<WeeklyDigest, 'signature'>;
+
+/** The digest a stored weekly file carries, unchecked; null for a file that is gone or has none. */
+export async function storedDigest(file: string): Promise<Partial<WeeklyDigest> | null> {
+  const zip = await readFile(file).catch(() => null);
+  const digest = zip ? readZipEntries(zip).get(DIGEST_FILE) : undefined;
+  return digest ? (JSON.parse(digest.toString('utf8')) as Partial<WeeklyDigest>) : null;
+}
 
 export const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 

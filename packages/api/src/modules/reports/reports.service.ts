@@ -1,4 +1,4 @@
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { EntityManager } from '@mikro-orm/core';
 import type { Logger } from '../../config/logger.ts';
@@ -10,7 +10,7 @@ import type { TreeHead } from '../audit/audit-tree-head.ts';
 import type { PublishedHead } from '../audit-publish/head-channel.ts';
 import type { SigningKey, SigningKeys } from '../keys/signing-keys.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
-import { DIGEST_FILE, type WeeklyDigest } from './digest.ts';
+import { storedDigest } from './digest.ts';
 import { formatIsoWeek, parseIsoWeek, previousIsoWeek, weekPeriod } from './iso-week.ts';
 import { buildReportFile } from './report-build.ts';
 import { laterWeeks, lockChainFor, predecessorOf, ReportChainError } from './report-chain.ts';
@@ -23,7 +23,6 @@ import {
 } from './report-published.ts';
 import type { WeeklyReportSettings } from './report-settings.ts';
 import { type MailStatus, WeeklyReport } from './weekly-report.entity.ts';
-import { readZipEntries } from './zip-reader.ts';
 
 export interface ReportsDependencies {
   dataDir: string;
@@ -129,10 +128,7 @@ export class ReportsService {
 
   /** Whether the stored file's digest was made before the end of its week. */
   async #madeEarly(report: WeeklyReport): Promise<boolean> {
-    const zip = await readFile(this.pathOf(report)).catch(() => null);
-    const digest = zip ? readZipEntries(zip).get(DIGEST_FILE) : undefined;
-    if (!digest) return false;
-    const { generatedAt } = JSON.parse(digest.toString('utf8')) as Partial<WeeklyDigest>;
+    const generatedAt = (await storedDigest(this.pathOf(report)))?.generatedAt;
     return typeof generatedAt === 'string' && Date.parse(generatedAt) < report.periodEnd.getTime();
   }
 

@@ -1,10 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { EntityManager } from '@mikro-orm/core';
 import type { PublishedHead } from '../audit-publish/head-channel.ts';
-import { DIGEST_FILE, type WeeklyDigest } from './digest.ts';
+import { storedDigest } from './digest.ts';
 import { WeeklyReport } from './weekly-report.entity.ts';
-import { readZipEntries } from './zip-reader.ts';
 
 /**
  * The signed tree heads the stored weekly files carry (the mailed copies hold the same bytes): a channel
@@ -14,12 +12,8 @@ import { readZipEntries } from './zip-reader.ts';
 export async function weeklyFileHeads(em: EntityManager, dataDir: string): Promise<PublishedHead[]> {
   const heads: PublishedHead[] = [];
   for (const report of await em.find(WeeklyReport, {}, { orderBy: { periodStart: 'asc' } })) {
-    const zip = await readFile(path.join(dataDir, 'reports', path.basename(report.fileName))).catch(
-      () => null,
-    );
-    const digest = zip ? readZipEntries(zip).get(DIGEST_FILE) : undefined;
-    if (!digest) continue;
-    const { treeHead } = JSON.parse(digest.toString('utf8')) as Partial<WeeklyDigest>;
+    const treeHead = (await storedDigest(path.join(dataDir, 'reports', path.basename(report.fileName))))
+      ?.treeHead;
     if (treeHead) {
       heads.push({
         head: treeHead,
