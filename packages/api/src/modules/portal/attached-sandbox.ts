@@ -50,6 +50,11 @@ export class AttachedSandbox {
     return this.#info.applicationToken;
   }
 
+  /** Users whose webhook the sandbox named when last asked. */
+  knownUserIds(): number[] {
+    return Object.keys(this.#info.webhookUrls).map(Number);
+  }
+
   /** A client acting as the user, from what we know now. */
   clientOf(userId: number): Bitrix24Client | undefined {
     const known = this.#clients.get(userId);

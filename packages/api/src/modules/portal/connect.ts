@@ -23,6 +23,14 @@ export interface PortalConnection {
   /** As asUser, also for a user this process has not met yet (an attached sandbox is asked). */
   credentialsFor(userId: number): Promise<Bitrix24Client | undefined>;
   /**
+   * Whether we hold the user's own credentials, and if not why: `missing` (never handed to us),
+   * `dead` (the portal refused them for good, e.g. a revoked refresh token: the user must open the
+   * portal again). Previews and reports say this instead of "nothing there".
+   */
+  credentialStatus(userId: number): Promise<CredentialStatus>;
+  /** Users whose own credentials we hold and that were usable when last tried (per-user polling). */
+  usersWithCredentials(): Promise<number[]>;
+  /**
    * The token the portal signs its event deliveries with, where the connection can know it (a sandbox;
    * a real portal's comes from BITRIX24_APPLICATION_TOKEN). `fresh`: ask the sandbox again.
    */
@@ -31,6 +39,10 @@ export interface PortalConnection {
   sandbox: SandboxPortal | null;
   close(): Promise<void>;
 }
+
+export type CredentialStatus =
+  | { state: 'usable' }
+  | { state: 'missing' | 'dead' /** Said to people: why we cannot act as this user. */; reason: string };
 
 /**
  * The real portal of BITRIX24_WEBHOOK_URL, or (when unset) a sandbox portal started in this process.
@@ -55,6 +67,7 @@ export async function connectPortal(
       domain: new URL(client.endpoint.origin).host,
       client,
       asUser: (id) => adminClients.get(id),
+      usersWithCredentials: async () => [...adminClients.keys()],
       applicationToken: async () => null,
       adminUserId: client.endpoint.userId,
       sandbox: null,
@@ -83,6 +96,7 @@ export async function connectPortal(
     domain: sandbox.domain,
     client,
     asUser,
+    usersWithCredentials: async () => [...sandbox.state.users.keys()],
     applicationToken: async () => sandbox.applicationToken,
     adminUserId,
     sandbox,
@@ -94,13 +108,19 @@ export async function connectPortal(
 
 /** Every connection verifies administrators the same way: through each one's own credentials. */
 function assemble(
-  parts: Omit<PortalConnection, 'directory' | 'credentialsFor'> &
+  parts: Omit<PortalConnection, 'directory' | 'credentialsFor' | 'credentialStatus'> &
     Partial<Pick<PortalConnection, 'credentialsFor'>>,
 ): PortalConnection {
   const credentialsFor = parts.credentialsFor ?? (async (id: number) => parts.asUser(id));
+  // Webhook credentials do not expire: we hold one or we do not.
+  const credentialStatus = async (id: number): Promise<CredentialStatus> =>
+    (await credentialsFor(id))
+      ? { state: 'usable' }
+      : { state: 'missing', reason: `no credentials of user ${id} are configured (incoming webhook mode)` };
   return {
     ...parts,
     credentialsFor,
+    credentialStatus,
     directory: new RestPortalDirectory(parts.client, new AdminVerifier(credentialsFor)),
   };
 }
@@ -120,6 +140,7 @@ async function attachToSandbox(
     client,
     asUser: (id) => attached.clientOf(id),
     credentialsFor: (id) => attached.credentialsFor(id),
+    usersWithCredentials: async () => attached.knownUserIds(),
     applicationToken: (options) => attached.applicationToken(options),
     adminUserId,
     sandbox: null,
