@@ -3,7 +3,14 @@ import type { AppServices } from '../../app-services.ts';
 import { APP_PATHS } from './app-paths.ts';
 import { BackgroundFrames } from './background-frames.ts';
 import { escapeHtml, framePage, jsonForScript, readFrame } from './frame-http.ts';
-import { bindHandlers, type InstallDeps, install, parseInstallEvent, uninstall } from './install.ts';
+import {
+  bindHandlers,
+  type InstallDeps,
+  install,
+  installEventFromFrame,
+  parseInstallEvent,
+  uninstall,
+} from './install.ts';
 import { verifyFrame } from './verify-frame.ts';
 
 /**
@@ -60,14 +67,26 @@ export function registerAppRoutes(http: Hono, services: AppServices): void {
    * posted to the portal's origin, J `frame/message/controller.ts`).
    */
   async function installPage(c: Context, frame: Awaited<ReturnType<typeof readFrame>>): Promise<Response> {
-    const verified = await verifyFrame(app, frame);
+    let verified = await verifyFrame(app, frame);
+    if (!verified.ok && verified.code === 'UNKNOWN_PORTAL') {
+      // A local app's installer comes before any install event: the frame installs us.
+      const event = installEventFromFrame(frame.form, frame.query);
+      const outcome = event ? await install(deps, event) : null;
+      if (outcome?.ok) verified = await verifyFrame(app, frame);
+      else if (outcome) return c.json({ error: outcome.error }, outcome.status);
+    }
     if (!verified.ok)
       return framePage(c, {
         title: 'b24-gdpr',
         body: `<p>${escapeHtml(verified.message)}</p>`,
         status: verified.status,
       });
-    if (verified.isAdmin) await bindHandlers(app!, handlerBase(), verified.userId, deps.logger);
+    if (verified.isAdmin) {
+      await bindHandlers(app!, handlerBase(), verified.userId, deps.logger);
+      await services.portalEvents
+        .bindHandlers()
+        .catch((err: unknown) => deps.logger.warn({ err }, 'could not bind portal event handlers'));
+    }
     const message = verified.appSid ? `setInstallFinish:${Date.now().toString(36)}:${verified.appSid}` : null;
     return framePage(c, {
       title: 'b24-gdpr',
