@@ -85,3 +85,23 @@ describe('administrator rights from the platform', () => {
     expect(seen.find((a) => a.userId === employee)?.admin).toBe(true);
   });
 });
+
+describe('background-worker frames', () => {
+  let app: AppApi;
+  beforeEach(async () => {
+    app = await startAppApi({ APP_BACKGROUND_VERIFY_PER_MINUTE: '2' });
+    await app.install();
+  });
+  afterEach(() => app.close());
+
+  it('answer every frame at once and spend at most the budget of portal calls a minute on new tokens', async () => {
+    for (const user of [3, 4, 5]) expect((await app.backgroundFrame(user)).status).toBe(200);
+    const status = (id: number) => app.api.services.portal.credentialStatus(id).then((s) => s.state);
+    expect([await status(3), await status(4), await status(5)]).toEqual(['usable', 'usable', 'missing']);
+
+    // A later page of the same user, in a later minute, hands the token over.
+    app.clock.ms += 61_000;
+    await app.backgroundFrame(5);
+    expect(await status(5)).toBe('usable');
+  });
+});

@@ -28,7 +28,9 @@ export function registerAppRoutes(http: Hono, services: AppServices): void {
     logger: services.logger.child({ component: 'app-install' }),
     retentionDays: services.config.APP_UNINSTALL_RETENTION_DAYS,
   };
-  const background = new BackgroundFrames(app, services.logger.child({ component: 'app-frames' }));
+  const background = new BackgroundFrames(app, services.logger.child({ component: 'app-frames' }), {
+    perMinute: services.config.APP_BACKGROUND_VERIFY_PER_MINUTE,
+  });
   app.background = background;
   const handlerBase = () => services.config.APP_PUBLIC_URL ?? services.urls.public;
 
