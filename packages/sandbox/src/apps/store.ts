@@ -13,6 +13,8 @@ function hash(...parts: (string | number)[]): string {
 export class AppStore {
   readonly apps = new Map<number, App>();
   readonly placements = new Map<number, Placement>();
+  /** `appId:userId` of users whose frame sent `setInstall` (getInitData's FIRST_RUN turns false). */
+  readonly firstRunDone = new Set<string>();
   private appSeq = 0;
   private placementSeq = 0;
   private readonly domain: string;

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import type { SandboxRuntime } from '../runtime.ts';
+import { registerApps } from './apps.ts';
 import { registerAuth } from './auth.ts';
 import type { PageEnv } from './context.ts';
 import { registerLiveFeed } from './live-feed.ts';
@@ -19,5 +20,6 @@ export function pagesRouter(portal: SandboxRuntime): Hono<PageEnv> {
   registerProfile(app, portal);
   registerMessenger(app, portal);
   registerUserAdmin(app, portal);
+  registerApps(app, portal);
   return app;
 }
