@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { appTestbed, bodiesOf, callApp, installedApiApp, token } from './app-helpers.ts';
 import { call } from './helpers.ts';
+import { Browser } from './pages-browser.ts';
 
 const bed = appTestbed();
 beforeEach(() => {
@@ -229,5 +230,34 @@ describe('ONAPPUNINSTALL (api-reference/common/events/on-app-uninstall.md)', () 
       refresh_token: refreshToken,
     });
     expect(refresh.body.error).toBe('invalid_client');
+  });
+});
+
+describe('the full protocol (settings/oauth/index.md)', () => {
+  it('sends a signed-in user back with a 30-second code that is exchanged once', async () => {
+    const { app } = await installedApiApp(bed.portal, bed.receiver);
+    const b = new Browser(bed.portal.url);
+    await b.signIn(4);
+    const res = await b.get(`/oauth/authorize/?client_id=${app.clientId}&state=s1`);
+    expect(res.status).toBe(302);
+    const back = new URL(res.location ?? '');
+    expect(back.origin + back.pathname).toBe(`${bed.receiver.url}/page`);
+    expect(back.searchParams.get('state')).toBe('s1');
+    expect(back.searchParams.get('member_id')).toBe(bed.portal.memberId);
+    const code = back.searchParams.get('code') ?? '';
+    const grant = {
+      grant_type: 'authorization_code',
+      client_id: app.clientId,
+      client_secret: app.clientSecret,
+      code,
+    };
+    const first = await token(bed.portal, grant);
+    expect(first.body).toMatchObject({ user_id: 4, expires_in: 3600 });
+    expect((await callApp(bed.portal, 'profile', String(first.body.access_token))).body.result).toMatchObject(
+      { ID: '4' },
+    );
+    expect(await token(bed.portal, grant)).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
+    const unknown = await b.get('/oauth/authorize/?client_id=local.nope');
+    expect(unknown.status).toBe(400);
   });
 });

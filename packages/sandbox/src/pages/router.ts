@@ -5,6 +5,7 @@ import { registerAuth } from './auth.ts';
 import type { PageEnv } from './context.ts';
 import { registerLiveFeed } from './live-feed.ts';
 import { registerMessenger } from './messenger.ts';
+import { registerOAuthAuthorize } from './oauth-authorize.ts';
 import { registerProfile } from './profile.ts';
 import { registerUserAdmin } from './user-admin.ts';
 
@@ -21,5 +22,6 @@ export function pagesRouter(portal: SandboxRuntime): Hono<PageEnv> {
   registerMessenger(app, portal);
   registerUserAdmin(app, portal);
   registerApps(app, portal);
+  registerOAuthAuthorize(app, portal);
   return app;
 }
