@@ -300,3 +300,14 @@ describe('events bound by an application (api-reference/events/index.md)', () =>
     user.ACTIVE = true;
   });
 });
+
+describe('one name for the portal in app mode', () => {
+  it('uses the host of client_endpoint as ONAPPINSTALL’s domain and the frames’ DOMAIN', async () => {
+    const { app } = await installedApiApp(bed.portal, bed.receiver);
+    const install = bodiesOf(bed.receiver, 'ONAPPINSTALL').at(-1);
+    const frame = await bed.portal.apps.openFrame(app.id, { userId: 3 });
+    const host = new URL(install?.get('auth[client_endpoint]') ?? '').host;
+    expect(install?.get('auth[domain]')).toBe(host);
+    expect(new URL(frame.url).searchParams.get('DOMAIN')).toBe(host);
+  });
+});
