@@ -311,3 +311,25 @@ describe('one name for the portal in app mode', () => {
     expect(new URL(frame.url).searchParams.get('DOMAIN')).toBe(host);
   });
 });
+
+describe('reset()', () => {
+  it('keeps applications, their tokens and the handlers they bound', async () => {
+    const { app, accessToken } = await installedApiApp(bed.portal, bed.receiver);
+    await callApp(bed.portal, 'event.bind', accessToken, {
+      event: 'ONAPPUNINSTALL',
+      handler: `${bed.receiver.url}/gone`,
+    });
+    await call(bed.portal.webhookUrl(1), 'event.bind', {
+      event: 'ONTASKADD',
+      handler: `${bed.receiver.url}/hook`,
+    });
+    bed.portal.reset();
+    expect((await callApp(bed.portal, 'profile', accessToken)).body.result).toMatchObject({ ID: '1' });
+    const handlers = [...bed.portal.state.eventBindings.values()].map((b) => b.handler);
+    expect(handlers).toContain(`${bed.receiver.url}/gone`);
+    expect(handlers).not.toContain(`${bed.receiver.url}/hook`);
+    bed.portal.apps.uninstall(app.id);
+    await bed.portal.events.flush();
+    expect(bed.receiver.received.some((r) => r.path === '/b24/gone')).toBe(true);
+  });
+});
