@@ -333,3 +333,14 @@ describe('reset()', () => {
     expect(bed.receiver.received.some((r) => r.path === '/b24/gone')).toBe(true);
   });
 });
+
+describe('batch with a token (settings/how-to-call-rest-api/batch.md)', () => {
+  it('runs every command as the batch’s own user, whatever auth a command carries', async () => {
+    const { app, accessToken } = await installedApiApp(bed.portal, bed.receiver);
+    const other = (await bed.portal.apps.openFrame(app.id, { userId: 5 })).fields.AUTH_ID ?? '';
+    const r = await callApp(bed.portal, 'batch', accessToken, {
+      cmd: { mine: 'profile', theirs: `profile?auth=${other}` },
+    });
+    expect(r.body.result).toMatchObject({ result: { mine: { ID: '1' }, theirs: { ID: '1' } } });
+  });
+});
