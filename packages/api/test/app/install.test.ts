@@ -39,7 +39,7 @@ describe('installing and uninstalling the application', () => {
     expect(secrets.every((s) => s.length > 8)).toBe(true);
 
     const dump = await dumpAppTables(app);
-    expect(dump).toContain(app.api.portal.domain);
+    expect(dump).toContain(delivery?.body['auth[domain]'] ?? 'no domain');
     for (const secret of secrets) expect(dump).not.toContain(secret);
 
     const status = await app.api.services.portal.credentialStatus(1);
