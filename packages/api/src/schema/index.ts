@@ -10,6 +10,7 @@ import '../modules/audit/audit-proof.schema.ts';
 import '../modules/edits/edits.schema.ts';
 import '../modules/impersonation/impersonation.schema.ts';
 import '../modules/reports/reports.schema.ts';
+import '../modules/portal-events/chat-capture.schema.ts';
 
 builder.queryType({});
 builder.mutationType({});
