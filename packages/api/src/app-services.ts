@@ -101,11 +101,12 @@ export function createAppServices(deps: AppDependencies): AppServices {
     () => deps.secret,
     (tx, drafts) => services.audit.append(tx, drafts),
   );
+  const editorStanding = subjectStanding(() => deps.secret);
   // Every stored edit also goes to the audit log, in the same transaction (services is complete by then).
   const edits = new EditHistoryService({
     audit: { append: (em, drafts) => services.audit.append(em, drafts) },
     isImpersonatedSession: impersonationSessionKeys(deps.orm),
-    editorStanding: subjectStanding(() => deps.secret),
+    editorStanding,
   });
   const services = {
     ...deps,
@@ -121,6 +122,7 @@ export function createAppServices(deps: AppDependencies): AppServices {
       orm: deps.orm,
       portal: deps.portal,
       edits,
+      standing: editorStanding,
       logger: deps.logger.child({ component: 'chat-poller' }),
     }),
     directory,

@@ -56,6 +56,28 @@ describe('im.v2.Event polling', () => {
     expect(acked.events).toEqual([]);
   });
 
+  it('unsubscribing stops recording but keeps what was recorded', async () => {
+    const bob = portal.webhookUrl(3);
+    const alice = portal.webhookUrl(2);
+    await call(bob, 'im.v2.Event.subscribe');
+    const kept = (await call(alice, 'im.message.add', { DIALOG_ID: '3', MESSAGE: 'kept' })).body.result;
+    expect((await call(bob, 'im.v2.Event.unsubscribe')).body.result).toBe(true);
+    expect((await call(bob, 'im.v2.Event.unsubscribe')).body.result).toBe(true);
+    await call(alice, 'im.message.add', { DIALOG_ID: '3', MESSAGE: 'not recorded' });
+    const log = (await call(bob, 'im.v2.Event.get')).body.result as Events;
+    const texts = log.events.map((e) => (e.data as { message?: { id: number; text: string } }).message);
+    expect(texts.some((m) => m?.id === kept)).toBe(true);
+    expect(texts.some((m) => m?.text === 'not recorded')).toBe(false);
+    // Acknowledged, it is gone; subscribed again, new events are recorded once more.
+    await call(bob, 'im.v2.Event.get', { offset: log.nextOffset });
+    await call(bob, 'im.v2.Event.subscribe');
+    await call(alice, 'im.message.add', { DIALOG_ID: '3', MESSAGE: 'back' });
+    const after = (await call(bob, 'im.v2.Event.get', { offset: log.nextOffset })).body.result as Events;
+    expect(after.events.map((e) => (e.data as { message?: { text: string } }).message?.text)).toEqual([
+      'back',
+    ]);
+  });
+
   it('drops records older than 24 hours', async () => {
     const bob = portal.webhookUrl(3);
     await call(portal.webhookUrl(2), 'im.message.add', { DIALOG_ID: '3', MESSAGE: 'old news' });

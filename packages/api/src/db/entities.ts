@@ -10,6 +10,7 @@ import { AuditorGrant } from '../modules/identity/auditor-grant.entity.ts';
 import { SignInCode } from '../modules/identity/sign-in-code.entity.ts';
 import { SignInRequest } from '../modules/identity/sign-in-request.entity.ts';
 import { ImpersonationSession } from '../modules/impersonation/impersonation-session.entity.ts';
+import { ChatPollCursor } from '../modules/portal-events/chat-poll-cursor.entity.ts';
 import { PortalEvent } from '../modules/portal-events/portal-event.entity.ts';
 import { reportEntities } from '../modules/reports/weekly-report.entity.ts';
 import { UserRights } from '../modules/rights/user-rights.entity.ts';
@@ -34,6 +35,7 @@ export const entities = [
   AuditHeadPublication,
   ContentVersion,
   PortalEvent,
+  ChatPollCursor,
   ImpersonationSession,
   ...reportEntities,
   ...appEntities,

@@ -35,9 +35,14 @@ export async function startJobWorkers(services: AppServices, boss: PgBoss): Prom
   await boss.work(JOBS.expireExports, async () => {
     await services.exports.expire(services.orm.em.fork());
   });
+  // A round reads every user's chat log at the portal's rate (about N/2 seconds for N users on a standard
+  // plan), so it can outlast the minute: a round still running here is not started again beside itself.
+  let chatRound: Promise<unknown> | null = null;
   await boss.work(JOBS.pollPortalEvents, async () => {
-    await services.chatPoller.poll();
+    if (!chatRound) chatRound = services.chatPoller.poll().finally(() => (chatRound = null));
+    else logger.debug('the previous chat poll round is still running');
     await services.portalEvents.drain();
+    await chatRound;
   });
   // Every minute (im.v2 keeps chat events 24 h). Not under tests: they run the job themselves, and a poll
   // arriving mid-test would add portal requests to the counts other tests assert.

@@ -11,6 +11,7 @@ import '../modules/edits/edits.schema.ts';
 import '../modules/impersonation/impersonation.schema.ts';
 import '../modules/reports/reports.schema.ts';
 import '../modules/app/app.schema.ts';
+import '../modules/portal-events/chat-capture.schema.ts';
 
 builder.queryType({});
 builder.mutationType({});

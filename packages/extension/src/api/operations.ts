@@ -1,6 +1,7 @@
 import {
   AuditEventsDocument,
   CancelRequestDocument,
+  ConsoleChatCaptureDocument,
   ConsoleDismissedUsersDocument,
   ConsoleSetUserRightsDocument,
   ConsoleUsersDocument,
@@ -73,6 +74,7 @@ export const operations = {
   ConsoleUsers: ConsoleUsersDocument,
   ConsoleDismissedUsers: ConsoleDismissedUsersDocument,
   ConsoleSetUserRights: ConsoleSetUserRightsDocument,
+  ConsoleChatCapture: ConsoleChatCaptureDocument,
 } as const;
 
 export type OperationName = keyof typeof operations;

@@ -6,6 +6,7 @@ import { SignInHint } from './components/SignInHint.tsx';
 import { TabNav } from './components/TabNav.tsx';
 import { parseRoute, type Route, resolveRoute, tabsFor } from './route.ts';
 import { AuditTab } from './tabs/AuditTab.tsx';
+import { ChatCaptureTab } from './tabs/ChatCaptureTab.tsx';
 import { DismissedTab } from './tabs/DismissedTab.tsx';
 import { RequestsTab } from './tabs/RequestsTab.tsx';
 import { SettingsTab } from './tabs/SettingsTab.tsx';
@@ -94,6 +95,8 @@ function TabContent({ route }: { route: Route }) {
       return <UsersTab />;
     case 'dismissed':
       return <DismissedTab />;
+    case 'chats':
+      return <ChatCaptureTab />;
     case 'requests':
       return <RequestsTab />;
     case 'audit':

@@ -1,7 +1,7 @@
 import type { Role } from '@b24-gdpr/shared';
 
 /** The console's tabs, in the order the navigation shows them. */
-export const TABS = ['settings', 'users', 'dismissed', 'requests', 'audit'] as const;
+export const TABS = ['settings', 'users', 'dismissed', 'chats', 'requests', 'audit'] as const;
 export type TabId = (typeof TABS)[number];
 
 /** Where the hash points: a tab, and on the audit tab optionally one impersonation session. */
@@ -10,10 +10,10 @@ export interface Route {
   sessionId: string | null;
 }
 
-const ADMIN_TABS: readonly TabId[] = ['settings', 'users', 'dismissed', 'requests'];
+const ADMIN_TABS: readonly TabId[] = ['settings', 'users', 'dismissed', 'chats', 'requests'];
 const AUDITOR_TABS: readonly TabId[] = ['audit'];
 
-/** The tabs a user with these roles may open: admins the four admin tabs, auditors the audit tab. */
+/** The tabs a user with these roles may open: admins the admin tabs, auditors the audit tab. */
 export function tabsFor(roles: readonly Role[]): TabId[] {
   return TABS.filter(
     (tab) =>

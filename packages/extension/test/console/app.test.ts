@@ -41,12 +41,12 @@ describe('the console shell', { timeout: 60_000 }, () => {
     expect(tabs(root)).toEqual([]);
   });
 
-  it('shows an administrator the four admin tabs and opens the one the hash names', async () => {
+  it('shows an administrator the five admin tabs and opens the one the hash names', async () => {
     await signInAs(stack, 1);
     const { root, unmount } = mountConsole('#/requests');
     mounted = { unmount };
     await findByTestId(root, 'tab-requests');
-    expect(tabs(root)).toEqual(['tab-settings', 'tab-users', 'tab-dismissed', 'tab-requests']);
+    expect(tabs(root)).toEqual(['tab-settings', 'tab-users', 'tab-dismissed', 'tab-chats', 'tab-requests']);
     expect(root.querySelector('.tab.active')?.getAttribute('data-testid')).toBe('tab-requests');
   });
 
@@ -59,12 +59,19 @@ describe('the console shell', { timeout: 60_000 }, () => {
     await findByTestId(root, 'chain-status');
   });
 
-  it('shows someone with both roles all five tabs and follows hash changes', async () => {
+  it('shows someone with both roles all six tabs and follows hash changes', async () => {
     await signInAs(stack, 2);
     const { root, unmount } = mountConsole('#/settings');
     mounted = { unmount };
     await findByTestId(root, 'switch-anonymisation-enabled');
-    expect(tabs(root)).toEqual(['tab-settings', 'tab-users', 'tab-dismissed', 'tab-requests', 'tab-audit']);
+    expect(tabs(root)).toEqual([
+      'tab-settings',
+      'tab-users',
+      'tab-dismissed',
+      'tab-chats',
+      'tab-requests',
+      'tab-audit',
+    ]);
     window.location.hash = '#/audit';
     await findByTestId(root, 'chain-status');
   });

@@ -45,13 +45,14 @@ describe('routes', () => {
       expect(routeHash(parseRoute(hash))).toBe(hash);
   });
 
-  it('shows admins four tabs, auditors the audit tab, both all five, employees none', () => {
-    expect(tabsFor(['ADMIN'])).toEqual(['settings', 'users', 'dismissed', 'requests']);
+  it('shows admins five tabs, auditors the audit tab, both all six, employees none', () => {
+    expect(tabsFor(['ADMIN'])).toEqual(['settings', 'users', 'dismissed', 'chats', 'requests']);
     expect(tabsFor(['AUDITOR'])).toEqual(['audit']);
     expect(tabsFor(['EMPLOYEE', 'AUDITOR', 'ADMIN'])).toEqual([
       'settings',
       'users',
       'dismissed',
+      'chats',
       'requests',
       'audit',
     ]);

@@ -12,6 +12,7 @@ import { AuditorGrant } from '../identity/auditor-grant.entity.ts';
 import { sha256Hex } from '../identity/secrets.ts';
 import { SignInCode } from '../identity/sign-in-code.entity.ts';
 import { SignInRequest } from '../identity/sign-in-request.entity.ts';
+import { ChatPollCursor } from '../portal-events/chat-poll-cursor.entity.ts';
 import { WeeklyReport } from '../reports/weekly-report.entity.ts';
 import { UserRights } from '../rights/user-rights.entity.ts';
 import type { AppSecret } from '../settings/app-secret.ts';
@@ -81,6 +82,8 @@ export async function pseudonymiseOwnRecords(
       user_rights: await tx.nativeDelete(UserRights, { userId }),
       auditor_grant: await tx.nativeDelete(AuditorGrant, { userId }),
       dismissal: await tx.nativeDelete(Dismissal, { userId }),
+      // Where we were in their chat event log; their account is closed, so it cannot be read again.
+      chat_poll_cursor: await tx.nativeDelete(ChatPollCursor, { userId }),
       export_archive: archives,
     };
     const pseudonymised: Record<string, number> = {};

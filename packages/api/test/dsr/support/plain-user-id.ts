@@ -40,6 +40,8 @@ const COUNTERS = new Set([
   'level',
   'tree_size',
   'mikro_orm_migrations.id',
+  // A position in a user's chat event log (the row's user is its user_id).
+  'chat_poll_cursor.offset',
 ]);
 const INTEGER = new Set(['integer', 'bigint', 'smallint']);
 

@@ -34,6 +34,7 @@ export const OPERATIONS: Record<string, MakeVariables> = {
   auditEvents: none,
   auditTreeHead: none,
   dataSubjectRequest: async (w, c) => ({ id: await w.request(c.subjectId, 'COMPLETED') }),
+  chatCapture: none,
   dataSubjectRequests: none,
   dismissedUsers: none,
   editHistory: async () => ({ entityType: 'POST', entityId: '1' }),

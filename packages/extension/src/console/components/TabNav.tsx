@@ -5,6 +5,7 @@ const LABELS: Record<TabId, () => string> = {
   settings: () => i18n.t('console.tabs.settings'),
   users: () => i18n.t('console.tabs.users'),
   dismissed: () => i18n.t('console.tabs.dismissed'),
+  chats: () => i18n.t('console.tabs.chats'),
   requests: () => i18n.t('console.tabs.requests'),
   audit: () => i18n.t('console.tabs.audit'),
 };

@@ -11,11 +11,11 @@ export const imV2Methods: MethodDef[] = [
     },
   },
   {
+    // Stops recording; what is recorded stays readable until 24 h pass or `offset` acknowledges it
+    // (event-unsubscribe.md, events/index.md). Idempotent.
     name: 'im.v2.Event.unsubscribe',
     handler: (ctx) => {
-      const s = ctx.portal.state;
-      s.imSubscribers.delete(ctx.caller.ID);
-      s.imEvents = s.imEvents.filter((e) => e.userId !== ctx.caller.ID);
+      ctx.portal.state.imSubscribers.delete(ctx.caller.ID);
       return ok(true);
     },
   },

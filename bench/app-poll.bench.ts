@@ -1,0 +1,131 @@
+/**
+ * Polling 1,000 employees' chat event logs (chat-poller.ts), against the sandbox with its rate limit on:
+ * - requests per round and per minute, against the floor ⌈1000/50⌉ per round that packing 50 users into
+ *   each `batch` would give. That floor is not reachable: a batch runs every command as the batch's own
+ *   user (rest_provider.php `methodsBatch`), so each user's log costs one request of its own;
+ * - the longest delay from an edit in the portal to its stored version, against the time the floor's
+ *   requests would take at the plan's drain rate.
+ * Time is compressed: the portal's bucket and ours run SPEEDUP times the standard plan (burst 50, 2/s);
+ * seconds are printed converted back to the standard plan. Edits come from users' own webhooks while the
+ * rounds run, spread over them.
+ */
+
+import { Bitrix24Client, LeakyBucketLimiter } from '../packages/api/src/bitrix24/index.ts';
+import { ContentVersion } from '../packages/api/src/modules/edits/content-version.entity.ts';
+import { startTestApi } from '../packages/api/test/support/api.ts';
+import { SeedHelpers } from '../packages/sandbox/src/index.ts';
+import { printTable, ratio } from './support/table.ts';
+
+const USERS = 1_000;
+const ROUNDS = 3;
+const EDITS = 40;
+const SPEEDUP = 20;
+const STANDARD = { burst: 50, drainPerSecond: 2 };
+const PLAN = { burst: STANDARD.burst * SPEEDUP, drainPerSecond: STANDARD.drainPerSecond * SPEEDUP };
+
+export default async function run(): Promise<void> {
+  const api = await startTestApi({ jobs: false, sandbox: { rateLimit: PLAN } });
+  try {
+    const { portal } = api;
+    const active = [...portal.state.users.values()].filter((u) => u.ACTIVE && u.USER_TYPE === 'employee');
+    new SeedHelpers(portal.state).users(USERS - active.length, { ACTIVE: true, USER_TYPE: 'employee' });
+    // Our client-side copy of the bucket, at the same compressed plan, shared by every user's client.
+    api.services.portal.client.limiter.configure({ ...PLAN, reserve: SPEEDUP });
+    const ids = [...portal.state.users.values()].filter((u) => u.ACTIVE && u.USER_TYPE === 'employee');
+    // Editors write with their own webhooks, as browsers would: not through our limiter.
+    const browsers = new LeakyBucketLimiter({ burst: 10_000, drainPerSecond: 10_000 });
+    const editorOf = (userId: number) =>
+      new Bitrix24Client({ webhookUrl: portal.webhookUrl(userId), limiter: browsers });
+    const pairs = Array.from({ length: EDITS }, (_, i) => [
+      ids[(i * 37) % ids.length]!.ID,
+      ids[(i * 53 + 7) % ids.length]!.ID,
+    ]);
+    const messages: { author: number; id: number }[] = [];
+    for (const [a, b] of pairs) {
+      const author = editorOf(a!);
+      messages.push({
+        author: a!,
+        id: await author.call('im.message.add', { DIALOG_ID: String(b), MESSAGE: 'draft' }),
+      });
+    }
+
+    const poller = api.services.chatPoller;
+    const subscribe = await timed(() => poller.poll());
+    portal.counters.reset();
+    const started = performance.now();
+    const edits: { id: number; text: string; at: number }[] = [];
+    let polling = true;
+    const rounds = (async () => {
+      const out = [];
+      for (let r = 0; r < ROUNDS; r++) out.push(await timed(() => poller.poll()));
+      polling = false;
+      return out;
+    })();
+    // Edits spread over the first rounds, so some land just after a user's log was read.
+    const perRound = subscribe.ms;
+    for (const [i, m] of messages.entries()) {
+      if (!polling) break;
+      await sleep((perRound * (ROUNDS - 1)) / EDITS);
+      const text = `edit ${i}`;
+      await editorOf(m.author).call('im.message.update', { MESSAGE_ID: m.id, MESSAGE: text });
+      edits.push({ id: m.id, text, at: Date.now() });
+    }
+    const done = await rounds;
+    const elapsedMin = (performance.now() - started) / 60_000;
+    const pollRequests = portal.counters.httpRequests - edits.length;
+
+    const em = api.services.orm.em.fork();
+    const delays: number[] = [];
+    let missing = 0;
+    for (const edit of edits) {
+      const version = await em.findOne(ContentVersion, {
+        entityType: 'MESSAGE',
+        entityId: String(edit.id),
+        text: edit.text,
+      });
+      if (version) delays.push(version.createdAt.getTime() - edit.at);
+      else missing++;
+    }
+    const floorPerRound = Math.ceil(USERS / 50);
+    const perRoundMeasured = pollRequests / ROUNDS;
+    const floorSeconds = floorPerRound / STANDARD.drainPerSecond;
+    const longest = (Math.max(...delays) / 1000) * SPEEDUP;
+    const roundSeconds = (done.reduce((s, r) => s + r.ms, 0) / ROUNDS / 1000) * SPEEDUP;
+    printTable(
+      `chat polling, ${USERS} users, ${ROUNDS} rounds (standard plan; measured ${SPEEDUP}× faster)`,
+      [
+        ['figure', 'measured', 'floor', 'vs floor'],
+        ['requests per round', perRoundMeasured, floorPerRound, ratio(perRoundMeasured, floorPerRound)],
+        [
+          'requests per minute',
+          pollRequests / elapsedMin / SPEEDUP,
+          (floorPerRound / roundSeconds) * 60,
+          ratio(pollRequests / elapsedMin / SPEEDUP, (floorPerRound / roundSeconds) * 60),
+        ],
+        [
+          'first round (subscribe + read), s',
+          (subscribe.ms / 1000) * SPEEDUP,
+          floorSeconds,
+          ratio((subscribe.ms / 1000) * SPEEDUP, floorSeconds),
+        ],
+        ['round, s', roundSeconds, floorSeconds, ratio(roundSeconds, floorSeconds)],
+        ['longest edit → stored version, s', longest, floorSeconds, ratio(longest, floorSeconds)],
+      ],
+    );
+    console.log(
+      `${edits.length} edits, ${delays.length} stored, ${missing} not yet stored; ` +
+        `versions stored in the rounds: ${done.map((r) => r.value.stored).join(', ')}; ` +
+        `requests per minute is the plan's drain (${STANDARD.drainPerSecond * 60}/min) when a round is under way`,
+    );
+  } finally {
+    await api.close();
+  }
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const t0 = performance.now();
+  const value = await work();
+  return { value, ms: performance.now() - t0 };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
