@@ -1,3 +1,4 @@
+import { DELETED_MESSAGE_TEXT } from '@b24-gdpr/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ErasureResult, runErasure } from '../../../src/modules/dsr/erasure/index.ts';
 import {
@@ -55,7 +56,7 @@ describe('erasure of a dismissed employee', () => {
   it('deletes their messages in a group chat the administrator is in; what it cannot list is an exception', () => {
     const messages = [...world.portal.state.messages.values()].filter((m) => m.authorId === subjectId);
     expect(messages).toHaveLength(2);
-    expect(messages.every((m) => m.deleted && m.text === '')).toBe(true);
+    expect(messages.every((m) => m.deleted && m.text === DELETED_MESSAGE_TEXT)).toBe(true);
     expect(result.removed['chat-message']).toBe(2);
     // The administrator cannot see their private chats or posts addressed only to others: never COMPLETED.
     expect(result.verification?.leftOver).toEqual([

@@ -40,6 +40,7 @@ export async function computeErasurePlan(
   portal: PortalConnection,
   subjectUserId: number,
 ): Promise<ErasurePlan> {
-  const asSubject = await portal.credentialsFor(subjectUserId);
-  return previewErasure({ portal: portal.client, asSubject, subjectUserId });
+  const credentials = await portal.credentialStatus(subjectUserId);
+  const asSubject = credentials.state === 'usable' ? await portal.credentialsFor(subjectUserId) : undefined;
+  return previewErasure({ portal: portal.client, asSubject, credentials, subjectUserId });
 }
