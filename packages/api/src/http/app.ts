@@ -1,6 +1,7 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono } from 'hono';
 import type { AppServices } from '../app-services.ts';
+import { registerAppRoutes } from '../modules/app/app.routes.ts';
 import { exportAuditCsv } from '../modules/audit/audit-export.route.ts';
 import { auditorJson, consistency, eventProof, treeHead } from '../modules/audit/audit-tree.routes.ts';
 import { receivePortalEvent } from '../modules/portal-events/event-route.ts';
@@ -58,6 +59,7 @@ export function createHttpApp(services: AppServices, graphql: GraphQLServer): Ho
   app.get(`${GRAPHIQL_ASSETS}/:file`, serveGraphiQLAsset);
 
   app.post(EVENTS_PATH, (c) => receivePortalEvent(c, services));
+  registerAppRoutes(app, services);
 
   app.use('/graphql', graphqlBodyLimit());
   app.on(['GET', 'POST', 'OPTIONS'], '/graphql', (c) =>
