@@ -11,7 +11,7 @@ import { readZip } from '../support/zip.ts';
  */
 const MISSING = 5;
 const DEAD = 6;
-const STATUS: Record<number, CredentialStatus> = {
+const STATUS: Record<number, Extract<CredentialStatus, { reason: string }>> = {
   [MISSING]: {
     state: 'missing',
     reason: `no credentials of user ${MISSING} are configured (incoming webhook mode)`,
