@@ -83,8 +83,15 @@ export async function previewErasure(options: PreviewOptions): Promise<ErasurePl
   // to delete is still worth erasing; with nothing left, it is done.
   if (looksErased(subject) && items.length === 0) throw new SubjectAlreadyErasedError(subjectUserId);
   const plan = buildPlan(subjectUserId, items, kept, notes);
-  return { ...plan, unavailable: content.readAsSubject ? [] : unavailableCategories(options.credentials) };
+  const why = isUserActive(subject) ? options.credentials : DEACTIVATED;
+  return { ...plan, unavailable: content.readAsSubject ? [] : unavailableCategories(why) };
 }
+
+/** A dismissed employee's own credentials stop with the account, whatever we hold. */
+const DEACTIVATED: CredentialStatus = {
+  state: 'dead',
+  reason: 'the account is deactivated, and its own credentials stopped working with it',
+};
 
 /**
  * What cannot be read or erased in full without the subject's own credentials, and why: shown before
