@@ -1,5 +1,6 @@
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { SandboxPortal } from '../src/index.ts';
-import type { Answer, Receiver } from './helpers.ts';
+import { type Answer, type Receiver, startPortal, startReceiver } from './helpers.ts';
 
 /** Calls a method at the application form `/rest/{method}` with `auth` in the JSON body. */
 export async function callApp(
@@ -48,5 +49,31 @@ export async function installedApiApp(portal: SandboxPortal, receiver: Receiver,
     app,
     accessToken: install.get('auth[access_token]') ?? '',
     refreshToken: install.get('auth[refresh_token]') ?? '',
+  };
+}
+
+/** A portal and an event receiver for the file, the receiver emptied before each test. */
+export function appTestbed(): { readonly portal: SandboxPortal; readonly receiver: Receiver } {
+  const bed: { portal?: SandboxPortal; receiver?: Receiver } = {};
+  beforeAll(async () => {
+    bed.portal = await startPortal();
+    bed.receiver = await startReceiver();
+  });
+  afterAll(async () => {
+    await bed.portal?.close();
+    await bed.receiver?.close();
+  });
+  beforeEach(() => {
+    if (bed.receiver) bed.receiver.received.length = 0;
+  });
+  return {
+    get portal() {
+      if (!bed.portal) throw new Error('portal not started');
+      return bed.portal;
+    },
+    get receiver() {
+      if (!bed.receiver) throw new Error('receiver not started');
+      return bed.receiver;
+    },
   };
 }

@@ -123,6 +123,22 @@ export function restRouter(portal: SandboxRuntime): Hono<Env> {
       return authenticateOAuth(portal, value);
     };
 
+  // Frames call the portal's REST from the app's origin (BX24.callMethod, b24jssdk's B24Frame), so the
+  // application form answers cross-origin requests; the token, not a cookie, authorises them
+  // (*unconfirmed*: the exact CORS headers of a real portal).
+  app.use('/rest/:method', async (c, next) => {
+    if (c.req.method === 'OPTIONS') {
+      return c.body(null, 204, {
+        'access-control-allow-origin': '*',
+        'access-control-allow-methods': 'GET, POST',
+        'access-control-allow-headers': 'content-type, authorization',
+        'access-control-max-age': '600',
+      });
+    }
+    await next();
+    c.res.headers.set('access-control-allow-origin', '*');
+  });
+
   app.all('/rest/:userId/:code/:method', (c) =>
     handle(c, byWebhook(c.req.param('userId'), c.req.param('code')), c.req.param('method'), false),
   );
