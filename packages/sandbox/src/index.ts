@@ -31,6 +31,8 @@ export { FEED_MAX_COUNT, FEED_PAGE_SIZE } from './pages/live-feed.ts';
 export { DIALOG_PAGE_SIZE } from './pages/messenger.ts';
 export { type Authorization, type PageSession, SESSION_COOKIE } from './pages/sessions.ts';
 export { USER_ADMIN_PATH } from './pages/user-admin.ts';
+export { DELETED_MESSAGE_TEXT } from './rest/im-view.ts';
+export { type MessageDeleteRule, setMessageDeleteRule } from './rest/methods/im.ts';
 export type { OperatingLimitOptions } from './rest/operating.ts';
 export { DOCUMENTED_OPERATING_LIMIT } from './rest/operating.ts';
 export type { RateLimitOptions } from './rest/rate-limit.ts';

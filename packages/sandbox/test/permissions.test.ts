@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SandboxPortal } from '../src/index.ts';
+import { DELETED_MESSAGE_TEXT, type SandboxPortal, setMessageDeleteRule } from '../src/index.ts';
 import { call, startPortal } from './helpers.ts';
 
 let portal: SandboxPortal;
@@ -123,9 +123,11 @@ describe('chats', () => {
     expect(m?.edited).toBe(true);
   });
 
-  it('lets an administrator delete in a group chat once the author is deactivated', async () => {
+  it("lets an administrator delete a deactivated author's message in any chat, leaving the tombstone", async () => {
     const chat = portal.seed.chat([1, 2, 3, 4], { title: 'Team', type: 'chat' });
-    const m = portal.seed.message(chat.id, 4, 'to be removed');
+    const m = portal.seed.message(chat.id, 4, 'to be removed', {
+      params: { ATTACH: [{ ID: 1 }], LIKE: [2] },
+    });
     expect((await call(bob, 'im.message.delete', { MESSAGE_ID: m.id })).body.error).toBe('CANT_EDIT_MESSAGE');
     // The author is active: the portal lets no administrator delete the message (BITRIX24-APPS.md §10).
     expect((await call(admin, 'im.message.delete', { MESSAGE_ID: m.id })).body.error).toBe(
@@ -134,20 +136,60 @@ describe('chats', () => {
     const author = portal.state.user(4);
     if (!author) throw new Error('seeded user 4 missing');
     author.ACTIVE = false;
-    const outside = portal.seed.chat([2, 4], { title: 'Without the admin', type: 'chat' });
-    const elsewhere = portal.seed.message(outside.id, 4, 'not the admin’s chat');
-    expect((await call(admin, 'im.message.delete', { MESSAGE_ID: elsewhere.id })).body.error).toBe(
-      'CANT_EDIT_MESSAGE',
-    );
-    expect((await call(admin, 'im.message.delete', { MESSAGE_ID: m.id })).body.result).toBe(true);
-    expect(portal.state.messages.get(m.id)?.deleted).toBe(true);
-    expect(portal.state.messages.get(m.id)?.text).toBe('');
-    const listed = await call(alice, 'im.dialog.messages.get', { DIALOG_ID: `chat${chat.id}` });
-    const [stub] = (listed.body.result as { messages: { id: number; params: unknown }[] }).messages;
-    expect(stub?.params).toEqual({ IS_DELETED: 'Y' });
-    expect((await call(admin, 'im.message.delete', { MESSAGE_ID: 999_999 })).body.error).toBe(
-      'MESSAGE_ID_ERROR',
-    );
-    author.ACTIVE = true;
+    try {
+      // The platform's check asks no membership: a private chat of two others, a group chat without the admin.
+      const privately = portal.seed.message(portal.seed.privateChat(2, 4).id, 4, 'just for alice');
+      const outside = portal.seed.chat([2, 4], { title: 'Without the admin', type: 'chat' });
+      const elsewhere = portal.seed.message(outside.id, 4, 'not the admin’s chat');
+      for (const id of [m.id, privately.id, elsewhere.id]) {
+        expect((await call(admin, 'im.message.delete', { MESSAGE_ID: id })).body.result).toBe(true);
+        expect(portal.state.messages.get(id)).toMatchObject({ deleted: true, text: DELETED_MESSAGE_TEXT });
+      }
+      // Deleting it again is refused; a colleague still cannot delete.
+      expect((await call(admin, 'im.message.delete', { MESSAGE_ID: m.id })).body.error).toBe(
+        'CANT_EDIT_MESSAGE',
+      );
+      const listed = await call(alice, 'im.dialog.messages.get', { DIALOG_ID: `chat${chat.id}` });
+      const [stub] = (listed.body.result as { messages: { id: number; text: string; params: unknown }[] })
+        .messages;
+      // CIMMessenger::Delete: the phrase as text, IS_DELETED set, attachments cleared, other params kept.
+      expect(stub).toMatchObject({ id: m.id, text: DELETED_MESSAGE_TEXT });
+      expect(stub?.params).toEqual({ LIKE: [2], IS_DELETED: 'Y' });
+      const theirs = await call(alice, 'im.dialog.messages.get', { DIALOG_ID: '4' });
+      expect((theirs.body.result as { messages: { text: string }[] }).messages[0]?.text).toBe(
+        DELETED_MESSAGE_TEXT,
+      );
+      expect((await call(admin, 'im.message.delete', { MESSAGE_ID: 999_999 })).body.error).toBe(
+        'MESSAGE_ID_ERROR',
+      );
+    } finally {
+      author.ACTIVE = true;
+    }
+  });
+
+  it('keeps the stricter docs-and-source rule as a switch: group chats the administrator is in only', async () => {
+    setMessageDeleteRule(portal.state, 'docs-and-source');
+    const author = portal.state.user(4);
+    if (!author) throw new Error('seeded user 4 missing');
+    author.ACTIVE = false;
+    try {
+      const inGroup = portal.seed.message(
+        portal.seed.chat([1, 2, 4], { title: 'With the admin' }).id,
+        4,
+        'a',
+      );
+      const privately = portal.seed.message(portal.seed.privateChat(3, 4).id, 4, 'b');
+      const outside = portal.seed.message(portal.seed.chat([2, 4], { title: 'Without' }).id, 4, 'c');
+      for (const id of [privately.id, outside.id]) {
+        expect((await call(admin, 'im.message.delete', { MESSAGE_ID: id })).body.error).toBe(
+          'CANT_EDIT_MESSAGE',
+        );
+        expect(portal.state.messages.get(id)?.deleted).toBe(false);
+      }
+      expect((await call(admin, 'im.message.delete', { MESSAGE_ID: inGroup.id })).body.result).toBe(true);
+    } finally {
+      author.ACTIVE = true;
+      setMessageDeleteRule(portal.state, 'source');
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { DELETED_MESSAGE_TEXT } from '@b24-gdpr/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anonymousEmail } from '../../src/modules/dsr/anonymise/index.ts';
 import { DataSubjectRequest } from '../../src/modules/dsr/data-subject-request.entity.ts';
@@ -101,7 +102,11 @@ describe('erasure by an administrator', () => {
 
     for (const p of posts) expect(api.portal.state.posts.has(p.id)).toBe(false);
     for (const c of comments) expect(api.portal.state.comments.has(c.id)).toBe(false);
-    for (const m of messages) expect(api.portal.state.messages.get(m.id)?.text ?? '').toBe('');
+    for (const m of messages)
+      expect(api.portal.state.messages.get(m.id)).toMatchObject({
+        deleted: true,
+        text: DELETED_MESSAGE_TEXT,
+      });
     const user = api.portal.state.users.get(subjectId)!;
     expect(user.ACTIVE).toBe(false);
     expect(user.EMAIL).toBe(anonymousEmail(subjectId));

@@ -78,7 +78,7 @@ describe('an erasure survives its worker being killed', () => {
     expect(calls.filter((n) => n !== 1)).toEqual([]);
     expect(
       messageIds.every(
-        (id) => api.portal.state.messages.get(id)?.text === '' || !api.portal.state.messages.has(id),
+        (id) => api.portal.state.messages.get(id)?.deleted === true || !api.portal.state.messages.has(id),
       ),
     ).toBe(true);
   });

@@ -2,17 +2,23 @@ import type { Message, User } from '../state/types.ts';
 import { formatDateTime } from './envelope.ts';
 import { fullName } from './user-view.ts';
 
+/**
+ * The text a deleted message keeps: the platform's phrase IM_MESSAGE_DELETED (English), see im.ts softDelete.
+ */
+export const DELETED_MESSAGE_TEXT = 'This message has been deleted.';
+
 /** A message as im.dialog.messages.get lists it (api-reference/chats/messages/im-dialog-messages-get.md). */
 export function dialogMessageView(m: Message): Record<string, unknown> {
   let params: Record<string, unknown> | null = Object.keys(m.params).length > 0 ? { ...m.params } : null;
   if (m.edited) params = { ...(params ?? {}), IS_EDITED: 'Y' };
-  if (m.deleted) params = { IS_DELETED: 'Y' };
+  // A deleted message reads back as its tombstone (im.ts, softDelete), also one seeded as deleted.
+  if (m.deleted) params = { ...(params ?? {}), IS_DELETED: 'Y' };
   return {
     id: m.id,
     chat_id: m.chatId,
     author_id: m.system ? 0 : m.authorId,
     date: formatDateTime(m.date),
-    text: m.text,
+    text: m.deleted ? DELETED_MESSAGE_TEXT : m.text,
     params,
   };
 }

@@ -146,6 +146,18 @@ const KeptItemRef = builder
     }),
   });
 
+const UnavailableCategoryRef = builder
+  .objectRef<{ category: string; code: string; reason: string }>('UnavailableCategory')
+  .implement({
+    description:
+      "A category the erasure cannot read, and so cannot erase, in full, and why (e.g. no usable token of the subject's own).",
+    fields: (t) => ({
+      category: t.exposeString('category'),
+      code: t.exposeString('code', { description: '`NO_SUBJECT_CREDENTIALS` or `SUBJECT_TOKEN_DEAD`.' }),
+      reason: t.exposeString('reason'),
+    }),
+  });
+
 const ErasurePreviewRef = builder
   .objectRef<{
     request: DataSubjectRequest;
@@ -164,6 +176,12 @@ const ErasurePreviewRef = builder
       categories: t.field({ type: [ErasureCategoryRef], resolve: (p) => p.preview.categories }),
       kept: t.field({ type: [KeptItemRef], resolve: (p) => p.preview.kept }),
       notes: t.stringList({ resolve: (p) => p.preview.notes }),
+      unavailable: t.field({
+        type: [UnavailableCategoryRef],
+        description:
+          "Categories that cannot be read or erased in full, with the reason: empty when the subject's own credentials are usable.",
+        resolve: (p) => p.preview.unavailable,
+      }),
       digest: t.string({ resolve: (p) => p.preview.digest }),
     }),
   });

@@ -74,6 +74,7 @@ export function publicPreview(request: DataSubjectRequest) {
     categories: plan.categories ?? [],
     kept: plan.kept ?? [],
     notes: plan.notes ?? [],
+    unavailable: plan.unavailable ?? [],
     digest: plan.digest ?? '',
     expiresAt: request.previewExpiresAt,
   };

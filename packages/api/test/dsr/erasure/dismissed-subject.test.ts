@@ -1,5 +1,6 @@
+import { DELETED_MESSAGE_TEXT } from '@b24-gdpr/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ErasureResult, runErasure } from '../../../src/modules/dsr/erasure/index.ts';
+import { type ErasurePlan, type ErasureResult, runErasure } from '../../../src/modules/dsr/erasure/index.ts';
 import {
   checkpointOf,
   confirmErasure,
@@ -20,6 +21,7 @@ let result: ErasureResult;
 let subjectId: number;
 let postId: number;
 let commentId: number;
+let plan: ErasurePlan;
 beforeAll(async () => {
   world = await createWorld();
   const { seed } = world.portal;
@@ -32,7 +34,9 @@ beforeAll(async () => {
   const chat = seed.chat([1, former.ID], { title: 'Handover' });
   seed.messages(chat.id, 2, { authorIds: [former.ID] });
   // The API always offers the subject's webhook; the portal refuses it.
-  const { requestId } = await confirmErasure(world, subjectId);
+  const confirmed = await confirmErasure(world, subjectId);
+  const { requestId } = confirmed;
+  plan = confirmed.plan;
   result = await runErasure({
     em: world.db.orm.em.fork(),
     requestId,
@@ -46,6 +50,14 @@ beforeAll(async () => {
 afterAll(() => world.close());
 
 describe('erasure of a dismissed employee', () => {
+  it('the preview names what cannot be read or erased in full: their credentials stopped with the account', () => {
+    expect(plan.unavailable?.map((u) => [u.category, u.code])).toEqual([
+      ['chat-message', 'SUBJECT_TOKEN_DEAD'],
+      ['live-feed-post', 'SUBJECT_TOKEN_DEAD'],
+    ]);
+    expect(plan.unavailable?.[0]?.reason).toMatch(/the account is deactivated/);
+  });
+
   it('deletes their post and comment as the administrator', () => {
     expect(world.portal.state.posts.has(postId)).toBe(false);
     expect(world.portal.state.comments.has(commentId)).toBe(false);
@@ -55,7 +67,7 @@ describe('erasure of a dismissed employee', () => {
   it('deletes their messages in a group chat the administrator is in; what it cannot list is an exception', () => {
     const messages = [...world.portal.state.messages.values()].filter((m) => m.authorId === subjectId);
     expect(messages).toHaveLength(2);
-    expect(messages.every((m) => m.deleted && m.text === '')).toBe(true);
+    expect(messages.every((m) => m.deleted && m.text === DELETED_MESSAGE_TEXT)).toBe(true);
     expect(result.removed['chat-message']).toBe(2);
     // The administrator cannot see their private chats or posts addressed only to others: never COMPLETED.
     expect(result.verification?.leftOver).toEqual([

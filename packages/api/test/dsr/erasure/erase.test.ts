@@ -1,4 +1,6 @@
+import { DELETED_MESSAGE_TEXT } from '@b24-gdpr/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NOTES } from '../../../src/modules/dsr/erasure/collect-content.ts';
 import { type ErasureResult, REASONS, runErasure } from '../../../src/modules/dsr/erasure/index.ts';
 import { ErasureItem } from '../../../src/modules/dsr/erasure-item.entity.ts';
 import { liveMessagesBy, seedScenario } from './scenario.ts';
@@ -34,10 +36,10 @@ beforeAll(async () => {
 afterAll(() => world.close());
 
 describe('erasure, as an administrator checks it in the portal', () => {
-  it('deletes the subject’s messages (stubs remain) and nobody else’s', () => {
+  it('deletes the subject’s messages (the portal’s tombstones remain) and nobody else’s', () => {
     const state = world.portal.state;
     for (const id of subjectMessageIds)
-      expect(state.messages.get(id)).toMatchObject({ deleted: true, text: '' });
+      expect(state.messages.get(id)).toMatchObject({ deleted: true, text: DELETED_MESSAGE_TEXT });
     expect(liveMessagesBy(world.portal, s.subject.ID)).toEqual([]);
     const others = [...state.messages.values()].filter((m) => m.authorId !== s.subject.ID);
     expect(others.length).toBeGreaterThan(0);
@@ -103,9 +105,33 @@ describe('erasure, as an administrator checks it in the portal', () => {
     const c = world.portal.counters;
     for (const id of subjectMessageIds) expect(c.calls('im.message.delete', id)).toBe(1);
     expect(c.calls('im.message.delete')).toBe(subjectMessageIds.length);
-    expect(c.calls('log.blogpost.delete')).toBe(2);
+    // The administrator deletes posts; the one addressed only to Max it may not see, so its author does.
+    expect(c.calls('log.blogpost.delete', s.posts.publicPost.id)).toBe(1);
+    expect(c.calls('log.blogpost.delete', s.posts.privatePost.id)).toBe(2);
     expect(c.calls('log.blogcomment.delete')).toBe(3);
     expect(c.calls('user.update', s.subject.ID)).toBe(2); // anonymise, then deactivate
+  });
+
+  it('inventories as the subject, stores it, deactivates, then the administrator deletes the messages', async () => {
+    const em = world.db.orm.em.fork();
+    const { checkpoint } = await checkpointOf(world, requestId);
+    const rows = await em.find(ErasureItem, { requestId, category: 'chat-message' });
+    expect(checkpoint.recollection).toMatchObject({ readAsSubject: true });
+    const deactivated = new Date(checkpoint.accountDeactivatedAt!).getTime();
+    expect(rows.map((r) => r.state)).toEqual(subjectMessageIds.map(() => 'DONE'));
+    for (const row of rows) {
+      // In the ledger since confirmation, settled only after the account was deactivated.
+      expect(row.createdAt.getTime()).toBeLessThanOrEqual(new Date(checkpoint.recollectedAt!).getTime());
+      expect(row.updatedAt.getTime()).toBeGreaterThanOrEqual(deactivated);
+    }
+    // Each deleted message is reported as the portal's tombstone.
+    expect(result.tombstones.count).toBe(subjectMessageIds.length);
+    expect(
+      result.tombstones.items.map((i) => Number(i.portalId.split(':')[1])).sort((a, b) => a - b),
+    ).toEqual([...subjectMessageIds].sort((a, b) => a - b));
+    expect(result.messages.join('\n')).toMatch(
+      /10 chat messages remain in their chats as the portal's "message deleted" tombstone/,
+    );
   });
 
   it('records every step in the checkpoint; running again from it does nothing more', async () => {
@@ -137,9 +163,13 @@ describe('erasure, as an administrator checks it in the portal', () => {
   it('ends with a verification sweep: nothing left but what is listed as kept, counted per category', async () => {
     const kept = await world.db.orm.em.fork().find(ErasureItem, { requestId, state: 'KEPT' });
     const count = (category: string) => result.verification?.counts.find((c) => c.category === category);
-    expect(result.verification).toMatchObject({ readAsSubject: true, leftOver: [] });
-    // Read before deactivation, as the subject: their chats, posts and comments are all gone, and every
-    // category swept is listed, also where it found nothing.
+    // Read after deactivation, as the administrator; what it cannot see the inventory taken as the subject
+    // vouches for. Every category swept is listed, also where it found nothing.
+    expect(result.verification).toMatchObject({
+      readAsSubject: false,
+      leftOver: [],
+      notes: [NOTES.inventoried],
+    });
     for (const category of ['chat-message', 'live-feed-post', 'live-feed-comment', 'task-comment'])
       expect(count(category)).toEqual({ category, found: 0, kept: 0, leftOver: 0 });
     expect(count('task')).toEqual({ category: 'task', found: 2, kept: 2, leftOver: 0 });

@@ -1,3 +1,4 @@
+import { DELETED_MESSAGE_TEXT } from '@b24-gdpr/sandbox';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runErasure } from '../../../src/modules/dsr/erasure/index.ts';
 import { ErasureItem } from '../../../src/modules/dsr/erasure-item.entity.ts';
@@ -64,7 +65,10 @@ describe('erasure after the portal changed since the preview', () => {
     expect(w.portal.state.posts.has(Number(postId))).toBe(false);
     expect([...w.portal.state.posts.values()].filter((p) => p.authorId === s.subject.ID)).toEqual([]);
     expect(w.portal.state.taskComments.has(taskComment)).toBe(false);
-    expect(w.portal.state.messages.get(messageId)).toMatchObject({ deleted: true, text: '' });
+    expect(w.portal.state.messages.get(messageId)).toMatchObject({
+      deleted: true,
+      text: DELETED_MESSAGE_TEXT,
+    });
 
     // The ledger says where they came from, and the result says so too.
     for (const [category, portalId] of [

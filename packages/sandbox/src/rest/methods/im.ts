@@ -1,8 +1,9 @@
 import { recordMessageEvent } from '../../events/im-v2.ts';
+import type { PortalState } from '../../state/portal-state.ts';
 import type { Chat, Message } from '../../state/types.ts';
 import { formatDateTime } from '../envelope.ts';
 import { methodError } from '../errors.ts';
-import { dialogMessageView, imUserView } from '../im-view.ts';
+import { DELETED_MESSAGE_TEXT, dialogMessageView, imUserView } from '../im-view.ts';
 import { toBool } from '../params.ts';
 import { type MethodContext, type MethodDef, ok } from '../registry.ts';
 import { fullName } from '../user-view.ts';
@@ -46,11 +47,54 @@ function messageById(ctx: MethodContext): Message {
   return m;
 }
 
+/**
+ * What `im.message.delete` leaves behind, as the platform's CIMMessenger::Delete (not a complete delete:
+ * that is only an administrator's in the General chat, which the sandbox does not model) writes it: the text
+ * becomes the language phrase IM_MESSAGE_DELETED, the parameters IS_DELETED 'Y' with URL_ID, FILE_ID,
+ * KEYBOARD and ATTACH cleared and the rest (IS_EDITED, LIKE, …) kept; `im.dialog.messages.get` then reads
+ * back that text and those parameters (Bitrix\Im\Chat::getMessages: MESSAGE and CIMMessageParam::Get).
+ * Sources: avshatalov48/bitrix-core-business modules/im/classes/general/im_messenger.php (Delete),
+ * modules/im/classes/general/im_message_param.php (Set drops empty values), modules/im/lib/chat.php
+ * (getMessages), modules/im/lang/en/classes/general/im_messenger.php (the phrase); bitrix24/b24restdocs
+ * api-reference/chats/messages/im-dialog-messages-get.md ("IS_DELETED – flag indicating that the message
+ * is deleted").
+ */
+const CLEARED_ON_DELETE = ['URL_ID', 'FILE_ID', 'KEYBOARD', 'ATTACH'];
+
 function softDelete(ctx: MethodContext, m: Message): void {
   m.deleted = true;
-  m.text = '';
-  m.params = {};
+  m.text = DELETED_MESSAGE_TEXT;
+  const kept = Object.entries(m.params).filter(([key]) => !CLEARED_ON_DELETE.includes(key));
+  m.params = { ...Object.fromEntries(kept), IS_DELETED: 'Y' };
   recordMessageEvent(ctx.portal, 'ONIMV2MESSAGEDELETE', m);
+}
+
+/**
+ * Who may delete another's message. `source` (the default) is the platform's own check,
+ * CIMMessenger::CheckPossibilityUpdateMessage(IM_CHECK_DELETE) (bitrix-core-business im_messenger.php;
+ * BITRIX24-APPS.md §10): an administrator,
+ * when the author is a deactivated non-extranet user, in any chat (private chats included; no membership
+ * is asked). `docs-and-source` is also the docs' "an administrator in a group chat": only group chats the
+ * administrator is in, so never more permissive than either reading.
+ */
+export type MessageDeleteRule = 'source' | 'docs-and-source';
+
+const deleteRules = new WeakMap<PortalState, MessageDeleteRule>();
+
+/** Switches a portal's rule for deleting another's message (a test control; see MessageDeleteRule). */
+export function setMessageDeleteRule(state: PortalState, rule: MessageDeleteRule): void {
+  deleteRules.set(state, rule);
+}
+
+function mayDeleteOthers(ctx: MethodContext, m: Message): boolean {
+  const { portal, caller } = ctx;
+  const author = portal.state.user(m.authorId);
+  const authorDeactivated =
+    author !== undefined && author.ACTIVE === false && author.USER_TYPE !== 'extranet';
+  if (!caller.isAdmin || !authorDeactivated) return false;
+  if ((deleteRules.get(portal.state) ?? 'source') === 'source') return true;
+  const chat = portal.state.chats.get(m.chatId);
+  return chat !== undefined && chat.type !== 'private' && chat.memberIds.includes(caller.ID);
 }
 
 /** Newest first without LAST_ID/FIRST_ID or with LAST_ID; oldest first after FIRST_ID (*unconfirmed*). */
@@ -123,22 +167,13 @@ export const imMethods: MethodDef[] = [
     },
   },
   {
-    // The author, or an administrator in a group chat (api-reference/chats/messages/im-message-delete.md)
-    // when the author is deactivated: the portal's own check (CheckPossibilityUpdateMessage,
-    // BITRIX24-APPS.md §10) lets an administrator delete another's message only then. Both rules at
-    // once, so the sandbox is never more permissive than either. Deleting twice is refused (*unconfirmed*).
+    // api-reference/chats/messages/im-message-delete.md; who may: the author, or an administrator under
+    // the portal's rule (mayDeleteOthers). Deleting a deleted message is refused, as the source's check
+    // answers false for IS_DELETED 'Y' (the REST method then throws CANT_EDIT_MESSAGE, im_rest.php).
     name: 'im.message.delete',
     handler: (ctx) => {
       const m = messageById(ctx);
-      const chat = ctx.portal.state.chats.get(m.chatId);
-      const authorDeactivated = ctx.portal.state.user(m.authorId)?.ACTIVE === false;
-      const mayDelete =
-        m.authorId === ctx.caller.ID ||
-        (ctx.caller.isAdmin &&
-          authorDeactivated &&
-          chat !== undefined &&
-          chat.type !== 'private' &&
-          chat.memberIds.includes(ctx.caller.ID));
+      const mayDelete = m.authorId === ctx.caller.ID || mayDeleteOthers(ctx, m);
       if (!mayDelete || m.deleted) throw cantEdit();
       softDelete(ctx, m);
       return ok(true);

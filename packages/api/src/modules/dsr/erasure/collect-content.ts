@@ -1,4 +1,5 @@
 import { Bitrix24AuthError } from '../../../bitrix24/index.ts';
+import { isTokenRevoked } from '../subject-credentials.ts';
 import { REASONS } from './categories.ts';
 import { collectComments, collectPosts } from './collect-live-feed.ts';
 import { type MessageScan, scanMessages } from './collect-messages.ts';
@@ -11,6 +12,11 @@ export interface CollectOptions extends ErasureClients {
   /** False for a deactivated account: its webhooks stop with it, so `asSubject` is not even tried. */
   subjectActive?: boolean;
   subjectUserId: number;
+  /**
+   * The deletions work from an inventory read with the subject's own credentials while the account was
+   * active (the sweep, after deactivation): what the administrator cannot list was listed then.
+   */
+  inventoriedAsSubject?: boolean | undefined;
   signal?: AbortSignal | undefined;
 }
 
@@ -34,6 +40,10 @@ export const NOTES = {
     'Deleted chat messages stay in their chats as "message deleted" placeholders without text: that is how Bitrix24 shows them.',
   postsAsAdmin:
     "Without the subject's credentials only the posts visible to the administrator could be listed; posts addressed only to others were not found.",
+  inventoried:
+    "Chat messages and posts were inventoried with the subject's own credentials while the account was active; " +
+    'the administrator deleted each after deactivating it, and the portal confirmed each deletion. Chats and ' +
+    'posts the administrator cannot see were checked through that inventory, not read again.',
   outOfScope:
     "Drive files, CRM records and notifications are not part of this erasure; the profile's anonymisation removes the name from them.",
 } as const;
@@ -55,11 +65,15 @@ export async function collectSubjectContent(options: CollectOptions): Promise<Su
     try {
       scan = await scanMessages(asSubject, subjectUserId, signal);
     } catch (error) {
-      if (!(error instanceof Bitrix24AuthError)) throw error;
+      // A revoked token ends the request (SubjectTokenRevokedError); other refusals read as the admin.
+      if (!(error instanceof Bitrix24AuthError) || isTokenRevoked(error)) throw error;
       asSubject = undefined;
     }
   }
-  if (!scan || !asSubject) {
+  if ((!scan || !asSubject) && options.inventoriedAsSubject) {
+    scan = await scanMessages(admin, subjectUserId, signal);
+    notes.push(NOTES.inventoried);
+  } else if (!scan || !asSubject) {
     // The administrator deletes what it can see once the account is deactivated (the run deactivates
     // it first in this case); what it cannot see is an exception of every such run, never "kept".
     scan = await scanMessages(admin, subjectUserId, signal);
@@ -96,7 +110,7 @@ export async function collectSubjectContent(options: CollectOptions): Promise<Su
       error,
     })),
   ];
-  if (!asSubject) notes.push(NOTES.postsAsAdmin);
+  if (!asSubject && !options.inventoriedAsSubject) notes.push(NOTES.postsAsAdmin);
   if (posts.length > 0) notes.push(NOTES.postsTakeComments);
   if (items.some((item) => item.category === 'chat-message')) notes.push(NOTES.stubs);
 

@@ -2,8 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type Bitrix24Client, Bitrix24Error, backoffDelay, runRawBatch } from '../../../bitrix24/index.ts';
 import { REASONS } from './categories.ts';
 import type { LedgerRow } from './ledger.ts';
-import type { ItemKind } from './portal-items.ts';
-import { checkItems } from './verify.ts';
+import type { ErasureClients, ItemKind } from './portal-items.ts';
+import { checkItems, type ReadBackContext } from './verify.ts';
 
 export interface DeletePolicy {
   /** Sends of one batch, the first included, before the run gives up for now. */
@@ -54,12 +54,17 @@ function mayStillRun(error: Bitrix24Error): boolean {
   return error.code === 'TIMEOUT' || error.code === 'CONNECTION_RESET';
 }
 
+/** How a refused deletion's reason starts (the executor offers such items to a fallback deleter). */
+export const PORTAL_REFUSED = 'The portal refused to delete it';
+
 function portalReason(error: Bitrix24Error): string {
-  return `The portal refused to delete it: ${error.description || error.code}`;
+  return `${PORTAL_REFUSED}: ${error.description || error.code}`;
 }
 
 export interface DeleteArgs {
   client: Bitrix24Client;
+  /** Everyone we may read items back with (ItemKind.readBack). */
+  clients: ErasureClients;
   /** The subject's own client: a refusal of its credentials keeps the items instead of failing the run. */
   asSubject: boolean;
   kind: ItemKind;
@@ -67,6 +72,10 @@ export interface DeleteArgs {
   subjectUserId: number;
   policy: DeletePolicy;
   signal?: AbortSignal | undefined;
+}
+
+function readBackContext(args: DeleteArgs, unprovable: ReadBackContext['unprovable']): ReadBackContext {
+  return { clients: args.clients, deleter: args.client, subjectUserId: args.subjectUserId, unprovable };
 }
 
 /**
@@ -88,7 +97,10 @@ export async function deleteItems(args: DeleteArgs): Promise<DeleteOutcome> {
 
   for (let attempt = 1; remaining.length > 0; attempt++) {
     const sentAt = Date.now();
-    const commands = remaining.map((row, i) => ({ key: `d${i}`, ...kind.deleteCommand(row.portalId) }));
+    const commands = remaining.map((row, i) => ({
+      key: `d${i}`,
+      ...kind.deleteCommand(row.portalId, subjectUserId),
+    }));
     let results: Awaited<ReturnType<typeof runRawBatch>>;
     try {
       // No signal either: a batch once sent is allowed to finish, so cancelling leaves nothing in doubt.
@@ -106,7 +118,7 @@ export async function deleteItems(args: DeleteArgs): Promise<DeleteOutcome> {
       if (ambiguous(error)) {
         if (mayStillRun(error))
           await sleep(Math.max(0, sentAt + policy.settleMs - Date.now()), undefined, { signal });
-        const checked = await checkItems(client, kind, remaining, subjectUserId, signal);
+        const checked = await checkItems(kind, remaining, readBackContext(args, 'unreadable'), signal);
         outcome.done.push(...checked.gone);
         for (const { row, error: e } of checked.unreadable) {
           outcome.kept.push({
@@ -137,15 +149,12 @@ export async function deleteItems(args: DeleteArgs): Promise<DeleteOutcome> {
     if (failed.length === 0) break;
 
     // "Cannot delete" may mean "already gone", but only a reader who would see the item can tell.
-    const checked = kind.readBackProves(args.asSubject)
-      ? await checkItems(
-          client,
-          kind,
-          failed.map((f) => f.row),
-          subjectUserId,
-          signal,
-        )
-      : { gone: [], present: failed.map((f) => f.row), unreadable: [] };
+    const checked = await checkItems(
+      kind,
+      failed.map((f) => f.row),
+      readBackContext(args, 'present'),
+      signal,
+    );
     outcome.done.push(...checked.gone);
     for (const { row, error } of checked.unreadable) {
       outcome.kept.push({

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { MAX_BATCH_COMMANDS } from '../../../bitrix24/index.ts';
 import { DELETABLE_CATEGORIES, type DeletableCategory, REASONS } from './categories.ts';
-import { DEFAULT_DELETE_POLICY, type DeletePolicy, deleteItems } from './delete-batch.ts';
+import { DEFAULT_DELETE_POLICY, type DeletePolicy, deleteItems, PORTAL_REFUSED } from './delete-batch.ts';
 import {
   claimPending,
   type LedgerRow,
@@ -27,6 +27,8 @@ export interface ExecuteOptions {
   /** Items per delete request, at most 50 (the portal's batch limit). */
   batchSize?: number;
   policy?: Partial<DeletePolicy>;
+  /** Only these categories (in DELETABLE_CATEGORIES order); default all. */
+  categories?: readonly DeletableCategory[];
 }
 
 export interface ExecuteSummary {
@@ -62,7 +64,7 @@ async function settle(
 export async function recoverInFlight(options: ExecuteOptions): Promise<number> {
   const { em, requestId, subjectUserId, clients, signal } = options;
   let recovered = 0;
-  for (const category of DELETABLE_CATEGORIES) {
+  for (const category of options.categories ?? DELETABLE_CATEGORIES) {
     const kind = ITEM_KINDS[category];
     for (;;) {
       const rows = await rowsInState(em, requestId, 'IN_FLIGHT', { category, limit: MAX_BATCH_COMMANDS });
@@ -76,7 +78,12 @@ export async function recoverInFlight(options: ExecuteOptions): Promise<number> 
         );
         continue;
       }
-      const checked = await checkItems(client, kind, rows, subjectUserId, signal);
+      const checked = await checkItems(
+        kind,
+        rows,
+        { clients, deleter: client, subjectUserId, unprovable: 'unreadable' },
+        signal,
+      );
       await markDone(
         em,
         checked.gone.map((row) => row.id),
@@ -111,6 +118,7 @@ export async function executeErasureLedger(options: ExecuteOptions): Promise<Exe
   signal?.throwIfAborted();
   await recoverInFlight(options);
 
+  const categories = options.categories ?? DELETABLE_CATEGORIES;
   const counts = await ledgerCounts(em, requestId);
   let total = 0;
   let settled = 0;
@@ -122,9 +130,10 @@ export async function executeErasureLedger(options: ExecuteOptions): Promise<Exe
   }
   await options.onProgress?.(settled, total);
 
-  for (const category of DELETABLE_CATEGORIES) {
+  for (const category of categories) {
     const kind = ITEM_KINDS[category];
     const client = kind.client(clients);
+    const fallback = kind.fallback?.(clients);
     for (;;) {
       signal?.throwIfAborted();
       const rows = await claimPending(em, requestId, category, batchSize);
@@ -139,15 +148,28 @@ export async function executeErasureLedger(options: ExecuteOptions): Promise<Exe
         await options.onProgress?.(settled, total);
         continue;
       }
-      const outcome = await deleteItems({
-        client,
-        asSubject: client === clients.asSubject,
-        kind,
-        rows,
-        subjectUserId,
-        policy,
-        signal,
-      });
+      const args = { clients, kind, subjectUserId, policy, signal };
+      let outcome = await deleteItems({ ...args, client, asSubject: client === clients.asSubject, rows });
+      if (fallback && fallback !== client && !outcome.failure) {
+        // What the first deleter was refused, the fallback (the author) may delete.
+        const refused = new Set(
+          outcome.kept.filter((k) => k.reason.startsWith(PORTAL_REFUSED)).map((k) => k.id),
+        );
+        const second = rows.filter((row) => refused.has(row.id));
+        if (second.length > 0) {
+          const retried = await deleteItems({
+            ...args,
+            client: fallback,
+            asSubject: fallback === clients.asSubject,
+            rows: second,
+          });
+          outcome = {
+            ...retried,
+            done: [...outcome.done, ...retried.done],
+            kept: [...outcome.kept.filter((k) => !refused.has(k.id)), ...retried.kept],
+          };
+        }
+      }
       await settle(em, outcome);
       settled += outcome.done.length + outcome.kept.length;
       await options.onProgress?.(settled, total);

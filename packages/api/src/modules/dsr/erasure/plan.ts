@@ -17,6 +17,14 @@ export interface KeptItem {
   reason: string;
 }
 
+/** A category that cannot be read (and so not erased) in full, and why: named before confirming. */
+export interface UnavailableCategory {
+  category: ErasureCategory;
+  /** `NO_SUBJECT_CREDENTIALS` or `SUBJECT_TOKEN_DEAD`. */
+  code: string;
+  reason: string;
+}
+
 export interface CategoryCount {
   category: ErasureCategory;
   toDelete: number;
@@ -31,6 +39,8 @@ export interface ErasurePlan {
   kept: KeptItem[];
   /** Consequences and limits worth knowing, in sentences. */
   notes: string[];
+  /** Categories that cannot be read or erased in full, with the reason (absent in older previews). */
+  unavailable?: UnavailableCategory[];
   /**
    * Per category, SHA-256 (hex) over the sorted ids of its items (deleted and kept): what the preview
    * showed, in a form the run compares with what it collects again before deleting.

@@ -5,13 +5,20 @@ import { isDeletedStub } from './collect-messages.ts';
 export interface ErasureClients {
   /** An administrator's client. */
   admin: Bitrix24Client;
-  /** The subject's own client, when we hold their credentials. */
+  /** The administrator's user id, where known: its private chat with the subject is read from its side. */
+  adminUserId?: number | undefined;
+  /** The subject's own client, when we hold their credentials (usable while the account is active). */
   asSubject?: Bitrix24Client | undefined;
   /**
    * Whether the subject's account is deactivated: only then may an administrator delete their messages
-   * (in group chats the administrator belongs to; BITRIX24-APPS.md §10).
+   * (BITRIX24-APPS.md §10), and their own credentials stop working.
    */
   subjectDeactivated?: boolean | undefined;
+  /**
+   * Another user's own client, where we hold their credentials: the other person of a private chat reads
+   * a deleted message back, which the administrator cannot (private chats are private even from it).
+   */
+  readerFor?: ((userId: number) => Promise<Bitrix24Client | undefined>) | undefined;
 }
 
 interface Command {
@@ -19,77 +26,122 @@ interface Command {
   params: Params;
 }
 
+/** Who reads an item back, with what; `proves`: whether "not there" to this reader means gone. */
+export interface ReadBack {
+  client: Bitrix24Client;
+  command: Command;
+  proves: boolean;
+}
+
 /** How to delete one kind of item, and how to read it back to learn whether it is still there. */
 export interface ItemKind {
   category: DeletableCategory;
-  /** Who deletes (and reads back); undefined when nobody we hold credentials for may. */
+  /** Who deletes; undefined when nobody we hold credentials for may (yet). */
   client(clients: ErasureClients): Bitrix24Client | undefined;
+  /** Who deletes what `client` was refused (the author, while active); undefined when nobody else. */
+  fallback?(clients: ErasureClients): Bitrix24Client | undefined;
   /** Why items are kept when `client` gives nobody. */
   noClientReason: string;
-  deleteCommand(portalId: string): Command;
-  existsCommand(portalId: string, subjectUserId: number): Command;
-  /** Reads the answer of `existsCommand`. */
+  deleteCommand(portalId: string, subjectUserId: number): Command;
+  /** Undefined when nobody we hold credentials for can read the item. */
+  readBack(
+    portalId: string,
+    subjectUserId: number,
+    clients: ErasureClients,
+    deleter: Bitrix24Client,
+  ): ReadBack | undefined | Promise<ReadBack | undefined>;
+  /** Reads the answer of the read-back command. */
   stillThere(result: unknown, portalId: string): boolean;
-  /**
-   * Whether "not found" when read back by this client proves the item is gone, rather than merely
-   * invisible to it (an administrator does not see posts addressed only to others).
-   */
-  readBackProves(asSubject: boolean): boolean;
+}
+
+/** The author's own client while the account is active; their credentials stop with it. */
+function activeSubject(c: ErasureClients): Bitrix24Client | undefined {
+  return c.subjectDeactivated ? undefined : c.asSubject;
 }
 
 const comment: ItemKind = {
   category: 'live-feed-comment',
-  // Administrators may delete any comment (and read anyone's with log.blogcomment.user.get).
+  // With the administrator's credentials, in the author's name: USER_ID ("the user performing the
+  // deletion", administrators only; log-blogcomment-delete.md), so the author's right to delete applies.
   client: (c) => c.admin,
   noClientReason: '',
-  deleteCommand: (id) => ({ method: 'log.blogcomment.delete', params: { COMMENT_ID: id } }),
-  // No method reads one comment by id: ask for the subject's first comment from this id on.
-  existsCommand: (id, subjectUserId) => ({
-    method: 'log.blogcomment.user.get',
-    params: { USER_ID: subjectUserId, FIRST_ID: Number(id) - 1, LIMIT: 1 },
+  deleteCommand: (id, subjectUserId) => ({
+    method: 'log.blogcomment.delete',
+    params: { COMMENT_ID: id, USER_ID: subjectUserId },
+  }),
+  // No method reads one comment by id: ask for the subject's first comment from this id on (an
+  // administrator reads anyone's with log.blogcomment.user.get).
+  readBack: (id, subjectUserId, c) => ({
+    client: c.admin,
+    command: {
+      method: 'log.blogcomment.user.get',
+      params: { USER_ID: subjectUserId, FIRST_ID: Number(id) - 1, LIMIT: 1 },
+    },
+    proves: true,
   }),
   stillThere: (result, id) =>
     ((result as { comments?: BlogComment[] } | null)?.comments ?? []).some((c) => String(c.id) === id),
-  readBackProves: () => true,
 };
 
 const message: ItemKind = {
   category: 'chat-message',
-  // im.message.delete: the author; an administrator only once the author is deactivated, and only in
-  // group chats (the portal's check is narrower than its docs: BITRIX24-APPS.md §10).
-  client: (c) => c.asSubject ?? (c.subjectDeactivated ? c.admin : undefined),
+  // im.message.delete by the administrator, once the author is deactivated: the platform's own check
+  // (CheckPossibilityUpdateMessage) allows it then, in any chat (BITRIX24-APPS.md §10). The run
+  // deactivates the account after taking the inventory with the subject's credentials and before this.
+  client: (c) => (c.subjectDeactivated ? c.admin : undefined),
   noClientReason: REASONS.noSubjectCredentials,
   deleteCommand: (id) => ({
     method: 'im.message.delete',
     params: { MESSAGE_ID: parseMessageRef(id).messageId },
   }),
-  // Newest first below LAST_ID, so LAST_ID = id + 1 with LIMIT 1 answers this message if it exists.
-  existsCommand: (id) => {
+  // Read by a participant: the subject while active (the ledger id is the dialog as they see it), the
+  // administrator in group chats (a chat it is not in answers ACCESS_ERROR: unreadable) and in its own
+  // private chat with the subject, the other person of any other private chat. Newest first below
+  // LAST_ID, so LAST_ID = id + 1 with LIMIT 1 answers this message if it exists.
+  readBack: async (id, subjectUserId, c) => {
     const { dialogId, messageId } = parseMessageRef(id);
-    return {
-      method: 'im.dialog.messages.get',
-      params: { DIALOG_ID: dialogId, LAST_ID: messageId + 1, LIMIT: 1 },
-    };
+    const read = (client: Bitrix24Client, dialog: string): ReadBack => ({
+      client,
+      command: {
+        method: 'im.dialog.messages.get',
+        params: { DIALOG_ID: dialog, LAST_ID: messageId + 1, LIMIT: 1 },
+      },
+      proves: true,
+    });
+    const subject = activeSubject(c);
+    if (subject) return read(subject, dialogId);
+    if (/^chat\d+$/i.test(dialogId)) return read(c.admin, dialogId);
+    const other = Number(dialogId);
+    if (other === c.adminUserId) return read(c.admin, String(subjectUserId));
+    const reader = await c.readerFor?.(other);
+    return reader ? read(reader, String(subjectUserId)) : undefined;
   },
   stillThere: (result, id) => {
     const { messageId } = parseMessageRef(id);
     const messages = (result as { messages?: ImMessage[] } | null)?.messages ?? [];
     return messages.some((m) => Number(m.id) === messageId && !isDeletedStub(m));
   },
-  // Only the author's reading proves a message gone: an administrator's "not there" may just be a chat
-  // it is not in, or a private chat whose dialog id names someone else from its side.
-  readBackProves: (asSubject) => asSubject,
 };
 
 const post: ItemKind = {
   category: 'live-feed-post',
-  // The author always sees and may delete their post; an administrator only the posts visible to them.
-  client: (c) => c.asSubject ?? c.admin,
+  // log.blogpost.delete: "administrator or message author" (log-blogpost-delete.md). The administrator
+  // deletes; a post it is refused (one it cannot see: addressed only to others) the author deletes while
+  // the account is still active.
+  client: (c) => c.admin,
+  fallback: activeSubject,
   noClientReason: '',
   deleteCommand: (id) => ({ method: 'log.blogpost.delete', params: { POST_ID: id } }),
-  existsCommand: (id) => ({ method: 'log.blogpost.get', params: { POST_ID: id } }),
+  // The author always sees their post; the administrator's "not there" may be a post it cannot see.
+  readBack: (id, _subject, c) => {
+    const subject = activeSubject(c);
+    return {
+      client: subject ?? c.admin,
+      command: { method: 'log.blogpost.get', params: { POST_ID: id } },
+      proves: subject !== undefined,
+    };
+  },
   stillThere: (result, id) => ((result as BlogPost[] | null) ?? []).some((p) => String(p.ID) === id),
-  readBackProves: (asSubject) => asSubject,
 };
 
 const taskComment: ItemKind = {
@@ -104,18 +156,21 @@ const taskComment: ItemKind = {
   },
   // getlist rather than get: get answers "not found" as an error, which would read as unreadable. The
   // portal maps the parameters by position, so TASKID, ORDER, FILTER stay in this order.
-  existsCommand: (id) => {
+  readBack: (id, _subject, c) => {
     const { taskId, commentId } = parseTaskCommentRef(id);
     return {
-      method: 'task.commentitem.getlist',
-      params: { TASKID: taskId, ORDER: { ID: 'asc' }, FILTER: { ID: commentId } },
+      client: c.admin,
+      command: {
+        method: 'task.commentitem.getlist',
+        params: { TASKID: taskId, ORDER: { ID: 'asc' }, FILTER: { ID: commentId } },
+      },
+      proves: true,
     };
   },
   stillThere: (result, id) => {
     const { commentId } = parseTaskCommentRef(id);
     return ((result as { ID?: unknown }[] | null) ?? []).some((c) => Number(c.ID) === commentId);
   },
-  readBackProves: () => true,
 };
 
 export const ITEM_KINDS: Record<DeletableCategory, ItemKind> = {

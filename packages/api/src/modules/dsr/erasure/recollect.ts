@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { Bitrix24AuthError, MAX_BATCH_COMMANDS } from '../../../bitrix24/index.ts';
+import { isTokenRevoked } from '../subject-credentials.ts';
 import { DELETABLE_CATEGORIES } from './categories.ts';
 import { collectSubjectContent } from './collect-content.ts';
 import { addCollectedRows, ledgerIndex, ledgerKey, markSkipped } from './ledger.ts';
@@ -24,6 +25,11 @@ export interface Recollection {
   added: number;
   /** PENDING rows that are gone from the portal already: SKIPPED, not deleted by us. */
   skipped: number;
+  /**
+   * Whether this collection (the inventory the deletions work from) was read with the subject's own
+   * credentials, so it lists every chat of theirs. Absent in checkpoints written before it existed.
+   */
+  readAsSubject?: boolean;
 }
 
 /**
@@ -50,7 +56,8 @@ export async function recollectPlan(options: RecollectOptions): Promise<Recollec
   const changed = [...new Set([...Object.keys(before), ...Object.keys(now)])].filter(
     (category) => before[category] !== now[category],
   );
-  if (options.previewDigests && changed.length === 0) return { changed, added: 0, skipped: 0 };
+  const readAsSubject = content.readAsSubject;
+  if (options.previewDigests && changed.length === 0) return { changed, added: 0, skipped: 0, readAsSubject };
 
   const added = await addCollectedRows(em, requestId, content);
 
@@ -61,19 +68,17 @@ export async function recollectPlan(options: RecollectOptions): Promise<Recollec
       (row) => row.category === category && row.state === 'PENDING' && !found.has(ledgerKey(row)),
     );
     const kind = ITEM_KINDS[category];
-    const client = kind.client(clients);
-    if (!client || !kind.readBackProves(client === clients.asSubject)) continue;
     for (let i = 0; i < missing.length; i += MAX_BATCH_COMMANDS) {
+      // Only a reader who would see the item proves it gone; anything else stays PENDING and the
+      // deletion step decides, as it would have without us.
       const checked = await checkItems(
-        client,
         kind,
         missing.slice(i, i + MAX_BATCH_COMMANDS),
-        subjectUserId,
+        { clients, deleter: clients.admin, subjectUserId, unprovable: 'present' },
         signal,
       ).catch((error: unknown) => {
-        // The subject's webhook stopped working (a deactivated account): nobody can tell whether these
-        // are gone, so they stay PENDING and the deletion step decides, as it would have without us.
-        if (error instanceof Bitrix24AuthError && client === clients.asSubject) return null;
+        // The subject's credentials stopped working: nobody can tell whether these are gone.
+        if (error instanceof Bitrix24AuthError && !isTokenRevoked(error)) return null;
         throw error;
       });
       if (!checked) break;
@@ -84,5 +89,5 @@ export async function recollectPlan(options: RecollectOptions): Promise<Recollec
       skipped += checked.gone.length;
     }
   }
-  return { changed, added: added.length, skipped };
+  return { changed, added: added.length, skipped, readAsSubject };
 }

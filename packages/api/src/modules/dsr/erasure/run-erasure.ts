@@ -11,8 +11,8 @@ import {
 import type { ErasureCheckpoint } from './checkpoint.ts';
 import { deactivateAccount } from './deactivate.ts';
 import { ErasureNotConfirmedError, SubjectAlreadyErasedError } from './errors.ts';
-import { type ExecuteOptions, executeErasureLedger, summarise } from './executor.ts';
-import { changedSincePreview, keptRows, ledgerCounts } from './ledger.ts';
+import { type ExecuteOptions, executeErasureLedger, recoverInFlight, summarise } from './executor.ts';
+import { changedSincePreview, keptRows, ledgerCounts, rowsInState } from './ledger.ts';
 import { looksErased, lookUpSubject } from './preview.ts';
 import { recollectPlan } from './recollect.ts';
 import { type LeftOverItem, type Sweep, type SweepCount, sweepPortal } from './sweep.ts';
@@ -59,6 +59,13 @@ export interface ErasureResult {
   addedSincePreview: SincePreview;
   /** In the preview but gone before the erasure reached them: skipped. */
   skippedSincePreview: SincePreview;
+  /**
+   * The chat messages deleted: each stays in its chat as the portal's tombstone ("This message has been
+   * deleted." in the portal's language, `IS_DELETED` set, files and attachments gone), which is all
+   * `im.message.delete` does short of the General chat. `items` lists at most RETAINED_LISTED; the ledger
+   * has all (state DONE).
+   */
+  tombstones: { count: number; items: { portalId: string; label: string | null }[] };
   /** The verification sweep; absent only for a result read before the sweep ran. */
   verification: Verification | null;
   profile: { anonymised: boolean; changed: string[] };
@@ -68,6 +75,13 @@ export interface ErasureResult {
 }
 
 export const RETAINED_LISTED = 100;
+
+/** Deleted while the account is still active; chat messages follow its deactivation. */
+const BEFORE_DEACTIVATION: readonly DeletableCategory[] = [
+  'live-feed-comment',
+  'task-comment',
+  'live-feed-post',
+];
 
 function plural(n: number, what: string): string {
   return `${n.toLocaleString('en')} ${n === 1 ? what.replace(/s$/, '') : what}`;
@@ -87,14 +101,14 @@ export async function runErasure(options: RunErasureOptions): Promise<ErasureRes
     await options.saveCheckpoint(patch);
   };
 
-  // A deactivated subject's webhook is dead: everything is read and deleted as the administrator, who may
-  // delete posts and comments, and the messages of a deactivated author in its group chats.
+  // A deactivated subject's credentials are dead: everything is read as the administrator, who deletes
+  // posts and comments, and the messages of a deactivated author (BITRIX24-APPS.md §10).
   const subject =
     !cp.erasureStartedAt || !cp.itemsCompletedAt || !cp.sweep
       ? await lookUpSubject(clients.admin, subjectUserId, signal)
       : undefined;
   if (cp.accountDeactivatedAt || (subject && !isUserActive(subject))) {
-    clients = { admin: clients.admin, subjectDeactivated: true };
+    clients = { ...clients, asSubject: undefined, subjectDeactivated: true };
   }
   if (subject && !cp.erasureStartedAt) {
     // Only before anything was done: later, an erased-looking subject is just our own work.
@@ -104,7 +118,9 @@ export async function runErasure(options: RunErasureOptions): Promise<ErasureRes
     if (counts.size === 0) throw new ErasureNotConfirmedError(requestId);
     await save({ erasureStartedAt: new Date().toISOString() });
   }
-  // Never after a deletion has started: the ledger is then the record of what was asked of the portal.
+  // The inventory: collected again with the subject's own credentials while the account is active, into
+  // the ledger, before anything changes. Never after a deletion has started: the ledger is then the
+  // record of what was asked of the portal.
   if (!cp.recollectedAt && !cp.itemsCompletedAt) {
     const recollection = await recollectPlan({
       em,
@@ -116,12 +132,18 @@ export async function runErasure(options: RunErasureOptions): Promise<ErasureRes
     });
     await save({ recollectedAt: new Date().toISOString(), recollection });
   }
-  if (!cp.itemsCompletedAt && !clients.asSubject && !cp.accountDeactivatedAt) {
-    // Without the subject's credentials only an administrator deletes, and the portal lets it delete
-    // another's message only once the author is deactivated (BITRIX24-APPS.md, "Deletion").
+  if (!cp.itemsCompletedAt && !cp.accountDeactivatedAt) {
+    // While the account is active: comments (in the author's name), task comments, posts (the author
+    // deletes what the administrator may not see).
+    await executeErasureLedger({ ...options, clients, categories: BEFORE_DEACTIVATION });
+    // Deletions left in doubt by a crash are read back while the author, who sees them all, still can.
+    await recoverInFlight({ ...options, clients });
+  }
+  if (!cp.itemsCompletedAt && !cp.accountDeactivatedAt) {
+    // Only now may an administrator delete the author's messages; the subject's credentials stop here.
     await deactivateAccount(clients.admin, subjectUserId, signal);
     await save({ accountDeactivatedAt: new Date().toISOString() });
-    clients = { admin: clients.admin, subjectDeactivated: true };
+    clients = { ...clients, asSubject: undefined, subjectDeactivated: true };
   }
   if (!cp.itemsCompletedAt) {
     await executeErasureLedger({ ...options, clients });
@@ -145,13 +167,14 @@ export async function runErasure(options: RunErasureOptions): Promise<ErasureRes
       requestId,
       subjectUserId,
       clients,
+      inventoriedAsSubject: cp.recollection?.readAsSubject === true,
       pseudonymFor: options.pseudonymFor,
       signal,
     });
     await save({ sweep });
   }
   signal?.throwIfAborted();
-  // Last: the subject's own webhook stops working with the account, and the items needed it.
+  // Runs started before deactivation came first end here.
   if (!cp.accountDeactivatedAt) {
     await deactivateAccount(clients.admin, subjectUserId, signal);
     await save({ accountDeactivatedAt: new Date().toISOString() });
@@ -177,6 +200,14 @@ export async function erasureResult(
   const rank = (category: string) => CATEGORY_ORDER.indexOf(category as ErasureCategory);
   const retained = [...groups.values()].sort((a, b) => rank(a.category) - rank(b.category));
 
+  const tombstoneRows = await rowsInState(em, requestId, 'DONE', {
+    category: 'chat-message',
+    limit: RETAINED_LISTED,
+  });
+  const tombstones = {
+    count: removed['chat-message'],
+    items: tombstoneRows.map((row) => ({ portalId: row.portalId, label: row.label })),
+  };
   const changed = await changedSincePreview(em, requestId);
   const listed = (rows: SincePreview['items']): SincePreview => ({
     count: rows.length,
@@ -194,7 +225,7 @@ export async function erasureResult(
   );
   if (removed['chat-message'] > 0) {
     messages.push(
-      'Deleted chat messages remain in their chats as "message deleted" placeholders without text.',
+      `${plural(removed['chat-message'], 'chat messages')} remain in their chats as the portal's "message deleted" tombstone: the text replaced by the portal's deletion notice, files and attachments removed.`,
     );
   }
   for (const group of retained) {
@@ -227,6 +258,7 @@ export async function erasureResult(
     retained,
     addedSincePreview,
     skippedSincePreview,
+    tombstones,
     verification,
     profile: { anonymised: Boolean(cp.profileAnonymisedAt), changed: cp.profileChanged ?? [] },
     account: { deactivated: Boolean(cp.accountDeactivatedAt) },

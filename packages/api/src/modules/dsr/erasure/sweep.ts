@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { checkProfile } from '../anonymise/anonymise-profile.ts';
 import { CATEGORY_ORDER, DELETABLE_CATEGORIES, type ErasureCategory } from './categories.ts';
-import { collectSubjectContent, NOT_LISTED } from './collect-content.ts';
+import { collectSubjectContent, NOT_LISTED, NOTES } from './collect-content.ts';
 import { ledgerIndex, ledgerKey } from './ledger.ts';
 import type { ErasureClients } from './portal-items.ts';
 
@@ -43,19 +43,29 @@ const SWEPT: readonly string[] = [...DELETABLE_CATEGORIES, 'task', 'calendar-eve
  * chat messages where readable, task comments, tasks, calendar events) and for the profile fields, and
  * compares it with the ledger. Found and KEPT by a retention rule counts as kept; anything else found
  * (deleted but still there, a deletion the portal refused, an item that appeared during the run) is left
- * over, and so is every item whose deletion failed, seen or not. It runs before the account is deactivated, because the subject's webhook (the only reader of
- * their private chats) stops working with the account; `deactivateAccount` reads the account's state back.
+ * over, and so is every item whose deletion failed, seen or not. It runs after the account was deactivated
+ * (the administrator deletes messages only then), so it reads as the administrator; chats and posts it
+ * cannot see are vouched for by the inventory taken as the subject before (`inventoriedAsSubject`), and
+ * are left over when there was none.
  */
 export async function sweepPortal(options: {
   em: EntityManager;
   requestId: string;
   subjectUserId: number;
   clients: ErasureClients;
+  /** The deletions worked from an inventory read as the subject while active (Recollection.readAsSubject). */
+  inventoriedAsSubject?: boolean | undefined;
   pseudonymFor(userId: number): string;
   signal?: AbortSignal | undefined;
 }): Promise<Sweep> {
   const { em, requestId, subjectUserId, clients, signal } = options;
-  const content = await collectSubjectContent({ ...clients, subjectUserId, signal });
+  const content = await collectSubjectContent({
+    ...clients,
+    subjectActive: !clients.subjectDeactivated,
+    inventoriedAsSubject: options.inventoriedAsSubject,
+    subjectUserId,
+    signal,
+  });
   const ledger = await ledgerIndex(em, requestId);
   const counts = new Map<string, SweepCount>();
   const leftOver: LeftOverItem[] = [];
@@ -126,6 +136,6 @@ export async function sweepPortal(options: {
     readAsSubject: content.readAsSubject,
     counts: [...counts.values()].sort((a, b) => rank(a.category) - rank(b.category)),
     leftOver,
-    notes: content.notes.filter((note) => note.startsWith('The messages in ')),
+    notes: content.notes.filter((note) => note.startsWith('The messages in ') || note === NOTES.inventoried),
   };
 }

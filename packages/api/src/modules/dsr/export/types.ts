@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { Bitrix24Client } from '../../../bitrix24/index.ts';
+import type { CredentialStatus } from '../../portal/connect.ts';
 import type { AppSecret } from '../../settings/app-secret.ts';
 
 /** Where the export reads from. */
@@ -11,6 +12,8 @@ export interface ExportSources {
    * them chats are reported in `notAccessible` with the reason, never silently left out.
    */
   asSubject: Bitrix24Client | undefined;
+  /** Why `asSubject` is missing, in the connection's words (PortalConnection.credentialStatus). */
+  subjectCredentials?: CredentialStatus | undefined;
   /** A fork, for this system's own records about the subject. */
   em: EntityManager;
   subjectUserId: number;

@@ -3,7 +3,8 @@ import { readErasureCheckpoint } from '../erasure/checkpoint.ts';
 import type { ErasurePlan } from '../erasure/plan.ts';
 import { runErasure } from '../erasure/run-erasure.ts';
 import { FinishedWithExceptions, type RequestHandler } from '../runner/request-runner.ts';
-import { rememberSubject, settledOutcome, settleOwnRecords } from './subject.ts';
+import { SubjectTokenRevokedError, subjectTokenDied } from '../subject-credentials.ts';
+import { rememberSubject, settledOutcome, settleOwnRecords, usableCredentials } from './subject.ts';
 import { throttle } from './throttle.ts';
 
 /**
@@ -22,17 +23,31 @@ export function eraseHandler(services: Omit<AppServices, 'runner'>): RequestHand
     const report = throttle(500, (done: number, total: number) =>
       ctx.progress({ step: 'deleting content', done, total }),
     );
+    const connection = services.portal;
     const result = await runErasure({
       em: ctx.em.fork(),
       requestId: ctx.request.id,
       subjectUserId,
-      clients: { admin: portal, asSubject: services.portal.asUser(subjectUserId) },
+      clients: {
+        admin: portal,
+        adminUserId: connection.adminUserId,
+        asSubject: await usableCredentials(connection, subjectUserId),
+        readerFor: (userId) => usableCredentials(connection, userId),
+      },
       signal: ctx.signal,
       onProgress: report,
       pseudonymFor: (id) => services.secret.pseudonymFor(id),
       checkpoint: readErasureCheckpoint(ctx.request.checkpoint),
       saveCheckpoint: (patch) => ctx.checkpoint(patch),
       previewDigests: (ctx.request.preview as Partial<ErasurePlan> | null)?.categoryDigests,
+    }).catch(async (error: unknown) => {
+      if (!(await subjectTokenDied(error, connection, subjectUserId))) throw error;
+      // Raised while reading as the subject: the inventory, or a read-back before deactivation. The
+      // ledger records every deletion asked of the portal, so nothing is left half-done or done twice.
+      throw new SubjectTokenRevokedError(
+        'the erasure was reading their content with it',
+        'What was deleted before is recorded in the erasure ledger; nothing else was changed.',
+      );
     });
     const outcome = await settleOwnRecords(
       ctx,

@@ -7,6 +7,8 @@ import type { AppServices } from '../../../app-services.ts';
 import { DataSubjectRequest } from '../data-subject-request.entity.ts';
 import { writeExportArchive } from '../export/index.ts';
 import type { RequestHandler } from '../runner/request-runner.ts';
+import { SubjectTokenRevokedError, subjectTokenDied } from '../subject-credentials.ts';
+import { usableCredentials } from './subject.ts';
 import { throttle } from './throttle.ts';
 
 interface ExportCheckpoint {
@@ -44,11 +46,13 @@ export function exportHandler(services: Omit<AppServices, 'runner'>): RequestHan
       const report = throttle(1_000, (category: string, rows: number) =>
         ctx.progress({ step: `reading ${category}`, done: rows, total: null }),
       );
+      const subjectCredentials = await services.portal.credentialStatus(subjectUserId);
       try {
         const manifest = await writeExportArchive(
           {
             portal: services.portal.client,
-            asSubject: services.portal.asUser(subjectUserId),
+            asSubject: await usableCredentials(services.portal, subjectUserId),
+            subjectCredentials,
             em: ctx.em.fork(),
             subjectUserId,
             portalDomain: services.portal.domain,
@@ -78,6 +82,12 @@ export function exportHandler(services: Omit<AppServices, 'runner'>): RequestHan
         archive.destroy();
         await written.catch(() => {});
         await rm(partial, { force: true });
+        if (await subjectTokenDied(error, services.portal, subjectUserId)) {
+          throw new SubjectTokenRevokedError(
+            'the export was reading their chats',
+            'The unfinished archive was deleted and nothing was sent.',
+          );
+        }
         throw error;
       }
     }

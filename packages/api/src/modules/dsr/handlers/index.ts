@@ -4,6 +4,7 @@ import type { RequestType } from '../data-subject-request.entity.ts';
 import type { ErasurePlan } from '../erasure/plan.ts';
 import { previewErasure } from '../erasure/preview.ts';
 import type { RequestHandler } from '../runner/request-runner.ts';
+import { subjectTokenDied } from '../subject-credentials.ts';
 import { anonymiseHandler } from './anonymise.handler.ts';
 import { eraseHandler } from './erase.handler.ts';
 import { exportHandler } from './export.handler.ts';
@@ -40,6 +41,14 @@ export async function computeErasurePlan(
   portal: PortalConnection,
   subjectUserId: number,
 ): Promise<ErasurePlan> {
-  const asSubject = await portal.credentialsFor(subjectUserId);
-  return previewErasure({ portal: portal.client, asSubject, subjectUserId });
+  const credentials = await portal.credentialStatus(subjectUserId);
+  const asSubject = credentials.state === 'usable' ? await portal.credentialsFor(subjectUserId) : undefined;
+  try {
+    return await previewErasure({ portal: portal.client, asSubject, credentials, subjectUserId });
+  } catch (error) {
+    if (!asSubject || !(await subjectTokenDied(error, portal, subjectUserId))) throw error;
+    // Their token died while we read: the preview says so, as it would have had we known before.
+    const now = await portal.credentialStatus(subjectUserId);
+    return previewErasure({ portal: portal.client, asSubject: undefined, credentials: now, subjectUserId });
+  }
 }

@@ -1,5 +1,6 @@
 import type { AppServices } from '../../../app-services.ts';
 import type { Bitrix24Client } from '../../../bitrix24/index.ts';
+import type { PortalConnection } from '../../portal/connect.ts';
 import type { RequestProgress } from '../data-subject-request.entity.ts';
 import { loginHashesOf, type OwnRecordsMode, pseudonymiseOwnRecords } from '../own-records.ts';
 import type { RunContext } from '../runner/run-context.ts';
@@ -34,6 +35,15 @@ export async function rememberSubject(ctx: RunContext, portal: Bitrix24Client): 
   const mentions = [`${user?.NAME ?? ''} ${user?.LAST_NAME ?? ''}`.trim(), user?.EMAIL ?? ''].filter(Boolean);
   await ctx.checkpoint({ subjectUserId, loginHashes, mentions });
   return { subjectUserId, loginHashes, mentions };
+}
+
+/** A user's own client, only while the connection says their credentials are usable. */
+export async function usableCredentials(
+  portal: Pick<PortalConnection, 'credentialsFor' | 'credentialStatus'>,
+  userId: number,
+): Promise<Bitrix24Client | undefined> {
+  if ((await portal.credentialStatus(userId)).state !== 'usable') return undefined;
+  return portal.credentialsFor(userId);
 }
 
 export interface RememberedSubject {

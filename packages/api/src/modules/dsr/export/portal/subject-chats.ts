@@ -1,4 +1,6 @@
 import { Bitrix24AuthError, type ImRecentItem } from '../../../../bitrix24/index.ts';
+import type { CredentialStatus } from '../../../portal/connect.ts';
+import { isTokenRevoked } from '../../subject-credentials.ts';
 import type { CategoryContext } from '../category.ts';
 
 export interface SubjectChat {
@@ -33,7 +35,7 @@ export const NO_CREDENTIALS_REASON =
 export function subjectChats(ctx: CategoryContext): Promise<SubjectChats> {
   return ctx.shared('subject-chats', async (): Promise<SubjectChats> => {
     const client = ctx.sources.asSubject;
-    if (!client) return { readable: false, code: 'NO_SUBJECT_CREDENTIALS', reason: NO_CREDENTIALS_REASON };
+    if (!client) return withoutCredentials(ctx.sources.subjectCredentials);
     const chats: SubjectChat[] = [];
     const seen = new Set<number>();
     try {
@@ -54,7 +56,8 @@ export function subjectChats(ctx: CategoryContext): Promise<SubjectChats> {
         if (!page.hasMore || page.items.length === 0) break;
       }
     } catch (error) {
-      if (!(error instanceof Bitrix24AuthError)) throw error;
+      // A revoked token ends the export (SubjectTokenRevokedError): half the chats is no export.
+      if (!(error instanceof Bitrix24AuthError) || isTokenRevoked(error)) throw error;
       return {
         readable: false,
         code: error.code,
@@ -63,6 +66,23 @@ export function subjectChats(ctx: CategoryContext): Promise<SubjectChats> {
     }
     return { readable: true, chats };
   });
+}
+
+/** Chats cannot be read: the manifest says why, in the connection's words where it gave them. */
+function withoutCredentials(status: CredentialStatus | undefined): SubjectChats {
+  if (!status || status.state === 'usable') {
+    return { readable: false, code: 'NO_SUBJECT_CREDENTIALS', reason: NO_CREDENTIALS_REASON };
+  }
+  const code = status.state === 'dead' ? 'SUBJECT_TOKEN_DEAD' : 'NO_SUBJECT_CREDENTIALS';
+  const why =
+    status.state === 'dead'
+      ? `The credentials this system held for you no longer work (${status.reason}); opening Bitrix24 hands it new ones.`
+      : `This system holds no credentials of yours (${status.reason}).`;
+  return {
+    readable: false,
+    code,
+    reason: `Bitrix24 shows chat messages only to the people in the chat, even to administrators. ${why}`,
+  };
 }
 
 function toChat(item: ImRecentItem): SubjectChat | null {
