@@ -42,6 +42,12 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
     const url = publicUrl(config, typeof address === 'object' && address ? address.port : config.PORT);
     services.urls.public = url;
     await services.exports.ensureDir();
+    // The native pages' bundle: built now when missing or stale, so the first frame does not wait.
+    void services.pageBundle
+      .prepare()
+      .catch((err: unknown) =>
+        logger.warn({ err }, 'could not build the native pages (app-pages/bundle.ts)'),
+      );
     closers.push(await advertise(config, db.kind === 'pglite' ? db.url : null, portal.sandbox?.url ?? null));
     await recordWitnesses(config);
 

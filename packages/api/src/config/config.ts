@@ -58,6 +58,11 @@ export const configSchema = z.object({
       message: 'must be comma-separated extension origins such as chrome-extension://<32 letters a-p>',
     },
   ),
+  /**
+   * The native pages' prebuilt bundle (page.js, page.css; `pnpm --filter @b24-gdpr/extension build:pages`).
+   * Unset: built from packages/extension into its .output/app-page when the API starts.
+   */
+  APP_PAGE_ASSETS_DIR: z.string().optional(),
   BITRIX24_PLAN: z.enum(['standard', 'enterprise']).default('standard'),
   BITRIX24_APPLICATION_TOKEN: z.string().optional(),
   SANDBOX_PORT: port.default(0),

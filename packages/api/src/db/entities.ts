@@ -1,3 +1,4 @@
+import { AppHandoff } from '../modules/app-handoff/app-handoff.entity.ts';
 import { auditEntities } from '../modules/audit/entities.ts';
 import { AuditHeadPublication } from '../modules/audit-publish/head-publication.entity.ts';
 import { DataSubjectRequest } from '../modules/dsr/data-subject-request.entity.ts';
@@ -35,4 +36,5 @@ export const entities = [
   PortalEvent,
   ImpersonationSession,
   ...reportEntities,
+  AppHandoff,
 ];
