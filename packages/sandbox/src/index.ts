@@ -1,3 +1,10 @@
+import {
+  appControls,
+  oauthControls,
+  type SandboxApps,
+  type SandboxOAuth,
+  setAdmin,
+} from './apps/controls.ts';
 import type { Counters } from './counters.ts';
 import type { ActiveFault, Fault } from './faults.ts';
 import { signInPath } from './pages/auth.ts';
@@ -13,8 +20,13 @@ import { createApp, listen } from './server.ts';
 import type { PortalState } from './state/portal-state.ts';
 import type { Delivery } from './state/types.ts';
 
+export type { OpenFrameOptions, SandboxApps, SandboxOAuth } from './apps/controls.ts';
+export { AppControlError } from './apps/lifecycle.ts';
+export { ALL_SCOPES } from './apps/scopes.ts';
+export type { App, AppRegistration, AppStatus, FrameResult, Placement } from './apps/types.ts';
 export type { CountersSnapshot } from './counters.ts';
 export type { ActiveFault, Fault, FaultKind } from './faults.ts';
+export { DEFAULT_LIFETIMES, type Lifetimes, type TokenCallCounters } from './oauth/tokens.ts';
 export { FEED_MAX_COUNT, FEED_PAGE_SIZE } from './pages/live-feed.ts';
 export { DIALOG_PAGE_SIZE } from './pages/messenger.ts';
 export { type Authorization, type PageSession, SESSION_COOKIE } from './pages/sessions.ts';
@@ -63,6 +75,14 @@ export interface SandboxPortal {
   };
   /** The HTML pages (see the README's "Pages"): addresses and the browser sessions behind them. */
   pages: SandboxPages;
+  /** Applications: register, install, uninstall, placements, headless frames (README "Applications"). */
+  apps: SandboxApps;
+  /** The authorization server: lifetimes, expiring and revoking tokens, `/oauth/token/` counters. */
+  oauth: SandboxOAuth;
+  /** `${url}/oauth/token/`. */
+  oauthTokenUrl: string;
+  /** Makes a user an administrator or takes the rights away (what `user.admin` and `profile` answer). */
+  setAdmin(userId: number, admin: boolean): void;
   /** Back to the initial dataset; counters, faults and buckets cleared; webhooks and page sessions kept. */
   reset(): void;
   close(): Promise<void>;
@@ -144,6 +164,10 @@ export async function createSandboxPortal(options: SandboxOptions = {}): Promise
       authorizations: () => [...runtime.sessions.authorizations],
       sessions: () => runtime.sessions.list(),
     },
+    apps: appControls(runtime),
+    oauth: oauthControls(runtime),
+    oauthTokenUrl: `${server.url}/oauth/token/`,
+    setAdmin: (userId, admin) => setAdmin(runtime, userId, admin),
     reset,
     close: async () => {
       await runtime.events.flush();

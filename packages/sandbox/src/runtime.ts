@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
+import { AppStore } from './apps/store.ts';
 import { Counters } from './counters.ts';
 import { EventDispatcher } from './events/delivery.ts';
 import { FaultController } from './faults.ts';
+import { TokenStore } from './oauth/tokens.ts';
 import { SessionStore } from './pages/sessions.ts';
 import { type OperatingLimitOptions, OperatingTracker } from './rest/operating.ts';
 import { LeakyBucket, type RateLimitOptions, STANDARD_RATE_LIMIT } from './rest/rate-limit.ts';
@@ -48,6 +50,10 @@ export class SandboxRuntime {
   readonly sessions = new SessionStore();
   /** Entity builders over `state`, shared by REST methods and seeding. */
   readonly build = new SeedHelpers(this.state);
+  /** Applications, their placements (kept across `reset()`, like webhooks). */
+  readonly apps: AppStore;
+  /** The authorization server's tokens (kept across `reset()`). */
+  readonly tokens = new TokenStore();
   readonly faults: FaultController;
   readonly bucket: LeakyBucket;
   readonly operating: OperatingTracker;
@@ -76,6 +82,7 @@ export class SandboxRuntime {
     this.methods = methods;
     this.memberId = hash('member', this.domain).slice(0, 32);
     this.applicationToken = hash('app-token', this.domain, this.seed).slice(0, 32);
+    this.apps = new AppStore(this.domain, this.seed);
     this.logger = options.log ?? (() => {});
     this.events = new EventDispatcher(this);
   }
@@ -100,5 +107,22 @@ export class SandboxRuntime {
   /** Client endpoint as events carry it: the portal's REST root. */
   get clientEndpoint(): string {
     return `${this.baseUrl}/rest/`;
+  }
+
+  /**
+   * `server_endpoint`: the authorization server's REST root (settings/oauth/index.md shows
+   * `https://oauth.bitrix.info/rest/`). The sandbox is its own authorization server, so the token URL
+   * `new URL('/oauth/token/', server_endpoint)` is this portal's `/oauth/token/`.
+   */
+  get serverEndpoint(): string {
+    return `${this.baseUrl}/oauth/rest/`;
+  }
+
+  /**
+   * The portal's host as the browser reaches it (`DOMAIN` of frames, the iframe name's first part):
+   * app.layout's component.php uses the HTTP host with a non-standard port. Events keep `domain`.
+   */
+  get frameHost(): string {
+    return new URL(this.baseUrl).host;
   }
 }

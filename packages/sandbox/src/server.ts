@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { type HttpBindings, serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { inspectRouter } from './inspect/router.ts';
+import { oauthRouter } from './oauth/router.ts';
 import { pagesRouter } from './pages/router.ts';
 import { restRouter } from './rest/router.ts';
 import type { SandboxRuntime } from './runtime.ts';
@@ -15,6 +16,7 @@ export function createApp(
 }> {
   const app = new Hono<{ Bindings: HttpBindings }>({ strict: false });
   app.route('/', restRouter(portal));
+  app.route('/', oauthRouter(portal));
   app.route('/_sandbox', inspectRouter(portal, actions));
   app.route('/', pagesRouter(portal));
   app.onError((err, c) => {

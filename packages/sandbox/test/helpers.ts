@@ -44,7 +44,8 @@ export function startPortal(options: SandboxOptions = {}): Promise<SandboxPortal
 /** An event handler on loopback that keeps every form body the portal posts to it. */
 export interface Receiver {
   url: string;
-  received: { body: URLSearchParams; type: string }[];
+  /** Every request: its form body, content type and path with query (`/b24/install?DOMAIN=…`). */
+  received: { body: URLSearchParams; type: string; path: string }[];
   close(): Promise<void>;
 }
 
@@ -56,7 +57,11 @@ export async function startReceiver(): Promise<Receiver> {
       raw += c;
     });
     req.on('end', () => {
-      received.push({ body: new URLSearchParams(raw), type: req.headers['content-type'] ?? '' });
+      received.push({
+        body: new URLSearchParams(raw),
+        type: req.headers['content-type'] ?? '',
+        path: req.url ?? '',
+      });
       res.end('ok');
     });
   });

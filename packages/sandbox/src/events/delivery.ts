@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { App } from '../apps/types.ts';
 import type { SandboxRuntime } from '../runtime.ts';
 import type { Delivery, EventBinding } from '../state/types.ts';
 
@@ -8,7 +9,7 @@ const DELIVERY_TIMEOUT_MS = 5_000;
 type Flat = Record<string, string>;
 
 /** `{ FIELDS: { POST_ID: 5 } }` → `data[FIELDS][POST_ID]=5`, as PHP would post it. */
-function flatten(prefix: string, value: unknown, out: Flat): void {
+export function flatten(prefix: string, value: unknown, out: Flat): void {
   if (value === null || value === undefined) {
     out[prefix] = '';
   } else if (typeof value === 'object') {
@@ -39,6 +40,9 @@ export class EventDispatcher {
     const name = event.toUpperCase();
     for (const binding of this.portal.state.eventBindings.values()) {
       if (binding.event !== name || binding.eventType !== 'online') continue;
+      // "Events will not be sent to the application until the installation is complete"
+      // (settings/app-installation/installation-finish.md).
+      if (binding.appId !== undefined && !this.appReady(binding.appId)) continue;
       const p = this.deliver(binding, data, triggeredBy).finally(() => this.pending.delete(p));
       this.pending.add(p);
     }
@@ -53,6 +57,11 @@ export class EventDispatcher {
    * token is a random string its REST does not accept.
    */
   body(binding: EventBinding, data: Record<string, unknown>, triggeredBy: number | null = null): Flat {
+    const app = binding.appId === undefined ? undefined : this.portal.apps.get(binding.appId);
+    if (app) {
+      const userId = binding.authType > 0 ? binding.authType : (triggeredBy ?? 0);
+      return this.appBody(app, binding.event, data, { userId, handlerId: binding.id, refresh: false });
+    }
     const out: Flat = {
       event: binding.event,
       event_handler_id: String(binding.id),
@@ -67,7 +76,7 @@ export class EventDispatcher {
       out['auth[expires_in]'] = '3600';
       out['auth[scope]'] = scopeOf(binding.event);
       out['auth[domain]'] = this.portal.domain;
-      out['auth[server_endpoint]'] = `${this.portal.baseUrl}/oauth/rest/`;
+      out['auth[server_endpoint]'] = this.portal.serverEndpoint;
       out['auth[status]'] = 'L';
       out['auth[client_endpoint]'] = this.portal.clientEndpoint;
       out['auth[member_id]'] = this.portal.memberId;
@@ -80,17 +89,72 @@ export class EventDispatcher {
     return out;
   }
 
+  private appReady(appId: number): boolean {
+    const app = this.portal.apps.get(appId);
+    return app?.active === true && app.installed;
+  }
+
+  /**
+   * An application's event form (api-reference/events/index.md "Parameter auth";
+   * api-reference/common/events/on-app-install.md): with a user, real OAuth tokens the sandbox's REST
+   * accepts, issued to that user for this app; `refresh_token` only for install-type events
+   * (settings/oauth/simple-way.md: "Event handlers usually do not receive refresh_token. The
+   * ONAPPINSTALL event is an exception"). Without a user (`userId` 0, e.g. ONAPPUNINSTALL) only the
+   * portal's addresses and the application token (on-app-uninstall.md).
+   */
+  appBody(
+    app: App,
+    event: string,
+    data: Record<string, unknown>,
+    o: { userId: number; handlerId: number | null; refresh: boolean },
+  ): Flat {
+    const out: Flat = { event };
+    if (o.handlerId !== null) out.event_handler_id = String(o.handlerId);
+    flatten('data', data, out);
+    const now = Math.floor(Date.now() / 1000);
+    out.ts = String(now);
+    out['auth[domain]'] = this.portal.domain;
+    if (o.userId > 0) {
+      const pair = this.portal.tokens.issue(app.id, o.userId);
+      out['auth[access_token]'] = pair.access.token;
+      out['auth[expires]'] = String(Math.floor(pair.access.expiresAt / 1000));
+      out['auth[expires_in]'] = String(this.portal.tokens.lifetimes.accessSeconds);
+      out['auth[scope]'] = app.scope.join(',');
+      if (o.refresh) out['auth[refresh_token]'] = pair.refresh.token;
+      out['auth[server_endpoint]'] = this.portal.serverEndpoint;
+      out['auth[status]'] = app.status;
+      out['auth[client_endpoint]'] = this.portal.clientEndpoint;
+      out['auth[member_id]'] = this.portal.memberId;
+      out['auth[user_id]'] = String(o.userId);
+    } else {
+      out['auth[server_endpoint]'] = this.portal.serverEndpoint;
+      out['auth[client_endpoint]'] = this.portal.clientEndpoint;
+      out['auth[member_id]'] = this.portal.memberId;
+    }
+    out['auth[application_token]'] = app.applicationToken;
+    return out;
+  }
+
+  /** Posts a prepared form to a URL, recorded as a delivery; not retried. */
+  send(url: string, event: string, bindingId: number, body: Flat): void {
+    const p = this.post(url, event, bindingId, body).finally(() => this.pending.delete(p));
+    this.pending.add(p);
+  }
+
   private async deliver(
     binding: EventBinding,
     data: Record<string, unknown>,
     triggeredBy: number | null,
   ): Promise<void> {
-    const body = this.body(binding, data, triggeredBy);
+    await this.post(binding.handler, binding.event, binding.id, this.body(binding, data, triggeredBy));
+  }
+
+  private async post(url: string, event: string, bindingId: number, body: Flat): Promise<void> {
     const record: Delivery = {
       id: this.portal.state.nextId('delivery'),
-      bindingId: binding.id,
-      event: binding.event,
-      url: binding.handler,
+      bindingId,
+      event,
+      url,
       body,
       at: new Date().toISOString(),
       status: null,
@@ -98,7 +162,7 @@ export class EventDispatcher {
     };
     this.portal.state.deliveries.push(record);
     try {
-      const res = await fetch(binding.handler, {
+      const res = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams(body).toString(),

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { FAULT_KINDS, type FaultKind } from '../faults.ts';
 import type { SandboxRuntime } from '../runtime.ts';
 import { SeedHelpers } from '../seed/helpers.ts';
+import { appsInspectRouter } from './apps-router.ts';
 
 export interface InspectActions {
   reset(): void;
@@ -53,8 +54,12 @@ export function inspectRouter(
       // Every user's own incoming webhook (any portal user may create one), so a process attached to this
       // sandbox can act as each of them, including users added after it attached.
       webhookUrls: Object.fromEntries([...s().users.keys()].map((id) => [id, portal.webhookUrl(id)])),
+      // Registered applications with their keys (test-only: a real portal shows them in the app form).
+      apps: [...portal.apps.apps.values()],
+      oauthTokenUrl: `${portal.baseUrl}/oauth/token/`,
     }),
   );
+  app.route('/', appsInspectRouter(portal));
 
   app.get('/state/users', (c) => c.json([...s().users.values()]));
   app.get('/state/users/:id', (c) => {

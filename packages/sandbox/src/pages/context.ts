@@ -17,15 +17,17 @@ export interface PageContext {
   user: User | null;
   /** `bitrix_sessid` of this session. */
   sessid: string;
+  /** The page's path with its query string (PLACEMENT_OPTIONS.URI of the frames it shows). */
+  uri: string;
 }
 
 function setSessionCookie(c: PageCtx, session: PageSession): void {
   setCookie(c, SESSION_COOKIE, session.id, { path: '/', httpOnly: true, sameSite: 'Lax' });
 }
 
-function contextOf(portal: SandboxRuntime, session: PageSession): PageContext {
+function contextOf(portal: SandboxRuntime, session: PageSession, uri: string): PageContext {
   const user = session.userId === null ? null : (portal.state.user(session.userId) ?? null);
-  return { portal, session, user, sessid: portal.sessions.sessid(session) };
+  return { portal, session, user, sessid: portal.sessions.sessid(session), uri };
 }
 
 /** The request's session; a browser without a (known) cookie gets a new guest session, as PHP starts one. */
@@ -35,14 +37,15 @@ export function pageContext(c: PageCtx, portal: SandboxRuntime): PageContext {
     session = portal.sessions.create(null);
     setSessionCookie(c, session);
   }
-  return contextOf(portal, session);
+  const url = new URL(c.req.url);
+  return contextOf(portal, session, url.pathname + url.search);
 }
 
 /** Ends the current session and starts one for `userId` with a new id (sign-in, logout, LoginAs). */
 export function switchSession(c: PageCtx, ctx: PageContext, userId: number | null): PageContext {
   const session = ctx.portal.sessions.regenerate(ctx.session, userId);
   setSessionCookie(c, session);
-  return contextOf(ctx.portal, session);
+  return contextOf(ctx.portal, session, ctx.uri);
 }
 
 /** check_bitrix_sessid(): the token comes as `sessid` or the `X-Bitrix-Csrf-Token` header. */

@@ -1,4 +1,6 @@
 import { fullName } from '../rest/user-view.ts';
+import { APP_LAYOUT_SCRIPT } from './app-layout-script.ts';
+import { appLinks, backgroundFrames, profileMenuItems } from './apps.ts';
 import type { PageContext } from './context.ts';
 import { html, raw, type SafeHtml } from './html.ts';
 import { bxBootstrap, CLIENT_SCRIPT } from './scripts.ts';
@@ -28,13 +30,13 @@ function header(ctx: PageContext): SafeHtml {
 <a class="menu-item-link" href="/online/" data-slider>Messenger</a>
 <a class="menu-item-link" href="${profileUrl(u.ID)}" data-slider>My profile</a>
 ${u.isAdmin ? html`<a class="menu-item-link" href="/bitrix/admin/user_admin.php?lang=en">Users</a>` : ''}
-</nav>`
+${appLinks(ctx)}</nav>`
     : '';
   const who = u
     ? html`<div class="user-block" id="user-block" data-user-id="${u.ID}">
 <a class="user-name" id="user-name" href="${profileUrl(u.ID)}" data-slider>${fullName(u)}</a>
 <a class="user-logout" id="user-logout" href="${logoutUrl(ctx)}">Log out</a>
-</div>`
+${profileMenuItems(ctx)}</div>`
     : html`<div class="user-block" id="user-block"><a class="user-name user-name-guest" id="user-name" href="/auth/">Sign in</a></div>`;
   return html`<header class="header" id="header">
 <a class="logo" href="/stream/">${ctx.portal.state.name}</a>
@@ -57,6 +59,7 @@ export function layout(ctx: PageContext, page: PageOptions): string {
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${page.title}</title>
 <script>${raw(bxBootstrap(messages))}</script>
+${ctx.user ? html`<script>${raw(APP_LAYOUT_SCRIPT)}</script>` : ''}
 </head>
 <body class="${page.bodyClass ?? ''}">
 ${header(ctx)}
@@ -65,6 +68,7 @@ ${header(ctx)}
 ${page.content}
 </div>
 </div>
+${backgroundFrames(ctx)}
 <script>${raw(CLIENT_SCRIPT)}</script>
 </body></html>`.value;
 }

@@ -2,8 +2,9 @@ import type { Hono } from 'hono';
 import { fullName } from '../rest/user-view.ts';
 import type { SandboxRuntime } from '../runtime.ts';
 import type { User } from '../state/types.ts';
+import { profileToolbarItems } from './apps.ts';
 import { errorPage, guestPage } from './auth.ts';
-import { type PageEnv, pageContext } from './context.ts';
+import { type PageContext, type PageEnv, pageContext } from './context.ts';
 import { html, type SafeHtml } from './html.ts';
 import { layout } from './layout.ts';
 
@@ -55,7 +56,8 @@ function field(name: string, label: string, value: SafeHtml | string): SafeHtml 
   return html`<div class="ui-entity-editor-content-block" data-cid="${name}"><div class="ui-entity-editor-block-title"><label class="ui-entity-editor-block-title-text">${label}</label></div><div class="ui-entity-editor-content-block-text">${value}</div></div>\n`;
 }
 
-function profileContent(portal: SandboxRuntime, u: User): SafeHtml {
+function profileContent(ctx: PageContext, u: User): SafeHtml {
+  const portal = ctx.portal;
   const status = profileStatus(u);
   const online = u.ACTIVE && u.IS_ONLINE ? 'online' : 'offline';
   const departments = u.UF_DEPARTMENT.map((id) => portal.state.departments.get(id)?.name ?? '').filter(
@@ -73,6 +75,7 @@ function profileContent(portal: SandboxRuntime, u: User): SafeHtml {
 <div class="intranet-user-profile-position">${u.WORK_POSITION}</div>
 </div></div>
 <div class="intranet-user-profile-column-right">
+${profileToolbarItems(ctx, u.ID)}
 <div class="intranet-user-profile-container" data-role="user-profile-fields">
 <div class="intranet-user-profile-container-header"><div class="intranet-user-profile-container-title">Contact information</div></div>
 <div class="intranet-user-profile-container-body">
@@ -90,7 +93,7 @@ export function registerProfile(app: Hono<PageEnv>, portal: SandboxRuntime): voi
     const u = /^\d+$/.test(id) ? portal.state.user(Number(id)) : undefined;
     if (!u) return errorPage(c, ctx, 404, 'The user was not found.');
     return c.html(
-      layout(ctx, { title: fullName(u), content: profileContent(portal, u), bodyClass: 'page-profile' }),
+      layout(ctx, { title: fullName(u), content: profileContent(ctx, u), bodyClass: 'page-profile' }),
     );
   });
 }

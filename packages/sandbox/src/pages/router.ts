@@ -1,9 +1,11 @@
 import { Hono } from 'hono';
 import type { SandboxRuntime } from '../runtime.ts';
+import { registerApps } from './apps.ts';
 import { registerAuth } from './auth.ts';
 import type { PageEnv } from './context.ts';
 import { registerLiveFeed } from './live-feed.ts';
 import { registerMessenger } from './messenger.ts';
+import { registerOAuthAuthorize } from './oauth-authorize.ts';
 import { registerProfile } from './profile.ts';
 import { registerUserAdmin } from './user-admin.ts';
 
@@ -19,5 +21,7 @@ export function pagesRouter(portal: SandboxRuntime): Hono<PageEnv> {
   registerProfile(app, portal);
   registerMessenger(app, portal);
   registerUserAdmin(app, portal);
+  registerApps(app, portal);
+  registerOAuthAuthorize(app, portal);
   return app;
 }

@@ -4,7 +4,7 @@ import { invokeMethod } from './dispatch.ts';
 import { type TimeBlock, timeBlock } from './envelope.ts';
 import { methodError, systemError } from './errors.ts';
 import { type ParamObject, type Params, type ParamValue, parsePhpQuery, toBool } from './params.ts';
-import type { MethodResult } from './registry.ts';
+import { type CallerAuth, type MethodResult, WEBHOOK_AUTH } from './registry.ts';
 
 /** settings/how-to-call-rest-api/batch.md: "The number of requests in a batch is limited to 50." */
 export const MAX_BATCH_COMMANDS = 50;
@@ -90,6 +90,7 @@ export async function runBatch(
   caller: User,
   params: Params,
   options: BatchOptions,
+  auth: CallerAuth = WEBHOOK_AUTH,
 ): Promise<MethodResult> {
   const commands = commandsOf(params.get('cmd'));
   const halt = toBool(params.get('halt') ?? false);
@@ -122,7 +123,7 @@ export async function runBatch(
       continue;
     }
     const raw = resolve(parsePhpQuery(query), state) as ParamObject;
-    const outcome = await invokeMethod(portal, caller, method, raw);
+    const outcome = await invokeMethod(portal, caller, method, raw, auth);
     if (outcome.ok) {
       state.result.set(key, outcome.value.result);
       if (outcome.value.total !== undefined) state.result_total.set(key, outcome.value.total);

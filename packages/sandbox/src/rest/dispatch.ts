@@ -1,9 +1,10 @@
+import { scopeAllows } from '../apps/scopes.ts';
 import type { SandboxRuntime } from '../runtime.ts';
 import type { User } from '../state/types.ts';
 import type { Timing } from './envelope.ts';
 import { RestError, systemError } from './errors.ts';
 import { type ParamObject, Params } from './params.ts';
-import { DEFAULT_TARGETS, type MethodResult } from './registry.ts';
+import { type CallerAuth, DEFAULT_TARGETS, type MethodResult, WEBHOOK_AUTH } from './registry.ts';
 
 export type CallOutcome =
   | { ok: true; value: MethodResult; timing: Timing; method: string }
@@ -23,6 +24,7 @@ export async function invokeMethod(
   caller: User,
   method: string,
   raw: ParamObject,
+  auth: CallerAuth = WEBHOOK_AUTH,
 ): Promise<CallOutcome> {
   const startMs = Date.now();
   const t0 = performance.now();
@@ -48,13 +50,27 @@ export async function invokeMethod(
       method: def.name,
     };
   }
+  // An OAuth token works only for the scopes of the app card (modules/rest/lib/oauth/auth.php answers
+  // `insufficient_scope`; as every auth failure there, with 401).
+  if (auth.type === 'oauth' && !scopeAllows(auth.app.scope, def.name)) {
+    return {
+      ok: false,
+      error: new RestError(
+        'insufficient_scope',
+        'The request requires higher privileges than provided by the access token',
+        401,
+      ),
+      timing: finish(def.name),
+      method: def.name,
+    };
+  }
   const params = new Params(raw);
   const target = targetOf(params, def.targets ?? DEFAULT_TARGETS);
   portal.counters.recordCall(def.name, target);
   const refused = portal.faults.refuse(def.name, target);
   if (refused) return { ok: false, error: refused, timing: finish(def.name), method: def.name };
   try {
-    const value = await def.handler({ portal, caller, params, method: def.name });
+    const value = await def.handler({ portal, caller, auth, params, method: def.name });
     portal.operating.record(def.name, portal.operating.cost(def.name, (performance.now() - t0) / 1000));
     return { ok: true, value, timing: finish(def.name), method: def.name };
   } catch (err) {

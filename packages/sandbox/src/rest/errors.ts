@@ -33,16 +33,19 @@ export class RestError extends Error {
   readonly code: string;
   readonly description: string;
   readonly status: number;
+  /** Extra keys of the answer, e.g. `argument` of ERROR_ARGUMENT (api-reference/widgets/placement-bind.md). */
+  readonly extra: Record<string, string>;
 
-  constructor(code: string, description: string, status: number) {
+  constructor(code: string, description: string, status: number, extra: Record<string, string> = {}) {
     super(`${code}: ${description}`);
     this.code = code;
     this.description = description;
     this.status = status;
+    this.extra = extra;
   }
 
   toBody(): { error: string; error_description: string } {
-    return { error: this.code, error_description: this.description };
+    return { error: this.code, error_description: this.description, ...this.extra };
   }
 }
 

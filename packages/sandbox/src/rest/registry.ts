@@ -1,3 +1,5 @@
+import type { App } from '../apps/types.ts';
+import type { AccessToken } from '../oauth/tokens.ts';
 import type { SandboxRuntime } from '../runtime.ts';
 import type { User } from '../state/types.ts';
 import type { Params } from './params.ts';
@@ -8,10 +10,20 @@ export interface MethodResult {
   next?: number | undefined;
 }
 
+/**
+ * How the call was authorised: an incoming webhook (local-integrations/local-webhooks.md) or an
+ * application's OAuth access token (settings/oauth/index.md). Methods that need "application
+ * context" (placement.*, app.info) refuse webhooks.
+ */
+export type CallerAuth = { type: 'webhook' } | { type: 'oauth'; app: App; token: AccessToken };
+
+export const WEBHOOK_AUTH: CallerAuth = { type: 'webhook' };
+
 export interface MethodContext {
   portal: SandboxRuntime;
-  /** The webhook's user: calls run with their rights. */
+  /** The webhook's or the token's user: calls run with their rights. */
   caller: User;
+  auth: CallerAuth;
   params: Params;
   method: string;
 }

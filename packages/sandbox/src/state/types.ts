@@ -160,6 +160,8 @@ export interface EventBinding {
   authType: number;
   eventType: 'online' | 'offline';
   createdBy: number;
+  /** The application that bound it (OAuth context); absent when bound through a webhook. */
+  appId?: number;
 }
 
 export interface Delivery {

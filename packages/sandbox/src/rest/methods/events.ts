@@ -1,5 +1,6 @@
+import type { EventBinding } from '../../state/types.ts';
 import { accessDenied, methodError } from '../errors.ts';
-import { type MethodDef, ok } from '../registry.ts';
+import { type MethodContext, type MethodDef, ok } from '../registry.ts';
 
 /** Events the sandbox knows (BITRIX24.md "Events"); the Live Feed and task comment ones are emitted. */
 export const KNOWN_EVENTS = new Set([
@@ -19,9 +20,25 @@ export const KNOWN_EVENTS = new Set([
 ]);
 
 /**
+ * Application events (api-reference/common/events/on-app-install.md, on-app-uninstall.md): only an
+ * application can bind them, so only in an OAuth context.
+ */
+export const APP_EVENTS = new Set(['ONAPPINSTALL', 'ONAPPUNINSTALL']);
+
+/** The app whose handlers a call sees: an OAuth call sees only its own app's (event-get.md). */
+function appIdOf(ctx: MethodContext): number | undefined {
+  return ctx.auth.type === 'oauth' ? ctx.auth.app.id : undefined;
+}
+
+function visible(ctx: MethodContext, b: EventBinding): boolean {
+  return b.appId === appIdOf(ctx);
+}
+
+/**
  * api-reference/events/event-{bind,unbind,get}.md. On a real portal these need an application
  * context; the sandbox also takes them through a webhook, standing in for an outbound webhook
- * configured in the UI.
+ * configured in the UI. Handlers bound by an application carry its id: they get its
+ * `application_token` and tokens, and only once it is installed.
  */
 export const eventMethods: MethodDef[] = [
   {
@@ -29,7 +46,9 @@ export const eventMethods: MethodDef[] = [
     handler: (ctx) => {
       const { params, portal, caller } = ctx;
       const event = (params.str('event') ?? '').toUpperCase();
-      if (!KNOWN_EVENTS.has(event)) throw methodError('ERROR_EVENT_NOT_FOUND', 'Event not found');
+      const appEvent = APP_EVENTS.has(event) && ctx.auth.type === 'oauth';
+      if (!KNOWN_EVENTS.has(event) && !appEvent)
+        throw methodError('ERROR_EVENT_NOT_FOUND', 'Event not found');
       const handler = params.str('handler') ?? '';
       if (!/^https?:\/\//i.test(handler)) throw methodError('ERROR_ARGUMENT', 'Handler URL is not valid');
       const eventType =
@@ -40,6 +59,7 @@ export const eventMethods: MethodDef[] = [
         throw accessDenied();
       for (const b of portal.state.eventBindings.values()) {
         if (
+          visible(ctx, b) &&
           b.event === event &&
           b.handler === handler &&
           b.authType === authType &&
@@ -49,7 +69,16 @@ export const eventMethods: MethodDef[] = [
         }
       }
       const id = portal.state.nextId('eventBinding');
-      portal.state.eventBindings.set(id, { id, event, handler, authType, eventType, createdBy: caller.ID });
+      const appId = appIdOf(ctx);
+      portal.state.eventBindings.set(id, {
+        id,
+        event,
+        handler,
+        authType,
+        eventType,
+        createdBy: caller.ID,
+        ...(appId !== undefined ? { appId } : {}),
+      });
       return ok(true);
     },
   },
@@ -65,6 +94,7 @@ export const eventMethods: MethodDef[] = [
       const eventType = (params.str('event_type') ?? 'online').toLowerCase();
       let count = 0;
       for (const b of [...portal.state.eventBindings.values()]) {
+        if (!visible(ctx, b)) continue;
         if (event && b.event !== event) continue;
         if (handler && b.handler !== handler) continue;
         if (authType !== undefined && b.authType !== authType) continue;
@@ -79,12 +109,14 @@ export const eventMethods: MethodDef[] = [
     name: 'event.get',
     handler: (ctx) =>
       ok(
-        [...ctx.portal.state.eventBindings.values()].map((b) => ({
-          event: b.event,
-          handler: b.handler,
-          auth_type: String(b.authType),
-          offline: b.eventType === 'offline' ? 1 : 0,
-        })),
+        [...ctx.portal.state.eventBindings.values()]
+          .filter((b) => visible(ctx, b))
+          .map((b) => ({
+            event: b.event,
+            handler: b.handler,
+            auth_type: String(b.authType),
+            offline: b.eventType === 'offline' ? 1 : 0,
+          })),
       ),
   },
 ];

@@ -1,4 +1,5 @@
 import { MethodRegistry } from '../registry.ts';
+import { appMethods } from './app.ts';
 import { calendarMethods } from './calendar.ts';
 import { diskMethods } from './disk.ts';
 import { eventMethods } from './events.ts';
@@ -7,6 +8,7 @@ import { imChatMethods } from './im-chat.ts';
 import { notifyMethods } from './im-notify.ts';
 import { imV2Methods } from './im-v2.ts';
 import { logMethods } from './log.ts';
+import { placementMethods } from './placement.ts';
 import { taskCommentMethods } from './task-comments.ts';
 import { taskMethods } from './tasks.ts';
 import { userMethods } from './user.ts';
@@ -24,5 +26,7 @@ export function createMethodRegistry(): MethodRegistry {
     .add(taskCommentMethods)
     .add(calendarMethods)
     .add(diskMethods)
-    .add(eventMethods);
+    .add(eventMethods)
+    .add(appMethods)
+    .add(placementMethods);
 }

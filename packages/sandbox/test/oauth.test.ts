@@ -1,0 +1,263 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { appTestbed, bodiesOf, callApp, installedApiApp, token } from './app-helpers.ts';
+import { call } from './helpers.ts';
+import { Browser } from './pages-browser.ts';
+
+const bed = appTestbed();
+beforeEach(() => {
+  bed.portal.oauth.setLifetimes({ accessSeconds: 3600, refreshSeconds: 180 * 24 * 3600 });
+  bed.portal.oauth.resetCounters();
+});
+
+describe('ONAPPINSTALL (api-reference/common/events/on-app-install.md)', () => {
+  it('posts the installing admin’s tokens, refresh token and application token as a form', async () => {
+    const { app } = await installedApiApp(bed.portal, bed.receiver);
+    const [install] = bodiesOf(bed.receiver, 'ONAPPINSTALL');
+    expect(bed.receiver.received[0]?.type).toBe('application/x-www-form-urlencoded');
+    expect(bed.receiver.received[0]?.path).toBe('/b24/install');
+    expect(install?.get('data[VERSION]')).toBe('1');
+    expect(install?.get('data[INSTALLED]')).toBe('Y');
+    expect(install?.get('auth[member_id]')).toBe(bed.portal.memberId);
+    expect(install?.get('auth[application_token]')).toBe(app.applicationToken);
+    expect(install?.get('auth[client_endpoint]')).toBe(`${bed.portal.url}/rest/`);
+    expect(install?.get('auth[expires_in]')).toBe('3600');
+    expect(install?.get('auth[status]')).toBe('L');
+    expect(install?.get('auth[refresh_token]')).toMatch(/^[0-9a-f]{64}$/);
+    // The token URL derives from server_endpoint (settings/oauth/auto-renewal.md).
+    expect(new URL('/oauth/token/', install?.get('auth[server_endpoint]') ?? '').href).toBe(
+      bed.portal.oauthTokenUrl,
+    );
+  });
+
+  it('is not sent for an app with an installer until installFinish (installation-finish.md)', async () => {
+    const app = bed.portal.apps.register({
+      handlerUrl: `${bed.receiver.url}/page`,
+      installUrl: `${bed.receiver.url}/install`,
+    });
+    bed.portal.apps.install(app.id);
+    await bed.portal.events.flush();
+    expect(bodiesOf(bed.receiver, 'ONAPPINSTALL')).toHaveLength(0);
+    expect(bed.portal.apps.get(app.id)?.installed).toBe(false);
+    // A regular user sees no app page yet; the admin gets the installer with an install token.
+    await expect(bed.portal.apps.openFrame(app.id, { userId: 3 })).rejects.toThrow(/not fully installed/);
+    const frame = await bed.portal.apps.openFrame(app.id, { userId: 1 });
+    expect(bed.receiver.received.at(-1)?.path).toMatch(/^\/b24\/install\?DOMAIN=/);
+    const auth = frame.fields.AUTH_ID ?? '';
+    expect(
+      (
+        await callApp(bed.portal, 'event.bind', auth, {
+          event: 'ONAPPINSTALL',
+          handler: `${bed.receiver.url}/ev`,
+        })
+      ).body.result,
+    ).toBe(true);
+    expect((await callApp(bed.portal, 'app.info', auth)).body.result).toMatchObject({ INSTALLED: false });
+    bed.portal.apps.finishInstall(app.id);
+    await bed.portal.events.flush();
+    const delivered = bed.receiver.received.filter((r) => r.body.get('event') === 'ONAPPINSTALL');
+    expect(delivered.map((r) => r.path)).toEqual(['/b24/ev']);
+    expect((await callApp(bed.portal, 'app.info', auth)).body.result).toMatchObject({
+      INSTALLED: true,
+      STATUS: 'L',
+    });
+  });
+});
+
+describe('REST with an access token (settings/oauth/index.md)', () => {
+  it('answers profile and user.admin for the token’s own user', async () => {
+    const { app } = await installedApiApp(bed.portal, bed.receiver);
+    const frame = await bed.portal.apps.openFrame(app.id, { userId: 3 });
+    const admin = await callApp(
+      bed.portal,
+      'profile',
+      bodiesOf(bed.receiver, 'ONAPPINSTALL')[0]?.get('auth[access_token]') ?? '',
+    );
+    expect(admin.body.result).toMatchObject({ ID: '1', ADMIN: true });
+    const employee = await callApp(bed.portal, 'profile', frame.fields.AUTH_ID ?? '');
+    expect(employee.body.result).toMatchObject({ ID: '3', ADMIN: false });
+    expect((await callApp(bed.portal, 'user.admin', frame.fields.AUTH_ID ?? '')).body.result).toBe(false);
+    bed.portal.setAdmin(3, true);
+    expect((await callApp(bed.portal, 'profile', frame.fields.AUTH_ID ?? '')).body.result).toMatchObject({
+      ADMIN: true,
+    });
+    bed.portal.setAdmin(3, false);
+  });
+
+  it('takes the token as auth, access_token or a Bearer header, in a batch too', async () => {
+    const { accessToken } = await installedApiApp(bed.portal, bed.receiver);
+    const q = await fetch(`${bed.portal.url}/rest/profile.json?auth=${accessToken}`);
+    expect(((await q.json()) as { result: { ID: string } }).result.ID).toBe('1');
+    const b = await fetch(`${bed.portal.url}/rest/user.admin`, {
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
+    expect(((await b.json()) as { result: boolean }).result).toBe(true);
+    const batch = await callApp(bed.portal, 'batch', accessToken, { cmd: { p: 'profile', a: 'app.info' } });
+    expect(batch.body.result).toMatchObject({ result: { p: { ID: '1' }, a: { STATUS: 'L' } } });
+  });
+
+  it('refuses a missing, unknown or expired token with the documented 401s', async () => {
+    const { accessToken } = await installedApiApp(bed.portal, bed.receiver);
+    expect(await callApp(bed.portal, 'profile', null)).toMatchObject({
+      status: 401,
+      body: { error: 'NO_AUTH_FOUND' },
+    });
+    expect(await callApp(bed.portal, 'profile', 'f'.repeat(64))).toMatchObject({
+      status: 401,
+      body: { error: 'invalid_token' },
+    });
+    expect(bed.portal.oauth.expireAccessTokens({ userId: 1 })).toBeGreaterThan(0);
+    expect(await callApp(bed.portal, 'profile', accessToken)).toMatchObject({
+      status: 401,
+      body: { error: 'expired_token', error_description: 'The access token provided has expired' },
+    });
+  });
+
+  it('refuses methods outside the app’s scopes with insufficient_scope', async () => {
+    const { accessToken } = await installedApiApp(bed.portal, bed.receiver, ['user']);
+    expect((await callApp(bed.portal, 'user.get', accessToken, { ID: 1 })).status).toBe(200);
+    expect(await callApp(bed.portal, 'im.recent.list', accessToken)).toMatchObject({
+      status: 401,
+      body: { error: 'insufficient_scope' },
+    });
+    expect((await callApp(bed.portal, 'profile', accessToken)).status).toBe(200);
+  });
+
+  it('refuses app.info to a webhook (app-info.md)', async () => {
+    const r = await call(bed.portal.webhookUrl(1), 'app.info');
+    expect(r).toMatchObject({ status: 400, body: { error: 'ACCESS_DENIED' } });
+    expect((await call(bed.portal.webhookUrl(3), 'profile')).body.result).toMatchObject({
+      ID: '3',
+      ADMIN: false,
+    });
+  });
+});
+
+describe('/oauth/token/ (settings/oauth/auto-renewal.md, error-codes.md)', () => {
+  it('rotates the refresh token: a new pair, the old refresh token then invalid_grant', async () => {
+    const { app, refreshToken } = await installedApiApp(bed.portal, bed.receiver);
+    const grant = { grant_type: 'refresh_token', client_id: app.clientId, client_secret: app.clientSecret };
+    const first = await token(bed.portal, { ...grant, refresh_token: refreshToken });
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({
+      expires_in: 3600,
+      member_id: bed.portal.memberId,
+      user_id: 1,
+      status: 'L',
+    });
+    expect(first.body.refresh_token).not.toBe(refreshToken);
+    expect((await callApp(bed.portal, 'profile', String(first.body.access_token))).status).toBe(200);
+    expect(await token(bed.portal, { ...grant, refresh_token: refreshToken })).toMatchObject({
+      status: 400,
+      body: { error: 'invalid_grant' },
+    });
+    // The new refresh token works once, by form POST too (what b24jssdk sends).
+    const res = await fetch(bed.portal.oauthTokenUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ ...grant, refresh_token: String(first.body.refresh_token) }),
+    });
+    expect(res.status).toBe(200);
+    expect(bed.portal.oauth.counters()).toMatchObject({
+      total: 3,
+      byGrant: { refresh_token: 3 },
+      byUser: { '1': 2 },
+      errors: { invalid_grant: 1 },
+    });
+  });
+
+  it('answers invalid_client for a wrong secret and invalid_grant for a revoked refresh token', async () => {
+    const { app, refreshToken } = await installedApiApp(bed.portal, bed.receiver);
+    const grant = { grant_type: 'refresh_token', client_id: app.clientId, refresh_token: refreshToken };
+    expect(await token(bed.portal, { ...grant, client_secret: 'wrong' })).toMatchObject({
+      status: 401,
+      body: { error: 'invalid_client' },
+    });
+    expect(bed.portal.oauth.revokeRefreshTokens({ userId: 1 })).toBeGreaterThan(0);
+    expect(await token(bed.portal, { ...grant, client_secret: app.clientSecret })).toMatchObject({
+      status: 400,
+      body: { error: 'invalid_grant' },
+    });
+    expect(await token(bed.portal, { grant_type: 'password', client_id: app.clientId })).toMatchObject({
+      status: 400,
+      body: { error: 'invalid_request' },
+    });
+  });
+
+  it('issues tokens with the lifetimes a test sets', async () => {
+    const { app, refreshToken } = await installedApiApp(bed.portal, bed.receiver);
+    bed.portal.oauth.setLifetimes({ accessSeconds: 60 });
+    const r = await token(bed.portal, {
+      grant_type: 'refresh_token',
+      client_id: app.clientId,
+      client_secret: app.clientSecret,
+      refresh_token: refreshToken,
+    });
+    expect(r.body.expires_in).toBe(60);
+    expect(Number(r.body.expires) - Math.floor(Date.now() / 1000)).toBeLessThanOrEqual(60);
+    // A refresh token past its lifetime is invalid_grant.
+    bed.portal.oauth.setLifetimes({ refreshSeconds: 0 });
+    const frame = await bed.portal.apps.openFrame(app.id, { userId: 3 });
+    expect(
+      await token(bed.portal, {
+        grant_type: 'refresh_token',
+        client_id: app.clientId,
+        client_secret: app.clientSecret,
+        refresh_token: frame.fields.REFRESH_ID ?? '',
+      }),
+    ).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
+  });
+});
+
+describe('ONAPPUNINSTALL (api-reference/common/events/on-app-uninstall.md)', () => {
+  it('posts no tokens, then the app’s tokens stop working', async () => {
+    const { app, accessToken, refreshToken } = await installedApiApp(bed.portal, bed.receiver);
+    await callApp(bed.portal, 'event.bind', accessToken, {
+      event: 'ONAPPUNINSTALL',
+      handler: `${bed.receiver.url}/events`,
+    });
+    bed.portal.apps.uninstall(app.id, { clean: true });
+    await bed.portal.events.flush();
+    const [gone] = bodiesOf(bed.receiver, 'ONAPPUNINSTALL');
+    expect(gone?.get('data[CLEAN]')).toBe('1');
+    expect(gone?.get('auth[application_token]')).toBe(app.applicationToken);
+    expect(gone?.get('auth[member_id]')).toBe(bed.portal.memberId);
+    expect([...(gone?.keys() ?? [])].filter((k) => /token\]$/.test(k))).toEqual(['auth[application_token]']);
+    expect((await callApp(bed.portal, 'profile', accessToken)).body.error).toBe('invalid_token');
+    const refresh = await token(bed.portal, {
+      grant_type: 'refresh_token',
+      client_id: app.clientId,
+      client_secret: app.clientSecret,
+      refresh_token: refreshToken,
+    });
+    expect(refresh.body.error).toBe('invalid_client');
+  });
+});
+
+describe('the full protocol (settings/oauth/index.md)', () => {
+  it('sends a signed-in user back with a 30-second code that is exchanged once', async () => {
+    const { app } = await installedApiApp(bed.portal, bed.receiver);
+    const b = new Browser(bed.portal.url);
+    await b.signIn(4);
+    const res = await b.get(`/oauth/authorize/?client_id=${app.clientId}&state=s1`);
+    expect(res.status).toBe(302);
+    const back = new URL(res.location ?? '');
+    expect(back.origin + back.pathname).toBe(`${bed.receiver.url}/page`);
+    expect(back.searchParams.get('state')).toBe('s1');
+    expect(back.searchParams.get('member_id')).toBe(bed.portal.memberId);
+    const code = back.searchParams.get('code') ?? '';
+    const grant = {
+      grant_type: 'authorization_code',
+      client_id: app.clientId,
+      client_secret: app.clientSecret,
+      code,
+    };
+    const first = await token(bed.portal, grant);
+    expect(first.body).toMatchObject({ user_id: 4, expires_in: 3600 });
+    expect((await callApp(bed.portal, 'profile', String(first.body.access_token))).body.result).toMatchObject(
+      { ID: '4' },
+    );
+    expect(await token(bed.portal, grant)).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
+    const unknown = await b.get('/oauth/authorize/?client_id=local.nope');
+    expect(unknown.status).toBe(400);
+  });
+});
