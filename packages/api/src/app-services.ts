@@ -6,9 +6,8 @@ import type { Logger } from './config/logger.ts';
 import type { DatabaseKind } from './db/index.ts';
 import { BossRequestQueue } from './jobs/request-queue.ts';
 import { HandoffService } from './modules/app-handoff/handoff.service.ts';
-import { type HandoffPortals, noAppPortals } from './modules/app-handoff/handoff-portals.ts';
+import { type HandoffPortals, installedPortals } from './modules/app-handoff/handoff-portals.ts';
 import { PageBundle } from './modules/app-pages/bundle.ts';
-import { type FrameVerifier, noFrames } from './modules/app-pages/frame-verifier.ts';
 import { AuditService } from './modules/audit/audit.service.ts';
 import { signerFrom } from './modules/audit/audit-signer.ts';
 import { AuditPublishing } from './modules/audit-publish/audit-publishing.ts';
@@ -62,8 +61,6 @@ export interface AppServices {
   /** The extension's sign-in through the app page (modules/app-handoff). */
   handoff: HandoffService;
   handoffPortals: HandoffPortals;
-  /** The application mode's check of a frame POST (modules/app); webhook mode verifies none. */
-  verifyFrame: FrameVerifier;
   /** The native pages' script and stylesheet (modules/app-pages/bundle.ts). */
   pageBundle: PageBundle;
   principals: PrincipalService;
@@ -143,8 +140,7 @@ export function createAppServices(deps: AppDependencies): AppServices {
     ),
     principals: new PrincipalService(tokens, directory),
     handoff: new HandoffService(tokens),
-    handoffPortals: noAppPortals,
-    verifyFrame: noFrames,
+    handoffPortals: installedPortals(deps),
     pageBundle: new PageBundle(deps.config.APP_PAGE_ASSETS_DIR),
     settings,
     rights,

@@ -21,7 +21,12 @@ const api = await startApi(config, logger).catch((error: unknown) => {
 logger.info(`GraphQL API and GraphiQL: ${api.url}/graphql`);
 if (api.services.portal.sandbox) {
   logger.warn(
-    `portal: SANDBOX, an emulated Bitrix24 at ${api.services.portal.sandbox.url} (no BITRIX24_WEBHOOK_URL configured; nothing here touches a real portal)`,
+    `portal: SANDBOX, an emulated Bitrix24 at ${api.services.portal.sandbox.url} (no real portal configured; nothing here touches one)`,
+  );
+  logger.info(
+    api.services.portal.mode === 'app'
+      ? 'mode: application (OAuth): the sandbox installed our application; every user who opens a sandbox page hands us their token'
+      : 'mode: incoming webhooks',
   );
   logger.info(`Sandbox pages: ${api.services.portal.sandbox.url}/auth/`);
   logger.info(

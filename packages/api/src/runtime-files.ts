@@ -8,7 +8,12 @@ import { lockHolder } from './db/data-dir-lock.ts';
  * same machine find them through these files in the data folder (readable by this user only: the URL
  * holds a password).
  */
-export const RUNTIME_FILES = { database: 'database.url', sandbox: 'sandbox.url' } as const;
+export const RUNTIME_FILES = {
+  database: 'database.url',
+  sandbox: 'sandbox.url',
+  /** The keys of the application `pnpm start` registered in its sandbox (workers refresh tokens with them). */
+  sandboxApp: 'sandbox-app.json',
+} as const;
 
 /**
  * The witnesses the API publishes heads to (URLs and public keys: nothing secret), kept after it stops:
@@ -93,4 +98,26 @@ export async function witnessesOfApi(own: Config): Promise<WitnessConfig> {
     AUDIT_WITNESS_URLS: list(recorded.AUDIT_WITNESS_URLS),
     AUDIT_WITNESS_KEYS: list(recorded.AUDIT_WITNESS_KEYS),
   };
+}
+
+/** Written by the API after it registered the application in its sandbox; removed when it stops. */
+export async function advertiseSandboxApp(
+  dataDir: string,
+  app: { clientId: string; clientSecret: string },
+): Promise<() => Promise<void>> {
+  const file = path.join(dataDir, RUNTIME_FILES.sandboxApp);
+  await writeFile(file, `${JSON.stringify(app)}\n`, { mode: 0o600 });
+  return () => rm(file, { force: true });
+}
+
+/** The sandbox application's keys the API on `dataDir` advertises, if any. */
+export async function readSandboxApp(
+  dataDir: string,
+): Promise<{ clientId: string; clientSecret: string } | null> {
+  const text = await readRuntime(dataDir, RUNTIME_FILES.sandboxApp);
+  if (!text) return null;
+  const parsed = JSON.parse(text) as { clientId?: unknown; clientSecret?: unknown };
+  return typeof parsed.clientId === 'string' && typeof parsed.clientSecret === 'string'
+    ? { clientId: parsed.clientId, clientSecret: parsed.clientSecret }
+    : null;
 }

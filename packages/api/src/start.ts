@@ -4,8 +4,9 @@ import type { Logger } from './config/logger.ts';
 import { openDatabase } from './db/index.ts';
 import { listenApi } from './http/node-listener.ts';
 import { startJobWorkers } from './jobs/job-workers.ts';
+import { installInSandbox } from './modules/app/sandbox-app.ts';
 import { ApiToken } from './modules/identity/api-token.entity.ts';
-import { advertise, recordWitnesses } from './runtime-files.ts';
+import { advertise, advertiseSandboxApp, recordWitnesses } from './runtime-files.ts';
 import { wireServices } from './wire-services.ts';
 
 export interface RunningApi {
@@ -48,7 +49,20 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
       .catch((err: unknown) =>
         logger.warn({ err }, 'could not build the native pages (app-pages/bundle.ts)'),
       );
-    closers.push(await advertise(config, db.kind === 'pglite' ? db.url : null, portal.sandbox?.url ?? null));
+    // Workers attach to a webhook-mode sandbox by its URL; in application mode they read the installed
+    // portal from the database and need only the keys of the application registered in the sandbox.
+    closers.push(
+      await advertise(
+        config,
+        db.kind === 'pglite' ? db.url : null,
+        portal.mode === 'webhook' ? (portal.sandbox?.url ?? null) : null,
+      ),
+    );
+    if (portal.app && portal.sandbox) {
+      const handlers = config.APP_PUBLIC_URL ?? url;
+      const keys = await installInSandbox(portal.sandbox, portal.app, handlers, logger);
+      closers.push(await advertiseSandboxApp(config.DATA_DIR, keys));
+    }
     await recordWitnesses(config);
 
     if (config.JOBS_IN_PROCESS) {
@@ -64,7 +78,7 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
       .catch((err: unknown) => logger.warn({ err }, 'could not bind portal event handlers'));
 
     const sandboxAdminToken = portal.sandbox
-      ? await issueSandboxAdminToken(services, portal.adminUserId)
+      ? await issueSandboxAdminToken(services, portal.adminUserId || 1)
       : null;
     return { url, services, sandboxAdminToken, close: closeAll };
   } catch (error) {

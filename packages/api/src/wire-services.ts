@@ -5,7 +5,9 @@ import type { Logger } from './config/logger.ts';
 import type { Database } from './db/index.ts';
 import { startBoss } from './jobs/boss.ts';
 import { openKeys } from './modules/keys/open-keys.ts';
+import { openTokenCipher } from './modules/keys/token-key.ts';
 import { connectPortal } from './modules/portal/connect.ts';
+import { readSandboxApp } from './runtime-files.ts';
 
 /**
  * The services of a process (the API, a worker, the CLI) on an open database: connects the portal, loads
@@ -23,14 +25,24 @@ export async function wireServices(
     sandbox?: SandboxPortal;
     /** The API makes missing keys (and moves old ones out of the database); workers and the CLI only read them. */
     createKeys?: boolean;
+    /** A settable clock for application mode (admin re-check TTL, token times); tests only. */
+    now?: () => number;
   } = {},
 ): Promise<AppServices> {
-  const portal = await connectPortal(config, logger, options);
-  closers.push(() => portal.close());
   const { secret, signing } = await openKeys(config, {
     em: db.orm.em.fork(),
     create: options.createKeys === true,
   });
+  // The stored portal tokens' key: checked before anything reads a token (a wrong key stops the start).
+  const cipher = await openTokenCipher(config, { em: db.orm.em.fork(), create: options.createKeys === true });
+  const portal = await connectPortal(config, logger, {
+    ...(options.sandbox ? { sandbox: options.sandbox } : {}),
+    startSandbox: options.createKeys === true,
+    app: { orm: db.orm, cipher, ...(options.now ? { now: options.now } : {}) },
+  });
+  closers.push(() => portal.close());
+  if (portal.app && !portal.app.credentials.current)
+    portal.app.credentials.current = await readSandboxApp(config.DATA_DIR);
   const boss = await startBoss(db.url, db.kind, logger);
   closers.push(() => boss.stop({ graceful: true, timeout: 5_000 }));
   return createAppServices({

@@ -5,8 +5,16 @@ import { encodeParams, type Params } from './encode.ts';
 import { Bitrix24Error, toBitrix24Error, transportError } from './errors.ts';
 import { type LeakyBucketConfig, LeakyBucketLimiter, STANDARD_PLAN, sharedLimiter } from './limiter.ts';
 import type { MethodName, ParamsOf, ResultOf } from './methods.ts';
+import { type OAuthGrant, type OAuthSession, REFRESHABLE_AUTH_CODES } from './oauth.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, withRetry } from './retry.ts';
 import { parseWebhookUrl, type WebhookEndpoint } from './webhook-url.ts';
+
+/** What the client says about where it calls, safe to print; a webhook's code or a token never shows. */
+export interface ClientEndpoint {
+  readonly origin: string;
+  readonly safeBase: string;
+  redact(text: string): string;
+}
 
 /** The subset of a pino logger we use; any pino `Logger` fits. */
 export interface LoggerLike {
@@ -15,8 +23,12 @@ export interface LoggerLike {
 }
 
 export interface Bitrix24ClientOptions {
-  /** `https://PORTAL/rest/{USER_ID}/{CODE}/` */
-  webhookUrl: string;
+  /** `https://PORTAL/rest/{USER_ID}/{CODE}/`; or `oauth`. */
+  webhookUrl?: string;
+  /** An application's user token (oauth.ts): `auth=` on every call, one refresh and retry on `expired_token`. */
+  oauth?: OAuthSession;
+  /** With `oauth`: the portal's origin, which keys the shared limiter when `limiter` is not an instance. */
+  origin?: string;
   /** http is accepted on loopback only, unless this is set. */
   allowInsecureHttp?: boolean;
   /**
@@ -65,7 +77,9 @@ export type CallArgs<M extends MethodName> =
 const DEFAULT_TIMEOUT_MS = 60_000;
 
 export class Bitrix24Client {
-  readonly endpoint: WebhookEndpoint;
+  readonly endpoint: ClientEndpoint;
+  readonly #webhook: WebhookEndpoint | undefined;
+  readonly #oauth: OAuthSession | undefined;
   readonly limiter: LeakyBucketLimiter;
   readonly #counters = new Counters();
   readonly #retry: RetryPolicy;
@@ -75,9 +89,16 @@ export class Bitrix24Client {
   readonly #random: () => number;
 
   constructor(options: Bitrix24ClientOptions) {
-    this.endpoint = parseWebhookUrl(options.webhookUrl, {
-      allowInsecureHttp: options.allowInsecureHttp ?? false,
-    });
+    if (options.oauth) {
+      this.#oauth = options.oauth;
+      const origin = options.origin ?? 'oauth:unknown';
+      this.endpoint = { origin, safeBase: options.oauth.label, redact: (text) => text };
+    } else if (options.webhookUrl) {
+      this.#webhook = parseWebhookUrl(options.webhookUrl, {
+        allowInsecureHttp: options.allowInsecureHttp ?? false,
+      });
+      this.endpoint = this.#webhook;
+    } else throw new TypeError('Bitrix24Client needs webhookUrl or oauth');
     this.#clock = options.clock ?? systemClock;
     this.limiter =
       options.limiter instanceof LeakyBucketLimiter
@@ -110,9 +131,28 @@ export class Bitrix24Client {
   async request(method: string, params?: Params, options: CallOptions = {}): Promise<Envelope<unknown>> {
     if (!/^[a-z][\w.]*$/i.test(method)) throw new TypeError(`Not a REST method name: ${method}`);
     const body = encodeParams(params);
+    if (!this.#oauth) return this.#withRetries(method, body, options, undefined);
+    const grant = await this.#oauth.acquire();
+    try {
+      return await this.#withRetries(method, body, options, grant);
+    } catch (error) {
+      // One refresh and one more try (auto-renewal.md); a second refusal is the caller's error.
+      if (!(error instanceof Bitrix24Error) || !REFRESHABLE_AUTH_CODES.has(error.code)) throw error;
+      this.#counters.retry(error.code);
+      const renewed = await this.#oauth.renew(grant);
+      return this.#withRetries(method, body, options, renewed);
+    }
+  }
+
+  async #withRetries(
+    method: string,
+    body: string,
+    options: CallOptions,
+    grant: OAuthGrant | undefined,
+  ): Promise<Envelope<unknown>> {
     const policy = { ...this.#retry, ...options.retry };
     try {
-      return await withRetry((attempt) => this.#attempt(method, body, options, attempt), {
+      return await withRetry((attempt) => this.#attempt(method, body, options, attempt, grant), {
         policy,
         clock: this.#clock,
         signal: options.signal,
@@ -161,6 +201,7 @@ export class Bitrix24Client {
     body: string,
     options: CallOptions,
     attempt: number,
+    grant: OAuthGrant | undefined,
   ): Promise<Envelope<unknown>> {
     const ticket = await this.limiter.acquire(options.signal);
     if (ticket.waitedMs > 0) this.#counters.throttled(ticket.waitedMs);
@@ -172,20 +213,28 @@ export class Bitrix24Client {
     let status = 0;
     let text: string;
     try {
-      const response = await fetch(this.endpoint.methodUrl(method), {
+      const url = grant ? `${grant.clientEndpoint}${method}.json` : this.#webhook!.methodUrl(method);
+      const response = await fetch(url, {
         method: 'POST',
         headers: {
           'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
           accept: 'application/json',
         },
-        body,
+        // The token goes in the body, not the URL, so no proxy or access log keeps it.
+        body: grant ? `auth=${encodeURIComponent(grant.accessToken)}${body ? `&${body}` : ''}` : body,
         signal,
       });
       status = response.status;
       text = await response.text();
     } catch (error) {
       if (options.signal?.aborted) throw options.signal.reason;
-      throw this.#transportFailure(error, method, timeout.aborted ? timeoutMs : 0, status || undefined);
+      throw this.#transportFailure(
+        error,
+        method,
+        timeout.aborted ? timeoutMs : 0,
+        status || undefined,
+        grant,
+      );
     } finally {
       ticket.release();
     }
@@ -199,7 +248,7 @@ export class Bitrix24Client {
       },
       'bitrix24 call',
     );
-    const error = this.#parseError(method, status, text);
+    const error = this.#parseError(method, status, text, grant);
     if (error) {
       if (error.code === 'QUERY_LIMIT_EXCEEDED') this.limiter.penalize();
       throw error;
@@ -208,7 +257,12 @@ export class Bitrix24Client {
   }
 
   /** Returns the error an answer carries, or undefined for a well-formed success. */
-  #parseError(method: string, status: number, text: string): Bitrix24Error | undefined {
+  #parseError(
+    method: string,
+    status: number,
+    text: string,
+    grant: OAuthGrant | undefined,
+  ): Bitrix24Error | undefined {
     let payload: unknown;
     try {
       payload = JSON.parse(text);
@@ -224,7 +278,7 @@ export class Bitrix24Client {
       };
       return toBitrix24Error({
         code: String(error),
-        description: this.endpoint.redact(typeof description === 'string' ? description : ''),
+        description: this.#redact(typeof description === 'string' ? description : '', grant),
         status,
         method,
       });
@@ -236,19 +290,26 @@ export class Bitrix24Client {
     return undefined;
   }
 
-  #transportFailure(error: unknown, method: string, timedOutAfterMs: number, status?: number): Bitrix24Error {
+  #transportFailure(
+    error: unknown,
+    method: string,
+    timedOutAfterMs: number,
+    status: number | undefined,
+    grant: OAuthGrant | undefined,
+  ): Bitrix24Error {
     if (timedOutAfterMs > 0) {
       return transportError('TIMEOUT', method, `no complete answer within ${timedOutAfterMs} ms`, status);
     }
     const cause = (error as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
     const code = typeof cause?.code === 'string' ? cause.code : '';
-    const detail = this.endpoint.redact(
+    const detail = this.#redact(
       [
         error instanceof Error ? error.message : String(error),
         typeof cause?.message === 'string' ? cause.message : '',
       ]
         .filter(Boolean)
         .join(': '),
+      grant,
     );
     // The raw error is not attached as `cause`: undici errors can carry the request URL.
     return transportError(
@@ -257,5 +318,11 @@ export class Bitrix24Client {
       code ? `${code} ${detail}` : detail,
       status,
     );
+  }
+
+  /** The webhook code, or the access token a call was sent with, never leaves in a message. */
+  #redact(text: string, grant: OAuthGrant | undefined): string {
+    const masked = this.endpoint.redact(text);
+    return grant?.accessToken ? masked.split(grant.accessToken).join('***') : masked;
   }
 }

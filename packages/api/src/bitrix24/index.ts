@@ -6,6 +6,7 @@ export * from './encode.ts';
 export * from './errors.ts';
 export * from './limiter.ts';
 export * from './methods.ts';
+export * from './oauth.ts';
 export * from './paging.ts';
 export * from './retry.ts';
 export * from './shapes.ts';

@@ -14,6 +14,16 @@ export type SortDirection = 'ASC' | 'DESC' | 'asc' | 'desc';
 
 // --- users (api-reference/user/*) ---------------------------------------------------------
 
+/** `profile` (common/users/profile.md): the caller's id and whether they administer the portal. */
+export interface B24Profile {
+  ID: string | number;
+  ADMIN: boolean;
+  NAME?: string;
+  LAST_NAME?: string;
+  PERSONAL_GENDER?: string;
+  TIME_ZONE?: string;
+}
+
 export interface B24User {
   ID: string;
   /** A boolean in `user.get`; some portals and `user.update` use `Y`/`N` (see `isUserActive`). */

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { CHROME_EXTENSION_ORIGIN, EXTENSION_ORIGIN_PATTERN } from '@b24-gdpr/shared';
 import { z } from 'zod';
 import { operatorPath } from './invocation-dir.ts';
-import { isAppSecret, isSigningKey } from './key-values.ts';
+import { isAppSecret, isSigningKey, tokenKeyBytes } from './key-values.ts';
 
 /** Repository root: the default data folder lives here so `pnpm start` from any package finds the same data. */
 const repoRoot = path.resolve(import.meta.dirname, '../../../..');
@@ -63,6 +63,43 @@ export const configSchema = z.object({
    * Unset: built from packages/extension into its .output/app-page when the API starts.
    */
   APP_PAGE_ASSETS_DIR: z.string().optional(),
+  /**
+   * `app`: a Bitrix24 application (OAuth; every user's own token from the portal's frames); `webhook`:
+   * incoming webhooks (BITRIX24_WEBHOOK_URL). Unset: `webhook` when BITRIX24_WEBHOOK_URL is set, else `app`
+   * (on the in-process sandbox when no real portal is configured). See `portalMode`.
+   */
+  BITRIX24_MODE: z.enum(['app', 'webhook']).optional(),
+  /** The application's OAuth keys: a local application's from its portal, a Market app's from the partner area. */
+  BITRIX24_CLIENT_ID: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => v || undefined),
+  BITRIX24_CLIENT_SECRET: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => v || undefined),
+  /** The token URL; default `/oauth/token/` on the portal's `server_endpoint` (BITRIX24-APPS.md §1). */
+  BITRIX24_OAUTH_URL: optionalUrl(['http', 'https']),
+  /** Where the portal reaches our handlers (/bitrix24/app/...); default PUBLIC_URL, else the listening address. */
+  APP_PUBLIC_URL: optionalUrl(['http', 'https']),
+  /**
+   * The AES-256-GCM key of the stored portal tokens: 32 bytes as base64 or 64 hex digits. Default: the
+   * 0600 file `token-key` in the keys folder (AUDIT_KEYS_DIR), made on the API's first start.
+   */
+  TOKEN_ENCRYPTION_KEY: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => v || undefined)
+    .refine((v) => v === undefined || tokenKeyBytes(v) !== null, {
+      message: 'must be 32 bytes as base64 or as 64 hex digits',
+    }),
+  /** Days an uninstalled portal's records are kept before the purge job deletes them (0: at the next run). */
+  APP_UNINSTALL_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
+  /** A user's administrator role (profile.ADMIN with their own token) is re-checked at most this often. */
+  APP_ADMIN_RECHECK_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   BITRIX24_PLAN: z.enum(['standard', 'enterprise']).default('standard'),
   BITRIX24_APPLICATION_TOKEN: z.string().optional(),
   SANDBOX_PORT: port.default(0),
@@ -128,7 +165,12 @@ export const configSchema = z.object({
 
 export type Config = z.infer<typeof configSchema>;
 
-const SECRET_VARIABLES = new Set(['APP_SECRET', 'AUDIT_SIGNING_KEY']);
+const SECRET_VARIABLES = new Set([
+  'APP_SECRET',
+  'AUDIT_SIGNING_KEY',
+  'TOKEN_ENCRYPTION_KEY',
+  'BITRIX24_CLIENT_SECRET',
+]);
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -161,4 +203,11 @@ export function redactUrl(value: string): string {
 
 export function publicUrl(config: Config, boundPort: number): string {
   return config.PUBLIC_URL ?? `http://${config.HOST}:${boundPort}`;
+}
+
+export type PortalMode = 'app' | 'webhook';
+
+/** BITRIX24_MODE, or what the configuration implies: a webhook URL means webhook mode. */
+export function portalMode(config: Pick<Config, 'BITRIX24_MODE' | 'BITRIX24_WEBHOOK_URL'>): PortalMode {
+  return config.BITRIX24_MODE ?? (config.BITRIX24_WEBHOOK_URL ? 'webhook' : 'app');
 }

@@ -24,3 +24,12 @@ export function signingKeyFrom(text: string): KeyObject | null {
 }
 
 export const isSigningKey = (text: string) => signingKeyFrom(text) !== null;
+
+/** A token encryption key: exactly 32 bytes, as 64 hex digits or base64; null for anything else. */
+export function tokenKeyBytes(text: string): Buffer | null {
+  const trimmed = text.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(trimmed)) return Buffer.from(trimmed, 'hex');
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(trimmed)) return null;
+  const bytes = Buffer.from(trimmed, 'base64');
+  return bytes.length === 32 ? bytes : null;
+}

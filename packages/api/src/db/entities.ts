@@ -1,3 +1,4 @@
+import { appEntities } from '../modules/app/entities.ts';
 import { AppHandoff } from '../modules/app-handoff/app-handoff.entity.ts';
 import { auditEntities } from '../modules/audit/entities.ts';
 import { AuditHeadPublication } from '../modules/audit-publish/head-publication.entity.ts';
@@ -36,5 +37,6 @@ export const entities = [
   PortalEvent,
   ImpersonationSession,
   ...reportEntities,
+  ...appEntities,
   AppHandoff,
 ];

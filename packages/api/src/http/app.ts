@@ -2,6 +2,7 @@ import { APP_PAGE_ASSETS_PATH } from '@b24-gdpr/shared';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono } from 'hono';
 import type { AppServices } from '../app-services.ts';
+import { registerAppRoutes } from '../modules/app/app.routes.ts';
 import {
   APP_FRAME_PATHS,
   APP_HANDOFF_PATH,
@@ -66,6 +67,7 @@ export function createHttpApp(services: AppServices, graphql: GraphQLServer): Ho
   app.get(`${GRAPHIQL_ASSETS}/:file`, serveGraphiQLAsset);
 
   app.post(EVENTS_PATH, (c) => receivePortalEvent(c, services));
+  registerAppRoutes(app, services);
 
   // The native pages inside Bitrix24 (modules/app-pages): frames the portal posts, their bundle, and
   // the extension's sign-in through them.

@@ -18,6 +18,8 @@ export const JOBS = {
   mailWeeklyReport: 'reports.mail',
   /** Queue again weekly-file mailings nobody is working on (retry job lost, attempt died with its process). */
   sweepReportMails: 'reports.mail-sweep',
+  /** Delete what is kept of portals uninstalled longer than APP_UNINSTALL_RETENTION_DAYS (modules/app). */
+  purgeUninstalledPortals: 'app.purge-uninstalled',
 } as const;
 
 export interface JobPayloads {
@@ -30,4 +32,5 @@ export interface JobPayloads {
   [JOBS.weeklyReport]: Record<string, never>;
   [JOBS.mailWeeklyReport]: { reportId: string };
   [JOBS.sweepReportMails]: Record<string, never>;
+  [JOBS.purgeUninstalledPortals]: Record<string, never>;
 }

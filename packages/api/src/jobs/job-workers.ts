@@ -1,5 +1,6 @@
 import type { PgBoss } from 'pg-boss';
 import type { AppServices } from '../app-services.ts';
+import { purgeUninstalled } from '../modules/app/install.ts';
 import { startAuditJobs } from '../modules/audit/audit-jobs.ts';
 import { startPublishJobs } from '../modules/audit-publish/publish-jobs.ts';
 import { startReportJobs } from '../modules/reports/report-jobs.ts';
@@ -41,7 +42,12 @@ export async function startJobWorkers(services: AppServices, boss: PgBoss): Prom
   // Every minute (im.v2 keeps chat events 24 h). Not under tests: they run the job themselves, and a poll
   // arriving mid-test would add portal requests to the counts other tests assert.
   if (config.NODE_ENV !== 'test') await boss.schedule(JOBS.pollPortalEvents, '* * * * *', {}, { tz: 'UTC' });
+  await boss.work(JOBS.purgeUninstalledPortals, async () => {
+    const purged = await purgeUninstalled(services.orm, new Date());
+    if (purged.length > 0) logger.info({ purged }, 'uninstalled portals purged');
+  });
   await boss.schedule(JOBS.dismissedPolicy, '30 2 * * *', {}, { tz: 'UTC' });
+  await boss.schedule(JOBS.purgeUninstalledPortals, '45 3 * * *', {}, { tz: 'UTC' });
   await boss.schedule(JOBS.expireExports, '*/15 * * * *', {}, { tz: 'UTC' });
   await startReportJobs(services, boss);
   await startImpersonationTimeouts(services, boss);
@@ -69,6 +75,7 @@ export async function startJobWorkers(services: AppServices, boss: PgBoss): Prom
       await boss.offWork(JOBS.mailWeeklyReport).catch(() => {});
       await boss.offWork(JOBS.sweepReportMails).catch(() => {});
       await boss.offWork(JOBS.closeTimedOutImpersonations).catch(() => {});
+      await boss.offWork(JOBS.purgeUninstalledPortals).catch(() => {});
     },
   };
 }

@@ -36,7 +36,13 @@ export interface TestApi {
 
 /** The API wired as in production, on a fresh database and a sandbox portal the test can inspect. */
 export async function startTestApi(
-  options: { sandbox?: SandboxOptions; env?: Record<string, string>; jobs?: boolean } = {},
+  options: {
+    sandbox?: SandboxOptions;
+    env?: Record<string, string>;
+    jobs?: boolean;
+    /** A settable clock for application mode (admin re-check, token times). */
+    now?: () => number;
+  } = {},
 ): Promise<TestApi> {
   const portal = await createSandboxPortal({ rateLimit: false, ...options.sandbox });
   const db = await createTestDatabase();
@@ -53,6 +59,7 @@ export async function startTestApi(
   const services = await wireServices(config, logger, db, closers, {
     sandbox: portal,
     createKeys: true,
+    ...(options.now ? { now: options.now } : {}),
   });
   services.urls.public = 'http://api.test';
   await services.exports.ensureDir();

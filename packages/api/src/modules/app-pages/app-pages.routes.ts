@@ -2,17 +2,20 @@ import { type AppPageView, appPageLanguage, HANDOFF_CHALLENGE_PATTERN } from '@b
 import type { Context } from 'hono';
 import type { AppServices } from '../../app-services.ts';
 import { DomainError } from '../../errors.ts';
+import { APP_PATHS } from '../app/app-paths.ts';
+import { readFrame } from '../app/frame-http.ts';
+import { verifyFrame } from '../app/verify-frame.ts';
 import { openFrameSession } from './frame-session.ts';
 import { readFrameTicket } from './frame-ticket.ts';
 import { renderRefusal, renderShell, shellSecurityHeaders } from './page-shell.ts';
 
-/** The handlers Bitrix24 posts frames to (placement.bind HANDLER / the app's page), by view. */
+/** The handlers Bitrix24 posts frames to (the app's page, placement.bind HANDLER: modules/app/install.ts), by view. */
 export const APP_FRAME_PATHS: Record<AppPageView, string> = {
-  page: '/bitrix24/app/page',
-  'profile-menu': '/bitrix24/app/profile-menu',
-  'profile-toolbar': '/bitrix24/app/profile-toolbar',
+  page: APP_PATHS.page,
+  'profile-menu': APP_PATHS.profileMenu,
+  'profile-toolbar': APP_PATHS.profileToolbar,
 };
-export const APP_HANDOFF_PATH = '/bitrix24/app/handoff';
+export const APP_HANDOFF_PATH = APP_PATHS.handoff;
 
 const TITLES = { en: 'My personal data', de: 'Meine personenbezogenen Daten' } as const;
 
@@ -23,7 +26,7 @@ const TITLES = { en: 'My personal data', de: 'Meine personenbezogenen Daten' } a
  * still decide what the viewer may do there.
  */
 export async function serveAppFrame(c: Context, services: AppServices, view: AppPageView): Promise<Response> {
-  const verified = await services.verifyFrame(c.req.raw);
+  const verified = await verifyFrame(services.portal.app, await readFrame(c));
   const lang = appPageLanguage(c.req.query('LANG'));
   if (!verified.ok) {
     return new Response(renderRefusal(lang, verified.message), {
@@ -31,7 +34,7 @@ export async function serveAppFrame(c: Context, services: AppServices, view: App
       headers: { 'content-type': 'text/html; charset=utf-8', ...shellSecurityHeaders(null) },
     });
   }
-  const { frame } = verified;
+  const frame = verified;
   const owner = Number(frame.placementOptions.USER_ID ?? frame.placementOptions.ID);
   const subjectUserId =
     view === 'profile-toolbar' && Number.isSafeInteger(owner) && owner > 0 ? owner : frame.userId;

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { AppServices } from '../../app-services.ts';
+import type { VerifiedFrame } from '../app/verify-frame.ts';
 import { signFrameTicket } from './frame-ticket.ts';
-import type { VerifiedFrame } from './frame-verifier.ts';
 
 /** How long a native page's session lasts; the portal posts a fresh frame every time the page opens. */
 export const FRAME_SESSION_MS = 2 * 60 * 60_000;
@@ -13,7 +13,7 @@ export const FRAME_SESSION_MS = 2 * 60 * 60_000;
 export async function openFrameSession(
   services: Pick<AppServices, 'tokens' | 'secret'>,
   em: EntityManager,
-  frame: VerifiedFrame,
+  frame: Pick<VerifiedFrame, 'portalId' | 'userId'>,
   now = new Date(),
 ): Promise<{ token: string; ticket: string; expiresAt: Date }> {
   const expiresAt = new Date(now.getTime() + FRAME_SESSION_MS);

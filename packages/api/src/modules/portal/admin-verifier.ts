@@ -5,12 +5,18 @@ export type AdminCredentials = (userId: number) => Promise<Bitrix24Client | unde
 
 const TTL_MS = 60_000;
 
+/** Who is an administrator, asked of the portal (cached briefly); webhook and app mode each have one. */
+export interface AdminCheck {
+  isAdmin(userId: number): Promise<boolean>;
+  forget(userId?: number): void;
+}
+
 /**
  * Fails safe: no credential, a webhook that turns out to belong to someone else, or an unreachable
  * portal all mean "not an administrator". Positive and negative answers are cached for a minute,
  * so revoking admin rights in the portal takes effect here within that time.
  */
-export class AdminVerifier {
+export class AdminVerifier implements AdminCheck {
   readonly #credentials: AdminCredentials;
   readonly #cache = new Map<number, { admin: boolean; until: number }>();
 

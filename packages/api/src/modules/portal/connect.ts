@@ -1,20 +1,27 @@
 import { createSandboxPortal, type SandboxPortal } from '@b24-gdpr/sandbox';
+import type { MikroORM } from '@mikro-orm/core';
 import { Bitrix24Client, ENTERPRISE_PLAN, parseWebhookUrl, STANDARD_PLAN } from '../../bitrix24/index.ts';
-import type { Config } from '../../config/config.ts';
+import { type Config, portalMode } from '../../config/config.ts';
 import type { Logger } from '../../config/logger.ts';
+import { type AppRuntime, connectApp } from '../app/app-connection.ts';
+import type { TokenCipher } from '../app/token-cipher.ts';
 import { AdminVerifier } from './admin-verifier.ts';
 import { AttachedSandbox } from './attached-sandbox.ts';
 import { RestPortalDirectory } from './rest-portal-directory.ts';
 
 export interface PortalConnection {
   kind: 'bitrix24' | 'sandbox';
+  /** `app`: OAuth tokens of every user from the token store (modules/app); `webhook`: incoming webhooks. */
+  mode: 'app' | 'webhook';
+  /** Application mode's stores (install, frames, purge); absent in webhook mode. */
+  app?: AppRuntime;
   /** Host of the portal, as users know it. */
-  domain: string;
+  readonly domain: string;
   /** Acts with the rights of the webhook's owner, an administrator. */
   client: Bitrix24Client;
   directory: RestPortalDirectory;
-  /** Owner of the main webhook. */
-  adminUserId: number;
+  /** Owner of the main webhook; in app mode the administrator `client` acts as (0 before the install). */
+  readonly adminUserId: number;
   /**
    * A client acting as this user, where we hold their credentials (administrators' webhooks on a real
    * portal; every user on the sandbox). Chats can only be read and messages only deleted this way.
@@ -45,21 +52,49 @@ export type CredentialStatus =
   | { state: 'missing' | 'dead' /** Said to people: why we cannot act as this user. */; reason: string };
 
 /**
- * The real portal of BITRIX24_WEBHOOK_URL, or (when unset) a sandbox portal started in this process.
- * Tests pass their own sandbox so they can inspect it.
+ * Application mode (BITRIX24_MODE=app, the default without BITRIX24_WEBHOOK_URL): the portal that installs
+ * our application, on the in-process sandbox when no real portal is configured (`pnpm start` registers and
+ * installs the app there). Webhook mode: the real portal of BITRIX24_WEBHOOK_URL, or, when unset, a sandbox
+ * whose every user has a webhook. Tests pass their own sandbox so they can inspect it; it is used in
+ * webhook mode unless BITRIX24_MODE=app is set explicitly.
  */
 export async function connectPortal(
   config: Config,
   logger: Logger,
-  options: { sandbox?: SandboxPortal } = {},
+  options: {
+    sandbox?: SandboxPortal;
+    /**
+     * Whether application mode without a real portal starts a sandbox (the API); a worker or the CLI does
+     * not: it reads the installed portal from the database.
+     */
+    startSandbox?: boolean;
+    /** Application mode needs the database (token store) and the token cipher. */
+    app?: { orm: MikroORM; cipher: TokenCipher; now?: () => number };
+  } = {},
 ): Promise<PortalConnection> {
+  const appMode = options.sandbox ? config.BITRIX24_MODE === 'app' : portalMode(config) === 'app';
+  if (appMode && !config.SANDBOX_URL) {
+    if (!options.app) throw new Error('application mode needs the database and the token key');
+    // The application's keys name a real portal's application; without them, the sandbox is the portal.
+    const sandbox =
+      options.sandbox ??
+      (config.BITRIX24_CLIENT_ID || options.startSandbox === false
+        ? null
+        : await createSandboxPortal({ port: config.SANDBOX_PORT }));
+    return connectApp(config, logger, {
+      ...options.app,
+      sandbox,
+      ownsSandbox: !options.sandbox && sandbox !== null,
+    });
+  }
   const limiter = config.BITRIX24_PLAN === 'enterprise' ? ENTERPRISE_PLAN : STANDARD_PLAN;
   const clientFor = (webhookUrl: string) =>
     new Bitrix24Client({ webhookUrl, limiter, logger: logger.child({ component: 'bitrix24' }) });
 
   if (config.BITRIX24_WEBHOOK_URL && !options.sandbox) {
     const client = clientFor(config.BITRIX24_WEBHOOK_URL);
-    const adminClients = new Map<number, Bitrix24Client>([[client.endpoint.userId, client]]);
+    const ownerId = parseWebhookUrl(config.BITRIX24_WEBHOOK_URL, { allowInsecureHttp: true }).userId;
+    const adminClients = new Map<number, Bitrix24Client>([[ownerId, client]]);
     for (const url of config.BITRIX24_ADMIN_WEBHOOK_URLS)
       adminClients.set(parseWebhookUrl(url).userId, clientFor(url));
     return assemble({
@@ -69,7 +104,7 @@ export async function connectPortal(
       asUser: (id) => adminClients.get(id),
       usersWithCredentials: async () => [...adminClients.keys()],
       applicationToken: async () => null,
-      adminUserId: client.endpoint.userId,
+      adminUserId: ownerId,
       sandbox: null,
       close: async () => {},
     });
@@ -108,7 +143,7 @@ export async function connectPortal(
 
 /** Every connection verifies administrators the same way: through each one's own credentials. */
 function assemble(
-  parts: Omit<PortalConnection, 'directory' | 'credentialsFor' | 'credentialStatus'> &
+  parts: Omit<PortalConnection, 'directory' | 'credentialsFor' | 'credentialStatus' | 'mode'> &
     Partial<Pick<PortalConnection, 'credentialsFor'>>,
 ): PortalConnection {
   const credentialsFor = parts.credentialsFor ?? (async (id: number) => parts.asUser(id));
@@ -119,6 +154,7 @@ function assemble(
       : { state: 'missing', reason: `no credentials of user ${id} are configured (incoming webhook mode)` };
   return {
     ...parts,
+    mode: 'webhook',
     credentialsFor,
     credentialStatus,
     directory: new RestPortalDirectory(parts.client, new AdminVerifier(credentialsFor)),

@@ -1,6 +1,6 @@
 import { type B24User, type Bitrix24Client, type Filter, isUserActive } from '../../bitrix24/index.ts';
 import { parseLogin } from '../identity/login.ts';
-import type { AdminVerifier } from './admin-verifier.ts';
+import type { AdminCheck } from './admin-verifier.ts';
 import type { PortalDirectory, PortalUserSummary, UserListQuery } from './portal-directory.ts';
 
 const USER_TTL_MS = 60_000;
@@ -8,10 +8,10 @@ const USER_TTL_MS = 60_000;
 /** The portal directory over REST; user lookups are cached for a minute because every request resolves its caller. */
 export class RestPortalDirectory implements PortalDirectory {
   readonly #client: Bitrix24Client;
-  readonly #admins: AdminVerifier;
+  readonly #admins: AdminCheck;
   readonly #users = new Map<number, { user: PortalUserSummary | null; until: number }>();
 
-  constructor(client: Bitrix24Client, admins: AdminVerifier) {
+  constructor(client: Bitrix24Client, admins: AdminCheck) {
     this.#client = client;
     this.#admins = admins;
   }

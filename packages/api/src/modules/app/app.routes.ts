@@ -1,0 +1,113 @@
+import type { Context, Hono } from 'hono';
+import type { AppServices } from '../../app-services.ts';
+import { APP_PATHS } from './app-paths.ts';
+import { BackgroundFrames } from './background-frames.ts';
+import { escapeHtml, framePage, jsonForScript, readFrame } from './frame-http.ts';
+import { bindHandlers, type InstallDeps, install, parseInstallEvent, uninstall } from './install.ts';
+import { verifyFrame } from './verify-frame.ts';
+
+/**
+ * Application mode's routes (PLAN15 shared decisions): install, events and the background worker here;
+ * the app page, the profile placements and the extension hand-off are the pages' (they call verifyFrame).
+ * In webhook mode they answer 404, as if absent.
+ */
+export function registerAppRoutes(http: Hono, services: AppServices): void {
+  const app = services.portal.app;
+  if (!app) return;
+  const deps: InstallDeps = {
+    orm: services.orm,
+    cipher: app.cipher,
+    app,
+    logger: services.logger.child({ component: 'app-install' }),
+    retentionDays: services.config.APP_UNINSTALL_RETENTION_DAYS,
+  };
+  const background = new BackgroundFrames(app, services.logger.child({ component: 'app-frames' }));
+  app.background = background;
+  const handlerBase = () => services.config.APP_PUBLIC_URL ?? services.urls.public;
+
+  http.post(APP_PATHS.install, async (c) => {
+    const frame = await readFrame(c);
+    if (frame.form.has('event')) return installEvent(c, frame.form);
+    return installPage(c, frame);
+  });
+
+  /** ONAPPINSTALL (simple-way.md: form POST with the installer's tokens and the application token). */
+  async function installEvent(c: Context, form: URLSearchParams): Promise<Response> {
+    if ((form.get('event') ?? '').toUpperCase() !== 'ONAPPINSTALL')
+      return c.json({ error: 'not an install event' }, 400);
+    const event = parseInstallEvent(form);
+    if ('invalid' in event)
+      return c.json({ error: `${event.invalid} is missing or malformed`, field: event.invalid }, 400);
+    const outcome = await install(deps, event);
+    if (!outcome.ok) return c.json({ error: outcome.error }, outcome.status);
+    // The portal does not wait for our binds: they follow the answer.
+    const installer = outcome.installedBy;
+    if (installer)
+      app!.lastBind = bindHandlers(app!, handlerBase(), installer, deps.logger).then(() =>
+        // The Live Feed and task comment events (modules/portal-events), now that there is a token.
+        services.portalEvents.bindHandlers().then(
+          () => undefined,
+          (err: unknown) => deps.logger.warn({ err }, 'could not bind portal event handlers'),
+        ),
+      );
+    return c.json({ status: 'installed' });
+  }
+
+  /**
+   * The install page, opened once in a frame for the installing administrator (simple-way.md): stores
+   * their token when the install event has arrived, binds our handlers, and tells the portal the install
+   * is finished (BX24.installFinish, sent as the BX24 frame protocol does: `setInstallFinish:<key>:<APP_SID>`
+   * posted to the portal's origin, J `frame/message/controller.ts`).
+   */
+  async function installPage(c: Context, frame: Awaited<ReturnType<typeof readFrame>>): Promise<Response> {
+    const verified = await verifyFrame(app, frame);
+    if (!verified.ok)
+      return framePage(c, {
+        title: 'b24-gdpr',
+        body: `<p>${escapeHtml(verified.message)}</p>`,
+        status: verified.status,
+      });
+    if (verified.isAdmin) await bindHandlers(app!, handlerBase(), verified.userId, deps.logger);
+    const message = verified.appSid ? `setInstallFinish:${Date.now().toString(36)}:${verified.appSid}` : null;
+    return framePage(c, {
+      title: 'b24-gdpr',
+      body: '<p>b24-gdpr is installed.</p>',
+      portalOrigin: verified.portalOrigin,
+      ...(message
+        ? {
+            script: `parent.postMessage(${jsonForScript(message)}, ${jsonForScript(verified.portalOrigin)});`,
+          }
+        : {}),
+    });
+  }
+
+  /** ONAPPUNINSTALL and other application events, each checked against the stored application token. */
+  http.post(APP_PATHS.events, async (c) => {
+    const form = new URLSearchParams(await c.req.text());
+    const event = (form.get('event') ?? '').toUpperCase();
+    const memberId = form.get('auth[member_id]') ?? '';
+    const token = form.get('auth[application_token]') ?? '';
+    if (event === 'ONAPPUNINSTALL') {
+      const outcome = await uninstall(deps, memberId, token);
+      if (!outcome.ok) return c.json({ error: outcome.error }, outcome.status);
+      return c.json({ status: 'uninstalled' });
+    }
+    if (!(await app.portals.verified(memberId, token)))
+      return c.json({ error: 'unknown application token' }, 401);
+    return c.json({ status: 'ignored' });
+  });
+
+  /** The portal switched the background worker off (too slow, background-worker.md): say so loudly. */
+  http.post(APP_PATHS.backgroundDisabled, (c) => {
+    services.logger.error(
+      'the portal disabled our PAGE_BACKGROUND_WORKER handler; reinstall the application to bind it again',
+    );
+    return c.json({ status: 'noted' });
+  });
+
+  /** PAGE_BACKGROUND_WORKER: answered at once (BackgroundFrames says why), an empty page. */
+  http.post(APP_PATHS.background, async (c) => {
+    const outcome = await background.receive(await readFrame(c));
+    return framePage(c, { title: 'b24-gdpr', status: outcome === 'refused' ? 401 : 200 });
+  });
+}

@@ -1,0 +1,247 @@
+import type { MikroORM } from '@mikro-orm/core';
+import { Bitrix24Error } from '../../bitrix24/index.ts';
+import type { Logger } from '../../config/logger.ts';
+import { AppAdmin } from './app-admin.entity.ts';
+import type { AppRuntime } from './app-connection.ts';
+import { APP_PATHS, APP_PLACEMENTS } from './app-paths.ts';
+import { AppPortal } from './app-portal.entity.ts';
+import { applicationTokenContext, toInstalled } from './app-portals.ts';
+import { AppUserToken } from './app-user-token.entity.ts';
+import { checkEndpointUrl } from './oauth-server.ts';
+import type { TokenCipher } from './token-cipher.ts';
+
+/** The `auth[...]` and `data[...]` fields of ONAPPINSTALL (common/events/on-app-install.md, simple-way.md). */
+export interface InstallEvent {
+  memberId: string;
+  domain: string;
+  clientEndpoint: string;
+  serverEndpoint: string;
+  applicationToken: string;
+  status: string;
+  scopes: string[];
+  languageId: string | null;
+  accessToken: string | null;
+  refreshToken: string | null;
+  expiresIn: number | null;
+}
+
+export type InstallOutcome =
+  | { ok: true; portalId: string; installedBy: number | null }
+  | { ok: false; status: 400 | 401 | 409; error: string };
+
+export interface InstallDeps {
+  orm: MikroORM;
+  cipher: TokenCipher;
+  app: AppRuntime;
+  logger: Logger;
+  retentionDays: number;
+}
+
+const MEMBER_ID = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/** Reads ONAPPINSTALL's form; null names the first field that is missing or malformed. */
+export function parseInstallEvent(form: URLSearchParams): InstallEvent | { invalid: string } {
+  const get = (key: string) => form.get(key)?.trim() ?? '';
+  const required = [
+    'auth[member_id]',
+    'auth[domain]',
+    'auth[client_endpoint]',
+    'auth[server_endpoint]',
+    'auth[application_token]',
+  ];
+  for (const key of required) if (!get(key)) return { invalid: key };
+  if (!MEMBER_ID.test(get('auth[member_id]'))) return { invalid: 'auth[member_id]' };
+  for (const key of ['auth[client_endpoint]', 'auth[server_endpoint]']) {
+    try {
+      checkEndpointUrl(get(key), key);
+    } catch {
+      return { invalid: key };
+    }
+  }
+  const expires = Number(get('auth[expires_in]'));
+  return {
+    memberId: get('auth[member_id]'),
+    domain: get('auth[domain]'),
+    clientEndpoint: get('auth[client_endpoint]'),
+    serverEndpoint: get('auth[server_endpoint]'),
+    applicationToken: get('auth[application_token]'),
+    status: get('auth[status]').slice(0, 2) || 'L',
+    scopes: get('auth[scope]')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    languageId: get('data[LANGUAGE_ID]').slice(0, 10) || null,
+    accessToken: get('auth[access_token]') || null,
+    refreshToken: get('auth[refresh_token]') || null,
+    expiresIn: Number.isFinite(expires) && expires > 0 ? expires : null,
+  };
+}
+
+/**
+ * ONAPPINSTALL. A portal already installed here accepts it only with the application token it has
+ * (a repeated delivery), so a forged install cannot replace it: 401, nothing stored. A first install (or
+ * one after an uninstall) stores the portal, its application token (encrypted) and the installer's
+ * tokens; the installer is asked `profile` with their own token, which also proves the token works on
+ * that portal. One installation serves one portal: another `member_id` while one is installed is 409.
+ */
+export async function install(deps: InstallDeps, event: InstallEvent): Promise<InstallOutcome> {
+  const em = deps.orm.em.fork();
+  const existing = await em.findOne(AppPortal, { memberId: event.memberId });
+  if (existing?.state === 'installed') {
+    if (!deps.app.portals.tokenMatches(existing, event.applicationToken))
+      return { ok: false, status: 401, error: 'unknown application token' };
+  } else {
+    const other = await em.findOne(AppPortal, { state: 'installed', memberId: { $ne: event.memberId } });
+    if (other) return { ok: false, status: 409, error: 'another portal is installed; uninstall it first' };
+  }
+  // The installer's identity from the portal itself (the event names no user reliably).
+  let installedBy: number | null = null;
+  let admin = false;
+  if (event.accessToken) {
+    try {
+      const profile = await deps.app.probe(event.clientEndpoint, event.accessToken).call('profile');
+      installedBy = Number(profile.ID) || null;
+      admin = profile.ADMIN === true;
+    } catch (error) {
+      if (!(error instanceof Bitrix24Error)) throw error;
+      return { ok: false, status: 401, error: "the portal refused the installing user's token" };
+    }
+  }
+  const now = new Date(deps.app.now());
+  const row =
+    existing ??
+    em.create(AppPortal, {
+      memberId: event.memberId,
+      domain: event.domain,
+      clientEndpoint: event.clientEndpoint,
+      serverEndpoint: event.serverEndpoint,
+      applicationTokenEnc: '',
+      appStatus: event.status,
+      state: 'installed',
+      installedAt: now,
+    });
+  em.assign(row, {
+    domain: event.domain,
+    clientEndpoint: event.clientEndpoint,
+    serverEndpoint: event.serverEndpoint,
+    applicationTokenEnc: deps.cipher.encrypt(event.applicationToken, applicationTokenContext(row.id)),
+    appStatus: event.status,
+    scopes: event.scopes,
+    languageId: event.languageId,
+    state: 'installed',
+    installedBy: installedBy ?? row.installedBy ?? null,
+    installedAt: existing?.state === 'installed' ? row.installedAt : now,
+    uninstalledAt: null,
+    purgeAfter: null,
+  });
+  await em.flush();
+  deps.app.portals.forget();
+  const portal = toInstalled(row);
+  if (installedBy && event.accessToken) {
+    await deps.app.tokens.save(portal, installedBy, {
+      accessToken: event.accessToken,
+      refreshToken: event.refreshToken,
+      expiresIn: event.expiresIn,
+    });
+    await deps.app.admins.record(portal.id, installedBy, admin);
+  }
+  deps.logger.info({ memberId: event.memberId, domain: event.domain, installedBy }, 'application installed');
+  return { ok: true, portalId: row.id, installedBy };
+}
+
+/**
+ * After the install answered: binds our placements and the uninstall event with the installer's token
+ * (placement.bind and event.bind need an application context and an administrator, placement-bind.md).
+ * Each is asked once (`placement.get` / `event.get` first), so a repeated install binds nothing twice.
+ */
+export async function bindHandlers(
+  app: AppRuntime,
+  publicUrl: string,
+  userId: number,
+  logger: Logger,
+): Promise<void> {
+  const client = app.clientOf(userId);
+  const handler = (path: string) => new URL(path, publicUrl).toString();
+  try {
+    const bound = (await client.request('placement.get')).result as
+      | { placement?: string; handler?: string }[]
+      | undefined;
+    const has = (placement: string, url: string) =>
+      (bound ?? []).some((b) => b.placement === placement && b.handler === url);
+    for (const { placement, path, title } of APP_PLACEMENTS) {
+      if (has(placement, handler(path))) continue;
+      await client.request('placement.bind', {
+        PLACEMENT: placement,
+        HANDLER: handler(path),
+        TITLE: title,
+        // Required for the background worker: where the portal says it switched the handler off.
+        ...(placement === 'PAGE_BACKGROUND_WORKER'
+          ? { OPTIONS: { errorHandlerUrl: handler(APP_PATHS.backgroundDisabled) } }
+          : {}),
+      });
+    }
+    const events = (await client.request('event.get')).result as
+      | { event?: string; handler?: string }[]
+      | undefined;
+    const uninstallUrl = handler(APP_PATHS.events);
+    if (
+      !(events ?? []).some((e) => e.event?.toUpperCase() === 'ONAPPUNINSTALL' && e.handler === uninstallUrl)
+    )
+      await client.request('event.bind', { event: 'ONAPPUNINSTALL', handler: uninstallUrl });
+  } catch (error) {
+    if (!(error instanceof Bitrix24Error)) throw error;
+    logger.warn(
+      { code: error.code, method: error.method },
+      "could not bind the application's placements and events",
+    );
+  }
+}
+
+/**
+ * ONAPPUNINSTALL (no tokens, common/events/on-app-uninstall.md): checked against the stored application
+ * token (wrong: 401, nothing changes); deletes every user token of the portal at once and marks it
+ * uninstalled, to be purged after the retention (APP_UNINSTALL_RETENTION_DAYS).
+ */
+export async function uninstall(
+  deps: InstallDeps,
+  memberId: string,
+  applicationToken: string,
+): Promise<{ ok: true; deletedTokens: number } | { ok: false; status: 401; error: string }> {
+  const em = deps.orm.em.fork();
+  const row = await em.findOne(AppPortal, { memberId, state: 'installed' });
+  if (!row || !deps.app.portals.tokenMatches(row, applicationToken))
+    return { ok: false, status: 401, error: 'unknown application token' };
+  const now = new Date(deps.app.now());
+  const deletedTokens = await deps.app.tokens.deleteAll(row.id);
+  em.assign(row, {
+    state: 'uninstalled',
+    uninstalledAt: now,
+    purgeAfter: new Date(now.getTime() + deps.retentionDays * 86_400_000),
+  });
+  await em.flush();
+  deps.app.portals.forget();
+  deps.app.tokens.forget();
+  deps.app.admins.forget();
+  deps.logger.info({ memberId, deletedTokens }, 'application uninstalled; tokens deleted');
+  return { ok: true, deletedTokens };
+}
+
+/**
+ * The purge job: portals uninstalled longer than the retention lose what we kept of them here (the
+ * portal row with its encrypted application token, the administrators seen, any token left). Returns the
+ * member ids purged.
+ */
+export async function purgeUninstalled(orm: MikroORM, now: Date): Promise<string[]> {
+  const em = orm.em.fork();
+  const due = await em.find(AppPortal, { state: 'uninstalled', purgeAfter: { $lte: now } });
+  const purged: string[] = [];
+  for (const row of due) {
+    await em.transactional(async (tx) => {
+      await tx.nativeDelete(AppUserToken, { portalId: row.id });
+      await tx.nativeDelete(AppAdmin, { portalId: row.id });
+      await tx.nativeDelete(AppPortal, { id: row.id });
+    });
+    purged.push(row.memberId);
+  }
+  return purged;
+}

@@ -1,0 +1,115 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { purgeUninstalled } from '../../src/modules/app/install.ts';
+import { tableDigester } from '../support/table-digest.ts';
+import { type AppApi, startAppApi } from './app-api.ts';
+
+/** Every row of the app tables as text, the way an operator's dump shows them. */
+async function dumpAppTables(app: AppApi): Promise<string> {
+  const rows = await app.api.services.orm.em
+    .fork()
+    .getConnection()
+    .execute<{ dump: string }[]>(
+      `select coalesce((select json_agg(t)::text from app_portal t), '') ||
+              coalesce((select json_agg(t)::text from app_user_token t), '') ||
+              coalesce((select json_agg(t)::text from app_admin t), '') as dump`,
+    );
+  return rows[0]?.dump ?? '';
+}
+
+const form = (fields: Record<string, string>) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  body: new URLSearchParams(fields).toString(),
+});
+
+describe('installing and uninstalling the application', () => {
+  let app: AppApi;
+  beforeEach(async () => {
+    app = await startAppApi();
+    await app.install();
+  });
+  afterEach(() => app.close());
+
+  it("stores the portal and the installer's tokens encrypted, and binds the placements", async () => {
+    const delivery = app.api.portal.events.deliveries().find((d) => d.event === 'ONAPPINSTALL');
+    expect(delivery?.status).toBe(200);
+    const secrets = ['auth[access_token]', 'auth[refresh_token]', 'auth[application_token]'].map(
+      (key) => delivery?.body[key] ?? '',
+    );
+    expect(secrets.every((s) => s.length > 8)).toBe(true);
+
+    const dump = await dumpAppTables(app);
+    expect(dump).toContain(app.api.portal.domain);
+    for (const secret of secrets) expect(dump).not.toContain(secret);
+
+    const status = await app.api.services.portal.credentialStatus(1);
+    expect(status).toEqual({ state: 'usable' });
+    // The stored token works: the administrator's client acts as the installer.
+    const me = await app.api.services.portal.client.call('profile');
+    expect(Number(me.ID)).toBe(1);
+    const placements = app.api.portal.apps
+      .placements(app.registered().id)
+      .map((p) => p.placement)
+      .sort();
+    expect(placements).toEqual(['PAGE_BACKGROUND_WORKER', 'USER_PROFILE_MENU', 'USER_PROFILE_TOOLBAR']);
+  });
+
+  it('refuses an uninstall or a second install with a wrong application token, and stores nothing', async () => {
+    const digest = await tableDigester(app.api.services.orm.em.fork());
+    const before = await digest();
+    const portal = app.api.portal;
+    const auth = {
+      'auth[member_id]': (await app.app.portals.current())!.memberId,
+      'auth[domain]': portal.domain,
+      'auth[client_endpoint]': `${portal.url}/rest/`,
+      'auth[server_endpoint]': `${portal.url}/oauth/rest/`,
+      'auth[application_token]': 'not-the-token',
+    };
+    const uninstall = await fetch(
+      `${app.base}/bitrix24/app/events`,
+      form({ event: 'ONAPPUNINSTALL', ...auth }),
+    );
+    expect(uninstall.status).toBe(401);
+    const reinstall = await fetch(
+      `${app.base}/bitrix24/app/install`,
+      form({
+        event: 'ONAPPINSTALL',
+        ...auth,
+        'auth[access_token]': 'forged',
+        'auth[refresh_token]': 'forged',
+      }),
+    );
+    expect(reinstall.status).toBe(401);
+    expect(await digest()).toEqual(before);
+    expect(await app.api.services.portal.credentialStatus(1)).toEqual({ state: 'usable' });
+  });
+
+  it('deletes every token on uninstall, marks the portal, and purges it after the retention', async () => {
+    await app.backgroundFrame(3);
+    expect(await app.api.services.portal.usersWithCredentials()).toEqual([1, 3]);
+
+    app.api.portal.apps.uninstall(app.registered().id);
+    await app.api.portal.events.flush();
+    const delivery = app.api.portal.events.deliveries().find((d) => d.event === 'ONAPPUNINSTALL');
+    expect(delivery?.status).toBe(200);
+
+    const em = app.api.services.orm.em.fork();
+    const [tokens] = await em
+      .getConnection()
+      .execute<{ n: number }[]>('select count(*)::int as n from app_user_token');
+    expect(tokens?.n).toBe(0);
+    const [portalRow] = await em
+      .getConnection()
+      .execute<{ state: string; purge_after: string }[]>('select state, purge_after from app_portal');
+    expect(portalRow?.state).toBe('uninstalled');
+    expect((await app.api.services.portal.credentialStatus(1)).state).toBe('missing');
+
+    // Within the retention (30 days by default) the job keeps it; after it, the portal is gone.
+    const purgeAfter = new Date(portalRow!.purge_after).getTime();
+    expect(purgeAfter - app.clock.ms).toBe(30 * 86_400_000);
+    expect(await purgeUninstalled(app.api.services.orm, new Date(purgeAfter - 1000))).toEqual([]);
+    const purged = await purgeUninstalled(app.api.services.orm, new Date(purgeAfter + 1000));
+    expect(purged).toHaveLength(1);
+    expect(await dumpAppTables(app)).toBe('');
+  });
+});
