@@ -16,6 +16,7 @@ import { codesSent, openPortalAs } from './support/portal.ts';
  * the portal page gets nothing usable from that, and an employee without the extension uses the
  * native page inside the portal.
  */
+const ADMIN = 1;
 const EMPLOYEE = 5;
 const OTHER = 7;
 
@@ -194,6 +195,38 @@ describe.skipIf(!hasChromium)('the application pages', () => {
         .findOneOrFail(ApiToken, { id: request.requesterTokenId! });
       expect(via.label).toMatch(/^Bitrix24 app page/);
       expect(via.expiresAt).not.toBeNull();
+      await context.close();
+    });
+
+    it('the profile placements: the card owner’s panel for an administrator, the viewer’s own from the avatar menu', async () => {
+      const context = await plain.newContext();
+      const page = await context.newPage();
+      const placed = (placement: string) =>
+        page
+          .frameLocator(`.app-frame-layout[data-placement="${placement}"] iframe.app-frame`)
+          .getByTestId('app-page');
+
+      // An administrator on the employee's card: USER_PROFILE_TOOLBAR acts on the card's owner.
+      await page.goto(e2e.stack.api.portal.pages.signInUrl(ADMIN, `/company/personal/user/${EMPLOYEE}/`));
+      await page.locator('a.intranet-user-profile-toolbar-item').first().click();
+      const toolbar = placed('USER_PROFILE_TOOLBAR');
+      const panel = toolbar.getByTestId('gdpr-panel');
+      await expect.poll(() => panel.getAttribute('data-viewer'), { timeout: 20_000 }).toBe('admin');
+      expect(await panel.getAttribute('data-user-id')).toBe(String(EMPLOYEE));
+      expect(await toolbar.getAttribute('data-view')).toBe('profile-toolbar');
+
+      // A colleague on the same card is no administrator: the page says so and offers nothing.
+      await page.goto(e2e.stack.api.portal.pages.signInUrl(OTHER, `/company/personal/user/${EMPLOYEE}/`));
+      await page.locator('a.intranet-user-profile-toolbar-item').first().click();
+      await placed('USER_PROFILE_TOOLBAR').getByTestId('app-page-not-admin').waitFor({ timeout: 20_000 });
+      expect(await placed('USER_PROFILE_TOOLBAR').getByTestId('gdpr-panel').count()).toBe(0);
+
+      // USER_PROFILE_MENU: the viewer's own data.
+      await page.goto(e2e.stack.api.portal.pages.signInUrl(EMPLOYEE, '/stream/'));
+      await page.locator('a.user-menu-extension-item').first().click();
+      const own = placed('USER_PROFILE_MENU').getByTestId('gdpr-panel');
+      await expect.poll(() => own.getAttribute('data-viewer'), { timeout: 20_000 }).toBe('own');
+      expect(await own.getAttribute('data-user-id')).toBe(String(EMPLOYEE));
       await context.close();
     });
   });

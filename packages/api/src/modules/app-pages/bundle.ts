@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -9,8 +9,8 @@ import { APP_PAGE_SCRIPT, APP_PAGE_STYLES } from '@b24-gdpr/shared';
  * The native pages' script and stylesheet, built from packages/extension with Vite
  * (vite.pages.config.ts) into `.output/app-page/`, or read from APP_PAGE_ASSETS_DIR in a deployment
  * that ships them prebuilt. Built at start when missing or older than its sources, in a child
- * process so Vite never shares the API's heap, into a fresh directory renamed into place, so two
- * processes building at once never serve half a bundle.
+ * process so Vite never shares the API's heap, into a fresh directory whose files are renamed into
+ * place, so two processes building at once never serve half a bundle.
  */
 const REPO_ROOT = path.resolve(import.meta.dirname, '../../../../..');
 const EXTENSION_ROOT = path.join(REPO_ROOT, 'packages/extension');
@@ -116,16 +116,8 @@ await build({ configFile: ${JSON.stringify(path.join(EXTENSION_ROOT, 'vite.pages
     await rm(staging, { recursive: true, force: true });
     throw new Error(`building the native pages' bundle failed (exit ${code}):\n${output.join('')}`);
   }
-  await rm(dir, { recursive: true, force: true });
-  await rename(staging, dir).catch(async (error: unknown) => {
-    // Another process renamed its build into place first: theirs is as good as ours.
-    await rm(staging, { recursive: true, force: true });
-    if (
-      !(await stat(dir).then(
-        () => true,
-        () => false,
-      ))
-    )
-      throw error;
-  });
+  // File by file: a rename over an existing file is atomic, so a reader sees the old file or the new one.
+  await mkdir(dir, { recursive: true });
+  for (const name of Object.keys(TYPES)) await rename(path.join(staging, name), path.join(dir, name));
+  await rm(staging, { recursive: true, force: true });
 }
