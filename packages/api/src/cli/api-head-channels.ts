@@ -1,11 +1,13 @@
-import type { Config } from '../config/config.ts';
+import type { MikroORM } from '@mikro-orm/core';
+import { type Config, portalMode } from '../config/config.ts';
 import type { Logger } from '../config/logger.ts';
 import { type HeadChannel, unreachableChannel } from '../modules/audit-publish/head-channel.ts';
 import { portalChatChannel } from '../modules/audit-publish/portal-chat-channel.ts';
 import { witnessChannel } from '../modules/audit-publish/witness-channel.ts';
 import { type Witness, witnessesFrom } from '../modules/audit-publish/witness-protocol.ts';
+import { openTokenCipher } from '../modules/keys/token-key.ts';
 import { connectPortal } from '../modules/portal/connect.ts';
-import { portalOfApi, witnessesOfApi } from '../runtime-files.ts';
+import { portalOfApi, readSandboxApp, witnessesOfApi } from '../runtime-files.ts';
 
 export interface ApiHeadChannels {
   channels: HeadChannel[];
@@ -20,12 +22,32 @@ export interface ApiHeadChannels {
  * find or reach stays a channel, one whose read fails, so the verifier names it unreachable instead of
  * counting a chat with no heads.
  */
-export async function apiHeadChannels(config: Config, logger: Logger): Promise<ApiHeadChannels> {
+export async function apiHeadChannels(
+  config: Config,
+  logger: Logger,
+  orm?: MikroORM,
+): Promise<ApiHeadChannels> {
   const witnesses = witnessesFrom(await witnessesOfApi(config));
   const portal = await portalOfApi(config);
   let chat: HeadChannel;
   let close = async () => {};
-  if (!portal.BITRIX24_WEBHOOK_URL && !portal.SANDBOX_URL) {
+  const appMode = portalMode({ ...config, ...portal }) === 'app' && !portal.SANDBOX_URL;
+  if (appMode && orm) {
+    // Application mode: the installed portal and the administrator's token are in the database.
+    try {
+      const cipher = await openTokenCipher(config, { em: orm.em.fork(), create: false });
+      const connection = await connectPortal({ ...config, ...portal }, logger, {
+        startSandbox: false,
+        app: { orm, cipher },
+      });
+      if (connection.app && !connection.app.credentials.current)
+        connection.app.credentials.current = await readSandboxApp(config.DATA_DIR);
+      close = () => connection.close();
+      chat = portalChatChannel(connection.client, connection.adminUserId);
+    } catch (err) {
+      chat = unreachableChannel('portal-chat', 'portal', (err as Error).message);
+    }
+  } else if (!portal.BITRIX24_WEBHOOK_URL && !portal.SANDBOX_URL) {
     chat = unreachableChannel(
       'portal-chat',
       'portal',

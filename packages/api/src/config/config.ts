@@ -98,6 +98,11 @@ export const configSchema = z.object({
     }),
   /** Days an uninstalled portal's records are kept before the purge job deletes them (0: at the next run). */
   APP_UNINSTALL_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
+  /**
+   * Background-worker frames whose token is new to us cost one `profile` call each (the frame names no
+   * user); at most this many a minute are spent on them, the rest are answered and dropped.
+   */
+  APP_BACKGROUND_VERIFY_PER_MINUTE: z.coerce.number().int().min(1).max(6000).default(30),
   /** A user's administrator role (profile.ADMIN with their own token) is re-checked at most this often. */
   APP_ADMIN_RECHECK_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   BITRIX24_PLAN: z.enum(['standard', 'enterprise']).default('standard'),

@@ -53,7 +53,7 @@ export function registerAuditCommands(program: Command): void {
               ),
           ),
         });
-        const reach = await apiHeadChannels(config, pino({ level: 'silent' }));
+        const reach = await apiHeadChannels(config, pino({ level: 'silent' }), db.orm);
         closeChannels = reach.close;
         const publishing = new AuditPublishing({
           audit: service,

@@ -36,7 +36,7 @@ export async function withReports(
   // The API's channels, opened only when a refusal needs the heads they hold (report weekly --force).
   let channels: ApiHeadChannels | null = null;
   const publishedHeads = async () => {
-    channels ??= await apiHeadChannels(config, logger);
+    channels ??= await apiHeadChannels(config, logger, db.orm);
     return newestPublished(channels.channels);
   };
   try {

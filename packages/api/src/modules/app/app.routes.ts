@@ -3,7 +3,14 @@ import type { AppServices } from '../../app-services.ts';
 import { APP_PATHS } from './app-paths.ts';
 import { BackgroundFrames } from './background-frames.ts';
 import { escapeHtml, framePage, jsonForScript, readFrame } from './frame-http.ts';
-import { bindHandlers, type InstallDeps, install, parseInstallEvent, uninstall } from './install.ts';
+import {
+  bindHandlers,
+  type InstallDeps,
+  install,
+  installEventFromFrame,
+  parseInstallEvent,
+  uninstall,
+} from './install.ts';
 import { verifyFrame } from './verify-frame.ts';
 
 /**
@@ -21,7 +28,9 @@ export function registerAppRoutes(http: Hono, services: AppServices): void {
     logger: services.logger.child({ component: 'app-install' }),
     retentionDays: services.config.APP_UNINSTALL_RETENTION_DAYS,
   };
-  const background = new BackgroundFrames(app, services.logger.child({ component: 'app-frames' }));
+  const background = new BackgroundFrames(app, services.logger.child({ component: 'app-frames' }), {
+    perMinute: services.config.APP_BACKGROUND_VERIFY_PER_MINUTE,
+  });
   app.background = background;
   const handlerBase = () => services.config.APP_PUBLIC_URL ?? services.urls.public;
 
@@ -60,14 +69,26 @@ export function registerAppRoutes(http: Hono, services: AppServices): void {
    * posted to the portal's origin, J `frame/message/controller.ts`).
    */
   async function installPage(c: Context, frame: Awaited<ReturnType<typeof readFrame>>): Promise<Response> {
-    const verified = await verifyFrame(app, frame);
+    let verified = await verifyFrame(app, frame);
+    if (!verified.ok && verified.code === 'UNKNOWN_PORTAL') {
+      // A local app's installer comes before any install event: the frame installs us.
+      const event = installEventFromFrame(frame.form, frame.query);
+      const outcome = event ? await install(deps, event) : null;
+      if (outcome?.ok) verified = await verifyFrame(app, frame);
+      else if (outcome) return c.json({ error: outcome.error }, outcome.status);
+    }
     if (!verified.ok)
       return framePage(c, {
         title: 'b24-gdpr',
         body: `<p>${escapeHtml(verified.message)}</p>`,
         status: verified.status,
       });
-    if (verified.isAdmin) await bindHandlers(app!, handlerBase(), verified.userId, deps.logger);
+    if (verified.isAdmin) {
+      await bindHandlers(app!, handlerBase(), verified.userId, deps.logger);
+      await services.portalEvents
+        .bindHandlers()
+        .catch((err: unknown) => deps.logger.warn({ err }, 'could not bind portal event handlers'));
+    }
     const message = verified.appSid ? `setInstallFinish:${Date.now().toString(36)}:${verified.appSid}` : null;
     return framePage(c, {
       title: 'b24-gdpr',

@@ -7,15 +7,20 @@ import { type FrameInput, framePortal, verifyFrame } from './verify-frame.ts';
 const MAX_PENDING = 2_000;
 /** `profile` calls at once: the portal's rate limit is the real bound (the client's limiter enforces it). */
 const CONCURRENCY = 4;
+const MINUTE_MS = 60_000;
 
 export type BackgroundOutcome = 'known' | 'queued' | 'busy' | 'refused';
 
 /**
  * PAGE_BACKGROUND_WORKER frames (widgets/universal/background-worker.md): a hidden frame on every page of
  * every user, which must answer within 5 s (more than 10 slow answers a day and the portal removes the
- * registration). So the answer never waits for the portal: a token we already hold (the same AUTH_ID comes
- * with every page for an hour) is answered from memory or one indexed query; a new one is queued, its
- * `profile` call and storage happen after the answer, deduplicated and bounded. Tokens are never logged.
+ * registration). So the answer never waits for the portal: a token we already hold is answered from
+ * memory or one indexed query; a new one is queued, its `profile` call and storage happen after the
+ * answer, deduplicated and bounded. The frame names no user and the portal issues a fresh token for every
+ * frame it renders (app.layout asks the auth provider each time), so only `profile` can tell whose token
+ * it is: at most `perMinute` of those calls (APP_BACKGROUND_VERIFY_PER_MINUTE) are spent, a share of the
+ * portal's rate limit; frames past it are answered and dropped. One token per user is enough for 180
+ * days (we refresh it ourselves), so a user is caught on some later page. Tokens are never logged.
  */
 export class BackgroundFrames {
   readonly #app: AppRuntime;
@@ -25,10 +30,23 @@ export class BackgroundFrames {
   readonly #inFlight = new Set<string>();
   #running = 0;
   #idle: (() => void)[] = [];
+  readonly #perMinute: number;
+  /** Start times of the verifications of the last minute (a sliding window). */
+  readonly #spent: number[] = [];
 
-  constructor(app: AppRuntime, logger: Logger) {
+  constructor(app: AppRuntime, logger: Logger, options: { perMinute: number }) {
     this.#app = app;
     this.#logger = logger;
+    this.#perMinute = options.perMinute;
+  }
+
+  /** Whether another `profile` call fits this minute's budget (and spends it). */
+  #withinBudget(): boolean {
+    const now = this.#app.now();
+    while (this.#spent.length > 0 && this.#spent[0]! <= now - MINUTE_MS) this.#spent.shift();
+    if (this.#spent.length >= this.#perMinute) return false;
+    this.#spent.push(now);
+    return true;
   }
 
   async receive(input: FrameInput): Promise<BackgroundOutcome> {
@@ -40,7 +58,7 @@ export class BackgroundFrames {
     if ((await this.#app.tokens.userOfToken(portal, authId)) !== null) return 'known';
     const key = sha256Hex(authId);
     if (this.#pending.has(key) || this.#inFlight.has(key)) return 'queued';
-    if (this.#pending.size >= MAX_PENDING) return 'busy';
+    if (this.#pending.size >= MAX_PENDING || !this.#withinBudget()) return 'busy';
     this.#pending.set(key, input);
     this.#pump();
     return 'queued';

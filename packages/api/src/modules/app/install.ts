@@ -78,6 +78,32 @@ export function parseInstallEvent(form: URLSearchParams): InstallEvent | { inval
 }
 
 /**
+ * The installer frame of a local application with an interface (settings/app-installation/local-apps:
+ * "Initial installation path"), opened for the installing administrator before ONAPPINSTALL exists for
+ * us: its form carries everything the install event would (widget_data.md, simple-way.md), the portal's
+ * address as DOMAIN + PROTOCOL. Null when it lacks the application token (an older portal): then the
+ * install waits for ONAPPINSTALL.
+ */
+export function installEventFromFrame(form: URLSearchParams, query: URLSearchParams): InstallEvent | null {
+  const domain = query.get('DOMAIN')?.trim() ?? '';
+  const fields = new URLSearchParams({
+    'auth[member_id]': form.get('member_id') ?? '',
+    'auth[domain]': domain.replace(/:\d+$/, ''),
+    'auth[client_endpoint]': `${query.get('PROTOCOL') === '0' ? 'http' : 'https'}://${domain}/rest/`,
+    'auth[server_endpoint]': form.get('SERVER_ENDPOINT') ?? '',
+    'auth[application_token]': form.get('APPLICATION_TOKEN') ?? '',
+    'auth[status]': form.get('status') ?? '',
+    'auth[scope]': form.get('APPLICATION_SCOPE') ?? '',
+    'auth[access_token]': form.get('AUTH_ID') ?? '',
+    'auth[refresh_token]': form.get('REFRESH_ID') ?? '',
+    'auth[expires_in]': form.get('AUTH_EXPIRES') ?? '',
+    'data[LANGUAGE_ID]': query.get('LANG') ?? '',
+  });
+  const event = parseInstallEvent(fields);
+  return 'invalid' in event ? null : event;
+}
+
+/**
  * ONAPPINSTALL. A portal already installed here accepts it only with the application token it has
  * (a repeated delivery), so a forged install cannot replace it: 401, nothing stored. A first install (or
  * one after an uninstall) stores the portal, its application token (encrypted) and the installer's
