@@ -10,6 +10,7 @@ console.log(`Sandbox portal: ${portal.url}`);
 console.log(`Admin webhook:  ${portal.webhookUrl(1)}`);
 console.log(`Inspection:     ${portal.url}/_sandbox/info`);
 console.log(`Pages:          ${portal.url}/auth/`);
+console.log(`OAuth tokens:   ${portal.oauthTokenUrl} (register apps: POST ${portal.url}/_sandbox/apps)`);
 const stop = () => {
   void portal.close().then(() => process.exit(0));
 };

@@ -261,3 +261,86 @@ describe('the full protocol (settings/oauth/index.md)', () => {
     expect(unknown.status).toBe(400);
   });
 });
+
+describe('events bound by an application (api-reference/events/index.md)', () => {
+  it('carry the triggering user’s real token and the app’s application_token', async () => {
+    const { app, accessToken } = await installedApiApp(bed.portal, bed.receiver);
+    const bound = await callApp(bed.portal, 'event.bind', accessToken, {
+      event: 'ONLIVEFEEDPOSTADD',
+      handler: `${bed.receiver.url}/feed`,
+    });
+    expect(bound.body.result).toBe(true);
+    bed.receiver.received.length = 0;
+    await call(bed.portal.webhookUrl(3), 'log.blogpost.add', { POST_MESSAGE: 'Hello' });
+    await bed.portal.events.flush();
+    const got = bed.receiver.received.filter((r) => r.path === '/b24/feed').map((r) => r.body);
+    expect(got).toHaveLength(1);
+    expect(got[0]?.get('auth[application_token]')).toBe(app.applicationToken);
+    expect(got[0]?.get('auth[user_id]')).toBe('3');
+    expect(got[0]?.get('auth[refresh_token]')).toBeNull();
+    const who = await callApp(bed.portal, 'profile', got[0]?.get('auth[access_token]') ?? '');
+    expect(who.body.result).toMatchObject({ ID: '3' });
+    // The app sees only its own handlers.
+    const list = await callApp(bed.portal, 'event.get', accessToken);
+    expect(list.body.result).toEqual([
+      { event: 'ONLIVEFEEDPOSTADD', handler: `${bed.receiver.url}/feed`, auth_type: '0', offline: 0 },
+    ]);
+  });
+
+  it('refuses a dismissed user’s token with authorization_error', async () => {
+    const { app } = await installedApiApp(bed.portal, bed.receiver);
+    const frame = await bed.portal.apps.openFrame(app.id, { userId: 12 });
+    const user = bed.portal.state.user(12);
+    if (!user) throw new Error('no user 12');
+    user.ACTIVE = false;
+    expect(await callApp(bed.portal, 'profile', frame.fields.AUTH_ID ?? '')).toMatchObject({
+      status: 401,
+      body: { error: 'authorization_error' },
+    });
+    user.ACTIVE = true;
+  });
+});
+
+describe('one name for the portal in app mode', () => {
+  it('uses the host of client_endpoint as ONAPPINSTALL’s domain and the frames’ DOMAIN', async () => {
+    const { app } = await installedApiApp(bed.portal, bed.receiver);
+    const install = bodiesOf(bed.receiver, 'ONAPPINSTALL').at(-1);
+    const frame = await bed.portal.apps.openFrame(app.id, { userId: 3 });
+    const host = new URL(install?.get('auth[client_endpoint]') ?? '').host;
+    expect(install?.get('auth[domain]')).toBe(host);
+    expect(new URL(frame.url).searchParams.get('DOMAIN')).toBe(host);
+  });
+});
+
+describe('reset()', () => {
+  it('keeps applications, their tokens and the handlers they bound', async () => {
+    const { app, accessToken } = await installedApiApp(bed.portal, bed.receiver);
+    await callApp(bed.portal, 'event.bind', accessToken, {
+      event: 'ONAPPUNINSTALL',
+      handler: `${bed.receiver.url}/gone`,
+    });
+    await call(bed.portal.webhookUrl(1), 'event.bind', {
+      event: 'ONTASKADD',
+      handler: `${bed.receiver.url}/hook`,
+    });
+    bed.portal.reset();
+    expect((await callApp(bed.portal, 'profile', accessToken)).body.result).toMatchObject({ ID: '1' });
+    const handlers = [...bed.portal.state.eventBindings.values()].map((b) => b.handler);
+    expect(handlers).toContain(`${bed.receiver.url}/gone`);
+    expect(handlers).not.toContain(`${bed.receiver.url}/hook`);
+    bed.portal.apps.uninstall(app.id);
+    await bed.portal.events.flush();
+    expect(bed.receiver.received.some((r) => r.path === '/b24/gone')).toBe(true);
+  });
+});
+
+describe('batch with a token (settings/how-to-call-rest-api/batch.md)', () => {
+  it('runs every command as the batch’s own user, whatever auth a command carries', async () => {
+    const { app, accessToken } = await installedApiApp(bed.portal, bed.receiver);
+    const other = (await bed.portal.apps.openFrame(app.id, { userId: 5 })).fields.AUTH_ID ?? '';
+    const r = await callApp(bed.portal, 'batch', accessToken, {
+      cmd: { mine: 'profile', theirs: `profile?auth=${other}` },
+    });
+    expect(r.body.result).toMatchObject({ result: { mine: { ID: '1' }, theirs: { ID: '1' } } });
+  });
+});

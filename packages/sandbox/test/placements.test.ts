@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { appTestbed, callApp, installedApiApp } from './app-helpers.ts';
 import { call } from './helpers.ts';
@@ -220,5 +222,36 @@ describe('frames (settings/oauth/simple-way.md, widgets/_includes/widget_data.md
     expect((await post('wrong')).status).toBe(400);
     const ok = (await (await post(sessid)).json()) as { access_token: string };
     expect((await callApp(bed.portal, 'profile', ok.access_token)).body.result).toMatchObject({ ID: '3' });
+  });
+});
+
+describe('PAGE_BACKGROUND_WORKER overtime (universal/background-worker.md)', () => {
+  it('unbinds a handler slower than the budget more than ten times a day and tells errorHandlerUrl', async () => {
+    const { app, admin } = await setup();
+    const slow = createServer((_req, res) => {
+      setTimeout(() => res.end('late'), 60);
+    });
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+    const slowUrl = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/bg`;
+    try {
+      await callApp(bed.portal, 'placement.bind', admin, {
+        PLACEMENT: 'PAGE_BACKGROUND_WORKER',
+        HANDLER: slowUrl,
+        OPTIONS: { errorHandlerUrl: `${bed.receiver.url}/bg-error` },
+      });
+      bed.portal.apps.setFrameBudget(10);
+      for (let i = 0; i < 10; i++)
+        await bed.portal.apps.openFrame(app.id, { userId: 3, placement: 'PAGE_BACKGROUND_WORKER' });
+      expect(bed.portal.apps.placements(app.id)).toHaveLength(1);
+      await bed.portal.apps.openFrame(app.id, { userId: 3, placement: 'PAGE_BACKGROUND_WORKER' });
+      expect(bed.portal.apps.placements(app.id)).toEqual([]);
+      await bed.portal.events.flush();
+      const report = bed.receiver.received.find((r) => r.path === '/b24/bg-error');
+      expect(report?.body.get('error')).toBe('ERROR_PLACEMENT_LOADING_OVERTIME');
+      expect(report?.body.get('AUTH_ID')).toBeNull();
+    } finally {
+      bed.portal.apps.setFrameBudget(5_000);
+      await new Promise<void>((r) => slow.close(() => r()));
+    }
   });
 });

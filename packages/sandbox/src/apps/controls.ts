@@ -2,6 +2,7 @@ import type { Lifetimes, TokenCallCounters } from '../oauth/tokens.ts';
 import type { SandboxRuntime } from '../runtime.ts';
 import { backgroundOptions, buildFrame, postFrame } from './frames.ts';
 import { AppControlError, finishInstall, installApp, uninstallApp } from './lifecycle.ts';
+import { checkOvertime } from './overtime.ts';
 import type { App, AppRegistration, FrameResult, Placement } from './types.ts';
 
 export interface OpenFrameOptions {
@@ -27,8 +28,13 @@ export interface SandboxApps {
   get(appId: number): App | undefined;
   list(): App[];
   placements(appId?: number): Placement[];
-  /** What a browser does when the user opens a page with the frame: POST the form to the handler. */
+  /**
+   * What a browser does when the user opens a page with the frame: POST the form to the handler. A
+   * PAGE_BACKGROUND_WORKER load over the budget counts towards its overtime rule.
+   */
   openFrame(appId: number, options: OpenFrameOptions): Promise<FrameResult>;
+  /** The background worker's time budget (5,000 ms; background-worker.md), for tests of the rule. */
+  setFrameBudget(ms: number): void;
 }
 
 export interface SandboxOAuth {
@@ -81,7 +87,12 @@ export function appControls(portal: SandboxRuntime): SandboxApps {
       }
       const form = buildFrame(portal, app, o.userId, where, options);
       if ('refused' in form) throw new AppControlError(form.refused);
-      return postFrame(form);
+      const result = await postFrame(form);
+      if (where.placement !== 'DEFAULT') checkOvertime(portal, where.placement, result);
+      return result;
+    },
+    setFrameBudget: (ms) => {
+      portal.apps.overtime.budgetMs = ms;
     },
   };
 }

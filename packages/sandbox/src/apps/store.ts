@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { OvertimeWatch } from './overtime.ts';
 import { ALL_SCOPES } from './scopes.ts';
 import type { App, AppRegistration, Placement } from './types.ts';
 
@@ -15,6 +16,8 @@ export class AppStore {
   readonly placements = new Map<number, Placement>();
   /** `appId:userId` of users whose frame sent `setInstall` (getInitData's FIRST_RUN turns false). */
   readonly firstRunDone = new Set<string>();
+  /** Slow PAGE_BACKGROUND_WORKER loads per placement and day. */
+  readonly overtime = new OvertimeWatch();
   private appSeq = 0;
   private placementSeq = 0;
   private readonly domain: string;

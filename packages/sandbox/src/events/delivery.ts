@@ -113,7 +113,9 @@ export class EventDispatcher {
     flatten('data', data, out);
     const now = Math.floor(Date.now() / 1000);
     out.ts = String(now);
-    out['auth[domain]'] = this.portal.domain;
+    // The portal's address as its frames' DOMAIN and `client_endpoint` name it, so an app sees one
+    // domain for the portal (webhook-bound events keep the configured `domain`).
+    out['auth[domain]'] = this.portal.frameHost;
     if (o.userId > 0) {
       const pair = this.portal.tokens.issue(app.id, o.userId);
       out['auth[access_token]'] = pair.access.token;

@@ -89,6 +89,12 @@ export function appsInspectRouter(portal: SandboxRuntime): Hono<Env> {
     return c.json(apps.uninstall(id(c), defined(r.data)));
   });
   app.get('/apps/:id/placements', (c) => c.json(apps.placements(id(c))));
+  app.put('/apps/frame-budget', async (c) => {
+    const r = z.object({ ms: z.number().positive() }).safeParse(await body(c));
+    if (!r.success) return c.json({ error: 'INVALID', issues: r.error.issues }, 400);
+    apps.setFrameBudget(r.data.ms);
+    return c.json({ ms: r.data.ms });
+  });
   app.get('/placements', (c) => c.json(apps.placements()));
   app.post('/apps/:id/frames', async (c) => {
     const r = frameSchema.safeParse(await body(c));

@@ -20,7 +20,7 @@ export function registerOAuthAuthorize(app: Hono<PageEnv>, portal: SandboxRuntim
     const back = new URL(client.redirectUri);
     back.searchParams.set('code', code.code);
     back.searchParams.set('state', c.req.query('state') ?? '');
-    back.searchParams.set('domain', portal.domain);
+    back.searchParams.set('domain', portal.frameHost);
     back.searchParams.set('member_id', portal.memberId);
     back.searchParams.set('scope', client.scope.join(','));
     back.searchParams.set('server_domain', portal.frameHost);

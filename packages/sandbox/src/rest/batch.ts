@@ -123,6 +123,11 @@ export async function runBatch(
       continue;
     }
     const raw = resolve(parsePhpQuery(query), state) as ParamObject;
+    // Every command runs with the batch's own credentials: the platform writes the batch's auth over
+    // any `auth` a command carries (modules/rest/classes/general/rest_provider.php `methodsBatch`), so
+    // one batch cannot act as several users.
+    delete raw.auth;
+    delete raw.access_token;
     const outcome = await invokeMethod(portal, caller, method, raw, auth);
     if (outcome.ok) {
       state.result.set(key, outcome.value.result);

@@ -75,8 +75,13 @@ export class PortalState {
     return next;
   }
 
-  /** Empties all content except webhooks. */
+  /**
+   * Empties all content except webhooks and the event handlers applications bound (apps and their
+   * tokens survive a reset too, so their handlers stay with them).
+   */
   clear(): void {
+    const appBindings = [...this.eventBindings.values()].filter((b) => b.appId !== undefined);
+    const bindingSeq = this.seq.get('eventBinding') ?? 0;
     this.users.clear();
     this.departments.clear();
     this.posts.clear();
@@ -93,6 +98,8 @@ export class PortalState {
     this.imSubscribers.clear();
     this.imEvents = [];
     this.seq.clear();
+    for (const b of appBindings) this.eventBindings.set(b.id, b);
+    if (appBindings.length > 0) this.seq.set('eventBinding', bindingSeq);
   }
 
   user(id: number): User | undefined {

@@ -181,7 +181,13 @@ export const logMethods: MethodDef[] = [
       const id = ctx.params.int('COMMENT_ID');
       const c = id === undefined ? undefined : ctx.portal.state.comments.get(id);
       if (!c) throw methodError('', 'No comment found');
-      if (c.authorId !== ctx.caller.ID && !ctx.caller.isAdmin) throw noPermissions();
+      // USER_ID: "the user performing the deletion. Available only to administrators"
+      // (api-reference/log/blogcomment/log-blogcomment-delete.md): an administrator deletes as that user,
+      // anyone else's USER_ID is ignored; then the author or someone with full write access may.
+      const asUser = ctx.params.int('USER_ID');
+      const actor =
+        asUser !== undefined && asUser > 0 && ctx.caller.isAdmin ? ctx.portal.state.user(asUser) : ctx.caller;
+      if (!actor || (c.authorId !== actor.ID && !actor.isAdmin)) throw noPermissions();
       ctx.portal.state.comments.delete(c.id);
       return ok(true);
     },
