@@ -9,6 +9,7 @@ import { AppHandoff } from './app-handoff.entity.ts';
 /** How long the extension has from registering its challenge to exchanging the code. */
 export const HANDOFF_TTL_MS = 5 * 60_000;
 const CODE_PREFIX = 'b24h_';
+const RETAIN_MS = 24 * 60 * 60_000;
 
 /** Why a handoff step was refused; the same words whatever the cause, so they tell an attacker nothing. */
 export const HANDOFF_REFUSED = 'APP_HANDOFF_REFUSED';
@@ -46,6 +47,8 @@ export class HandoffService {
         'challenge',
         'The challenge is base64url(SHA-256(verifier)), 43 characters.',
       );
+    // Rows outlive their use by a day at most (a sign-in that went wrong can still be looked at).
+    await em.nativeDelete(AppHandoff, { expiresAt: { $lt: new Date(now.getTime() - RETAIN_MS) } });
     if (await em.count(AppHandoff, { challenge })) throw refused();
     const handoff = em.create(AppHandoff, {
       portalId,
