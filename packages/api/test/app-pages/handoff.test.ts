@@ -3,6 +3,7 @@ import { CHROME_EXTENSION_ORIGIN } from '@b24-gdpr/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppHandoff } from '../../src/modules/app-handoff/app-handoff.entity.ts';
 import { signFrameTicket } from '../../src/modules/app-pages/frame-ticket.ts';
+import { AuditEvent } from '../../src/modules/audit/audit-event.entity.ts';
 import { ApiToken } from '../../src/modules/identity/api-token.entity.ts';
 import { startTestApi, type TestApi } from '../support/api.ts';
 
@@ -77,6 +78,14 @@ describe('sign-in through the app page', () => {
     const stored = await api.services.orm.em.fork().findOneOrFail(AppHandoff, { challenge });
     expect(stored.userId).toBe(USER);
     expect(stored.usedAt).not.toBeNull();
+    // The audit log says who signed in, how, and which token it got.
+    const events = await api.services.orm.em.fork().find(AuditEvent, { action: 'auth.signin' });
+    expect(events.map((e) => [e.actor, e.targetType, e.targetId, e.metadata])).toContainEqual([
+      String(USER),
+      'token',
+      issued.apiToken.id,
+      { method: 'app-page' },
+    ]);
     expect(JSON.stringify(stored)).not.toContain(code);
     // A second exchange of the same code gets nothing.
     expect((await exchange(code, verifier, EXTENSION)).data?.completeAppSignIn).toMatchObject({
