@@ -30,7 +30,7 @@ export function AppPage({ boot }: { boot: AppPageBoot }) {
   return (
     <div class="console app-page" data-testid="app-page" data-view={boot.view}>
       {handoff !== 'idle' ? (
-        <p class="notice" data-testid="handoff-state" data-state={handoff}>
+        <p class="app-page-notice" data-testid="handoff-state" data-state={handoff}>
           {i18n.t(`appPage.handoff.${handoff}`)}
         </p>
       ) : null}
@@ -55,7 +55,7 @@ function View({ boot, roles, hash }: { boot: AppPageBoot; roles: Role[]; hash: s
       return <ProfilePanel userId={boot.userId} viewer="own" dismissed={false} />;
     if (!roles.includes('ADMIN'))
       return (
-        <p class="notice" data-testid="app-page-not-admin">
+        <p class="app-page-notice" data-testid="app-page-not-admin">
           {i18n.t('appPage.notAdmin')}
         </p>
       );

@@ -2,6 +2,7 @@ import { render } from 'preact';
 import { setApiTransport } from '../api/transport.ts';
 import '../console/console.css';
 import '../ui/styles.css';
+import './app-page.css';
 import { AppPage } from './AppPage.tsx';
 import { readBoot } from './boot.ts';
 import { setLanguage } from './i18n.ts';
