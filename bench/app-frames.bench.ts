@@ -25,7 +25,7 @@ function percentile(values: number[], p: number): number {
 async function timed(
   n: number,
   limit: number,
-  work: (i: number) => Promise<number | void>,
+  work: (i: number) => Promise<number | undefined>,
 ): Promise<number[]> {
   const out: number[] = new Array(n);
   let next = 0;
@@ -51,6 +51,7 @@ export default async function main(): Promise<void> {
     // The baseline first, then the frames, then the baseline again: the run's drift shows.
     const staticBefore = await timed(USERS, CONCURRENCY, async () => {
       await (await fetch(`${app.base}/healthz`)).arrayBuffer();
+      return undefined;
     });
     const statuses = new Map<number, number>();
     const frames = await timed(USERS, CONCURRENCY, async (i) => {
@@ -63,6 +64,7 @@ export default async function main(): Promise<void> {
     });
     const staticAfter = await timed(USERS, CONCURRENCY, async () => {
       await (await fetch(`${app.base}/healthz`)).arrayBuffer();
+      return undefined;
     });
     await app.app.background?.settled();
     const stored = (await app.api.services.portal.usersWithCredentials()).length - 1;

@@ -39,7 +39,7 @@ describe('installing and uninstalling the application', () => {
     expect(secrets.every((s) => s.length > 8)).toBe(true);
 
     const dump = await dumpAppTables(app);
-    expect(dump).toContain(app.api.portal.domain);
+    expect(dump).toContain(delivery?.body['auth[domain]'] ?? 'no domain');
     for (const secret of secrets) expect(dump).not.toContain(secret);
 
     const status = await app.api.services.portal.credentialStatus(1);
@@ -55,9 +55,14 @@ describe('installing and uninstalling the application', () => {
   });
 
   it('refuses an uninstall or a second install with a wrong application token, and stores nothing', async () => {
+    const portal = app.api.portal;
+    // A real user's frame, whose fields a forger could copy (whatever our placement handler did with it).
+    const real = await portal.apps.openFrame(app.registered().id, {
+      userId: 4,
+      placement: 'USER_PROFILE_MENU',
+    });
     const digest = await tableDigester(app.api.services.orm.em.fork());
     const before = await digest();
-    const portal = app.api.portal;
     const auth = {
       'auth[member_id]': (await app.app.portals.current())!.memberId,
       'auth[domain]': portal.domain,
@@ -80,6 +85,12 @@ describe('installing and uninstalling the application', () => {
       }),
     );
     expect(reinstall.status).toBe(401);
+    // A frame (installer or page) with a real user's token but a forged application token: refused too.
+    const forgedFrame = await fetch(
+      `${app.base}/bitrix24/app/install?DOMAIN=${encodeURIComponent(new URL(portal.url).host)}&PROTOCOL=0&LANG=en`,
+      form({ ...real.fields, APPLICATION_TOKEN: 'not-the-token' }),
+    );
+    expect(forgedFrame.status).toBe(401);
     expect(await digest()).toEqual(before);
     expect(await app.api.services.portal.credentialStatus(1)).toEqual({ state: 'usable' });
   });

@@ -200,6 +200,10 @@ export class TokenStore {
     const { userId } = rejected;
     const cacheKey = `${portal.id}:${userId}`;
     this.#grants.delete(cacheKey);
+    // The row stays locked across the call to the authorization server (at most its 30 s time-out): that
+    // is what makes a second process wait and then use this refresh. On PGlite, whose one session serves
+    // every connection in turn, all database work waits that long too; refreshes are rare (hourly at most
+    // per active user), so we accept it.
     const outcome = await this.#o.orm.em.fork().transactional(async (tx) => {
       const row = await tx.findOne(
         AppUserToken,
