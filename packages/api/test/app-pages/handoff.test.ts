@@ -1,7 +1,9 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { CHROME_EXTENSION_ORIGIN } from '@b24-gdpr/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RateLimitedError } from '../../src/errors.ts';
 import { AppHandoff } from '../../src/modules/app-handoff/app-handoff.entity.ts';
+import { HANDOFF_LIMIT } from '../../src/modules/app-handoff/handoff.service.ts';
 import { signFrameTicket } from '../../src/modules/app-pages/frame-ticket.ts';
 import { AuditEvent } from '../../src/modules/audit/audit-event.entity.ts';
 import { ApiToken } from '../../src/modules/identity/api-token.entity.ts';
@@ -45,7 +47,7 @@ afterAll(() => api?.close());
 /** Step 1 as the API records it for the extension (startAppSignIn needs an installed portal). */
 async function registered(): Promise<ReturnType<typeof pkce>> {
   const pair = pkce();
-  await api.services.handoff.begin(api.services.orm.em.fork(), portalId, pair.challenge);
+  await api.services.handoff.begin(api.services.orm.em.fork(), portalId, pair.challenge, 'local');
   return pair;
 }
 
@@ -145,5 +147,17 @@ describe('sign-in through the app page', () => {
     expect(forged.status).toBe(401);
     const stored = await api.services.orm.em.fork().findOneOrFail(AppHandoff, { challenge });
     expect(stored.userId).toBeNull();
+  });
+
+  it('limits registrations per address, as sign-in codes are', async () => {
+    const em = api.services.orm.em.fork();
+    for (let i = 0; i < HANDOFF_LIMIT.perAddress; i++)
+      await api.services.handoff.begin(em, portalId, pkce().challenge, '203.0.113.9');
+    await expect(api.services.handoff.begin(em, portalId, pkce().challenge, '203.0.113.9')).rejects.toThrow(
+      RateLimitedError,
+    );
+    // Another address is not held up by it.
+    await api.services.handoff.begin(em, portalId, pkce().challenge, '203.0.113.10');
+    expect(await em.count(AppHandoff, { requestedFrom: '203.0.113.9' })).toBe(HANDOFF_LIMIT.perAddress);
   });
 });

@@ -14,6 +14,8 @@ export const AppHandoffSchema = defineEntity({
   properties: {
     /** The installed portal (app_portal.id) the extension chose; only its frames may answer. */
     portalId: p.uuid().index(),
+    /** The address the registration came from: registrations are limited per address (no token is needed). */
+    requestedFrom: p.string().length(64).index(),
     /** base64url(SHA-256(verifier)), 43 characters. */
     challenge: p.string().length(43).unique(),
     /** When the extension must have finished; nothing is issued after it. */

@@ -1,6 +1,6 @@
 import { builder } from '../../builder.ts';
 import type { GraphQLContext } from '../../context.ts';
-import { InvalidInputError, NotFoundError, PolicyRefusedError } from '../../errors.ts';
+import { InvalidInputError, NotFoundError, PolicyRefusedError, RateLimitedError } from '../../errors.ts';
 import { requestFields } from '../audit/audited.ts';
 import { IssuedTokenRef } from '../identity/identity.schema.ts';
 
@@ -36,7 +36,7 @@ builder.mutationField('startAppSignIn', (t) =>
     type: AppSignInStartedRef,
     description:
       "The browser extension's sign-in through the app page, step 1: registers a PKCE S256 challenge for the installed portal at `portalUrl` and answers the app page's address there.",
-    errors: { types: [InvalidInputError, NotFoundError, PolicyRefusedError] },
+    errors: { types: [InvalidInputError, NotFoundError, PolicyRefusedError, RateLimitedError] },
     args: {
       portalUrl: t.arg.string({ required: true }),
       challenge: t.arg.string({ required: true }),
@@ -51,7 +51,7 @@ builder.mutationField('startAppSignIn', (t) =>
       }
       const portal = await ctx.services.handoffPortals.byOrigin(ctx.em, origin);
       if (!portal) throw new NotFoundError('Portal', origin);
-      const handoff = await ctx.services.handoff.begin(ctx.em, portal.id, challenge);
+      const handoff = await ctx.services.handoff.begin(ctx.em, portal.id, challenge, ctx.request.ip);
       return { appPageUrl: portal.appPageUrl, expiresAt: handoff.expiresAt };
     },
   }),

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { HANDOFF_CHALLENGE_PATTERN, HANDOFF_CODE_PATTERN, HANDOFF_VERIFIER_PATTERN } from '@b24-gdpr/shared';
 import type { EntityManager } from '@mikro-orm/core';
-import { InvalidInputError, PolicyRefusedError } from '../../errors.ts';
+import { InvalidInputError, PolicyRefusedError, RateLimitedError } from '../../errors.ts';
 import { sha256Hex } from '../identity/secrets.ts';
 import type { IssuedToken, TokenService } from '../identity/token.service.ts';
 import { AppHandoff } from './app-handoff.entity.ts';
@@ -10,6 +10,8 @@ import { AppHandoff } from './app-handoff.entity.ts';
 export const HANDOFF_TTL_MS = 5 * 60_000;
 const CODE_PREFIX = 'b24h_';
 const RETAIN_MS = 24 * 60 * 60_000;
+/** Registrations per address and window (sign-in codes allow 20 per address in 15 minutes too). */
+export const HANDOFF_LIMIT = { windowMs: 15 * 60_000, perAddress: 20 };
 
 /** Why a handoff step was refused; the same words whatever the cause, so they tell an attacker nothing. */
 export const HANDOFF_REFUSED = 'APP_HANDOFF_REFUSED';
@@ -40,18 +42,38 @@ export class HandoffService {
     this.#tokens = tokens;
   }
 
-  /** Step 1, the extension's background (its origin checked by the caller): registers the challenge. */
-  async begin(em: EntityManager, portalId: string, challenge: string, now = new Date()): Promise<AppHandoff> {
+  /**
+   * Step 1, the extension's background (its origin checked by the caller): registers the challenge.
+   * It needs no token, so registrations are limited per address, as sign-in codes are.
+   */
+  async begin(
+    em: EntityManager,
+    portalId: string,
+    challenge: string,
+    ip: string,
+    now = new Date(),
+  ): Promise<AppHandoff> {
     if (!HANDOFF_CHALLENGE_PATTERN.test(challenge))
       throw new InvalidInputError(
         'challenge',
         'The challenge is base64url(SHA-256(verifier)), 43 characters.',
+      );
+    const requestedFrom = ip.slice(0, 64);
+    const recent = await em.count(AppHandoff, {
+      requestedFrom,
+      createdAt: { $gt: new Date(now.getTime() - HANDOFF_LIMIT.windowMs) },
+    });
+    if (recent >= HANDOFF_LIMIT.perAddress)
+      throw new RateLimitedError(
+        'Too many sign-ins through the app page from this address; try again later.',
+        HANDOFF_LIMIT.windowMs / 1000,
       );
     // Rows outlive their use by a day at most (a sign-in that went wrong can still be looked at).
     await em.nativeDelete(AppHandoff, { expiresAt: { $lt: new Date(now.getTime() - RETAIN_MS) } });
     if (await em.count(AppHandoff, { challenge })) throw refused();
     const handoff = em.create(AppHandoff, {
       portalId,
+      requestedFrom,
       challenge,
       expiresAt: new Date(now.getTime() + HANDOFF_TTL_MS),
       userId: null,
