@@ -11,6 +11,7 @@ import '../modules/audit/audit-proof.schema.ts';
 import '../modules/edits/edits.schema.ts';
 import '../modules/impersonation/impersonation.schema.ts';
 import '../modules/reports/reports.schema.ts';
+import '../modules/app/app.schema.ts';
 
 builder.queryType({});
 builder.mutationType({});

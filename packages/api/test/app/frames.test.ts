@@ -69,10 +69,15 @@ describe('administrator rights from the platform', () => {
     expect((await app.api.gql(me, {}, { token })).data?.me.roles).toEqual(['EMPLOYEE']);
 
     // The table of administrators seen keeps them, with the last answer.
-    const seen = await app.app.admins.seen();
-    expect(seen.map((a) => [a.userId, a.admin])).toEqual([
-      [1, true],
-      [employee, false],
+    const seen = await app.api.gql(
+      '{ administratorsSeen { ... on QueryAdministratorsSeenConnection { edges { node { userId admin } } } } }',
+      {},
+      { token: await app.api.tokenFor(1) },
+    );
+    expect(seen.data?.administratorsSeen.edges.map((e: { node: unknown }) => e.node)).toEqual([
+      // User 1 was confirmed by this very request; the employee's last yes is older.
+      { userId: 1, admin: true },
+      { userId: employee, admin: false },
     ]);
   });
 

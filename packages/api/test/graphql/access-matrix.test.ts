@@ -24,6 +24,7 @@ import { AccessWorld, type Column, PEOPLE } from './support/access-world.ts';
  */
 const TABLE = `
 field                      anonymous employee employee-other       admin                        auditor                  users:read              rights:write            requests:read           requests:write audit:read              audit:write
+administratorsSeen         DENY      DENY     DENY                 none                         none                     DENY                    DENY                    DENY                    DENY           DENY                    DENY
 apiTokens                  DENY      ok       ok                   ok                           ok                       DENY                    DENY                    DENY                    DENY           DENY                    DENY
 auditConsistencyProof      DENY      DENY     DENY                 ok                           ok                       DENY                    DENY                    DENY                    DENY           DENY                    DENY
 auditEvent                 DENY      DENY     DENY                 ok                           ok                       DENY                    DENY                    DENY                    DENY           DENY                    DENY

@@ -26,6 +26,7 @@ const key = (n: number) => n.toString(16).padStart(64, '0');
  */
 export const OPERATIONS: Record<string, MakeVariables> = {
   // Queries
+  administratorsSeen: none,
   apiTokens: none,
   // The tree's proofs: the first event of the log, and consistency of its first event with the latest head.
   auditConsistencyProof: async () => ({ first: '1' }),
