@@ -35,7 +35,15 @@ export async function signInThroughPortal(
     { portalUrl: portalOrigin, challenge },
     { token: null },
   );
-  if (!started.ok) return started;
+  if (!started.ok) {
+    if (started.error.kind !== 'notFound') return started;
+    // Webhook mode, or an API whose application is installed on another portal.
+    return fail({
+      kind: 'notFound',
+      field: 'portalUrl',
+      message: `This API has no Bitrix24 application installed on ${portalOrigin}. Sign in with a code instead.`,
+    });
+  }
   const { appPageUrl } = started.value.startAppSignIn;
   if (new URL(appPageUrl).origin !== portalOrigin)
     return fail({
