@@ -3,7 +3,7 @@ import type { ApiClient } from '../api/client.ts';
 import { fail } from '../api/outcome.ts';
 import { type ExtensionSession, type Outcome, sendMessage } from '../messaging/protocol.ts';
 import { tokenItem } from '../storage/items.ts';
-import { adoptApiUrl, refreshSession } from './auth.ts';
+import { adoptApiUrl, refreshSession, signOut } from './auth.ts';
 
 const TAB_LOAD_MS = 30_000;
 const CONTENT_SCRIPT_TRIES = 20;
@@ -63,7 +63,19 @@ export async function signInThroughPortal(
   );
   if (!issued.ok) return issued;
   await tokenItem.setValue(issued.value.completeAppSignIn.token);
-  return refreshSession(api);
+  const session = await refreshSession(api);
+  // A frame injected into the portal page with someone else's frame session would sign the
+  // extension in as them: the user must be the one the portal page says is signed in.
+  const pageUser = handed.value.pageUserId;
+  if (session.ok && pageUser !== null && session.value.user?.id !== pageUser) {
+    await signOut(api);
+    return fail({
+      kind: 'refused',
+      message:
+        'The app page answered for another user than the one signed in to the portal; nothing was kept.',
+    });
+  }
+  return session;
 }
 
 const base64url = (bytes: Uint8Array): string =>
@@ -135,7 +147,7 @@ async function openAppPage(tabId: number | null, url: string): Promise<number> {
 async function askContentScript(
   tabId: number,
   data: { challenge: string; apiOrigin: string },
-): Promise<Outcome<{ code: string }>> {
+): Promise<Outcome<{ code: string; pageUserId: number | null }>> {
   for (let attempt = 0; attempt < CONTENT_SCRIPT_TRIES; attempt++) {
     try {
       return await sendMessage('runHandoff', data, tabId);

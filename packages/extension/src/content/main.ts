@@ -37,7 +37,14 @@ export function startContent(ctx: ContentScriptContext): void {
   });
   watchAuthorizeClicks(ctx, () => known);
   // The extension's sign-in through the app page: only the top frame carries the challenge in.
-  if (window === window.top) onMessage('runHandoff', ({ data }) => runHandoff(data));
+  if (window === window.top)
+    onMessage('runHandoff', async ({ data }) => {
+      const handed = await runHandoff(data);
+      // Who the page says is signed in: the background checks the frame's user against it.
+      return handed.ok
+        ? { ok: true, value: { ...handed.value, pageUserId: (await identity).userId } }
+        : handed;
+    });
 
   void sendMessage('getSession', {})
     .then((session) => startSignedInParts(ctx, session, () => identity, first))

@@ -72,7 +72,10 @@ export interface ProtocolMap {
    */
   signInThroughPortal(data: { apiUrl: string; portalUrl: string }): Outcome<ExtensionSession>;
   /** Background → the portal tab's content script: carry the challenge into our frame, bring the code back. */
-  runHandoff(data: { challenge: string; apiOrigin: string }): Outcome<{ code: string }>;
+  runHandoff(data: {
+    challenge: string;
+    apiOrigin: string;
+  }): Outcome<{ code: string; pageUserId: number | null }>;
   signOut(): ExtensionSession;
   /** Runs one operation of src/api/operations.ts with the stored token; callers use `callApi`. */
   graphql(data: GraphQLCall): Outcome<unknown>;
