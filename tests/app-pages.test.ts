@@ -26,6 +26,12 @@ const appPath = () => `/marketplace/app/${e2e.stack.appId()}/`;
 const APP_FRAME = '.app-frame-layout-default iframe.app-frame';
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
+/** The tokens issued to a user through the app page. */
+const appPageTokensOf = (userId: number) =>
+  e2e.stack.api.services.orm.em
+    .fork()
+    .find(ApiToken, { userId, label: { $like: 'Signed in through the app page%' } });
+
 /** Clicks "sign in through Bitrix24" in the popup with only the API address filled in. */
 async function signInThroughPortal(): Promise<Record<string, unknown>> {
   const popup = await e2e.browser.openExtensionPage('popup.html');
@@ -146,6 +152,53 @@ describe.skipIf(!hasChromium)('the application pages', () => {
       label: { $like: 'Signed in through the app page%' },
     });
     expect(issued.map((t) => t.tokenHash)).toEqual([sha256(stored.token as string)]);
+    await portal.close();
+  });
+
+  it('keep no token when a frame injected into the portal page answers for another user', async () => {
+    await signOutExtension(e2e.browser);
+    const before = (await appPageTokensOf(OTHER)).length;
+    // A colleague's frame, as the portal posted it to them; the page's script replaces the app's
+    // own frame with it, so the challenge can only reach the colleague's session.
+    const posted = await e2e.stack.api.portal.apps.openFrame(e2e.stack.appId(), { userId: OTHER });
+    const portal = await e2e.browser.context.newPage();
+    await portal.addInitScript(
+      ({ action, fields }) => {
+        if (window.top !== window || !location.pathname.startsWith('/marketplace/app/')) return;
+        document.addEventListener('DOMContentLoaded', () => {
+          for (const own of document.querySelectorAll('.app-frame-layout')) own.remove();
+          const frame = document.createElement('iframe');
+          frame.name = 'injected';
+          const form = document.createElement('form');
+          form.method = 'POST';
+          form.action = action;
+          form.target = 'injected';
+          for (const [name, value] of Object.entries(fields)) {
+            const input = document.createElement('input');
+            input.type = 'hidden';
+            input.name = name;
+            input.value = value;
+            form.append(input);
+          }
+          document.body.append(frame, form);
+          form.submit();
+        });
+      },
+      { action: posted.url, fields: posted.fields },
+    );
+    await portal.goto(e2e.stack.api.portal.pages.signInUrl(EMPLOYEE, '/stream/'));
+    const popup = await e2e.browser.openExtensionPage('popup.html');
+    await popup.getByTestId('api-url').fill(e2e.stack.apiUrl);
+    await popup.getByTestId('app-sign-in').click();
+    const error = popup.getByTestId('sign-in-error');
+    await error.waitFor({ timeout: 45_000 });
+    expect(await error.textContent()).toMatch(/another user/);
+    expect((await extensionStorage(e2e.browser)).token ?? null).toBeNull();
+    // The colleague's token the handoff produced was revoked at once: none of theirs is live.
+    const issued = await appPageTokensOf(OTHER);
+    expect(issued.length).toBe(before + 1);
+    expect(issued.filter((t) => t.revokedAt === null)).toEqual([]);
+    await popup.close();
     await portal.close();
   });
 
