@@ -1,7 +1,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { type ExtensionBrowser, hasChromium, launchExtension } from './browser.ts';
 import { extensionDir } from './extension-dir.ts';
-import { type Stack, startStack } from './stack.ts';
+import { type Stack, type StackOptions, startStack } from './stack.ts';
 
 export interface ExtensionE2e {
   stack: Stack;
@@ -14,11 +14,14 @@ export interface ExtensionE2e {
  * in) and closed after them. The fields are set once `beforeAll` has run; nothing opens without
  * Chromium (the tests are skipped then).
  */
-export function useExtensionE2e(prepare?: (e2e: ExtensionE2e) => Promise<void>): ExtensionE2e {
+export function useExtensionE2e(
+  prepare?: (e2e: ExtensionE2e) => Promise<void>,
+  options: StackOptions = {},
+): ExtensionE2e {
   const e2e = {} as ExtensionE2e;
   beforeAll(async () => {
     if (!hasChromium) return;
-    e2e.stack = await startStack();
+    e2e.stack = await startStack(options);
     e2e.browser = await launchExtension(extensionDir());
     await prepare?.(e2e);
   });

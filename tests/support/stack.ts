@@ -3,6 +3,7 @@ import { requestBody, type TypedDocumentNode } from '@b24-gdpr/shared/graphql';
 import { type ServerType, serve } from '@hono/node-server';
 import { createLogger } from '../../packages/api/src/config/logger.ts';
 import { createHttpApp } from '../../packages/api/src/http/app.ts';
+import { installInSandbox } from '../../packages/api/src/modules/app/sandbox-app.ts';
 import { createGraphQLServer } from '../../packages/api/src/yoga.ts';
 import { startTestApi, type TestApi } from '../../packages/api/test/support/api.ts';
 
@@ -32,7 +33,14 @@ export interface Stack {
   stopHttp(): Promise<void>;
   /** Listens again on the same port. */
   startHttp(): Promise<void>;
+  /** Application mode: our application's id on the sandbox portal (its page is `/marketplace/app/<id>/`). */
+  appId(): number;
   close(): Promise<void>;
+}
+
+export interface StackOptions {
+  /** Application mode: our Bitrix24 application installed on the sandbox portal, as under `pnpm start`. */
+  app?: boolean;
 }
 
 /**
@@ -40,8 +48,8 @@ export interface Stack {
  * sandbox portal and its pages, listening on 127.0.0.1 so a browser reaches both. Requests are
  * counted here, on the server, so a test counts what actually arrived.
  */
-export async function startStack(): Promise<Stack> {
-  const api = await startTestApi();
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const api = await startTestApi(options.app ? { env: { BITRIX24_MODE: 'app' } } : {});
   const app = createHttpApp(api.services, createGraphQLServer(createLogger('silent', false)));
   const operations: LoggedOperation[] = [];
 
@@ -100,6 +108,15 @@ export async function startStack(): Promise<Stack> {
   const apiUrl = `http://127.0.0.1:${port}`;
   // Export download links and portal event handlers point here, as they do under `pnpm start`.
   api.services.urls.public = apiUrl;
+  // As `pnpm start` does: the sandbox registers our application and installs it (ONAPPINSTALL to us).
+  const application = api.services.portal.app;
+  if (options.app && application)
+    await installInSandbox(api.portal, application, apiUrl, api.services.logger);
+  const appId = () => {
+    const found = api.portal.apps.list().find((a) => a.name === 'b24-gdpr');
+    if (!found) throw new Error('the application is not installed (startStack({ app: true }))');
+    return found.id;
+  };
 
   return {
     api,
@@ -116,6 +133,7 @@ export async function startStack(): Promise<Stack> {
       operations.filter((op) => new RegExp(`[{\\s]${field}\\s*[({]`).test(op.query.replace(/#.*$/gm, ''))),
     stopHttp,
     startHttp,
+    appId,
     async close() {
       await stopHttp();
       await api.close();

@@ -5,6 +5,9 @@ import type { Config } from './config/config.ts';
 import type { Logger } from './config/logger.ts';
 import type { DatabaseKind } from './db/index.ts';
 import { BossRequestQueue } from './jobs/request-queue.ts';
+import { HandoffService } from './modules/app-handoff/handoff.service.ts';
+import { type HandoffPortals, installedPortals } from './modules/app-handoff/handoff-portals.ts';
+import { PageBundle } from './modules/app-pages/bundle.ts';
 import { AuditService } from './modules/audit/audit.service.ts';
 import { signerFrom } from './modules/audit/audit-signer.ts';
 import { AuditPublishing } from './modules/audit-publish/audit-publishing.ts';
@@ -55,6 +58,11 @@ export interface AppServices {
   urls: { public: string };
   tokens: TokenService;
   signIn: SignInService;
+  /** The extension's sign-in through the app page (modules/app-handoff). */
+  handoff: HandoffService;
+  handoffPortals: HandoffPortals;
+  /** The native pages' script and stylesheet (modules/app-pages/bundle.ts). */
+  pageBundle: PageBundle;
   principals: PrincipalService;
   settings: SettingsService;
   rights: RightsService;
@@ -133,6 +141,9 @@ export function createAppServices(deps: AppDependencies): AppServices {
       services.audit.append(tx, [codeIssuedEvent(userId)]).then(() => undefined),
     ),
     principals: new PrincipalService(tokens, directory),
+    handoff: new HandoffService(tokens),
+    handoffPortals: installedPortals(deps),
+    pageBundle: new PageBundle(deps.config.APP_PAGE_ASSETS_DIR),
     settings,
     rights,
     decisions,

@@ -7,7 +7,8 @@ export interface GraphQLContext {
   em: EntityManager;
   principal: Principal;
   services: AppServices;
-  request: { ip: string; userAgent: string | null };
+  /** `origin`: the browser-set Origin header (the extension's sign-in steps accept only its own). */
+  request: { ip: string; userAgent: string | null; origin: string | null };
 }
 
 /** Per-request values the HTTP layer passes to yoga. */
@@ -26,6 +27,10 @@ export async function createContext(request: Request, server: ServerContext): Pr
     em,
     principal,
     services: server.services,
-    request: { ip: server.ip, userAgent: request.headers.get('user-agent') },
+    request: {
+      ip: server.ip,
+      userAgent: request.headers.get('user-agent'),
+      origin: request.headers.get('origin'),
+    },
   };
 }

@@ -43,6 +43,12 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
     const url = publicUrl(config, typeof address === 'object' && address ? address.port : config.PORT);
     services.urls.public = url;
     await services.exports.ensureDir();
+    // The native pages' bundle: built now when missing or stale, so the first frame does not wait.
+    void services.pageBundle
+      .prepare()
+      .catch((err: unknown) =>
+        logger.warn({ err }, 'could not build the native pages (app-pages/bundle.ts)'),
+      );
     // Workers attach to a webhook-mode sandbox by its URL; in application mode they read the installed
     // portal from the database and need only the keys of the application registered in the sandbox.
     closers.push(

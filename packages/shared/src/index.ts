@@ -1,3 +1,4 @@
+export * from './app-frames.ts';
 export * from './audit-actions.ts';
 export * from './extension-identity.ts';
 export * from './input-shape.ts';

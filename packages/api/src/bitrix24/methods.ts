@@ -45,6 +45,8 @@ export interface Bitrix24Methods {
   'user.admin': { params: NoParams; result: boolean };
   /** The caller, without any scope; `ADMIN` is for the caller only (common/users/profile.md). */
   profile: { params: NoParams; result: B24Profile };
+  /** The calling application on this portal; `ID` is its local id, the app page's `/marketplace/app/<ID>/` (common/system/app-info.md). */
+  'app.info': { params: NoParams; result: { ID: string | number; CODE: string; INSTALLED: boolean } };
   /** Returns the notification id, or `false` when nothing was created. */
   'im.notify.system.add': { params: NotifyParams; result: number | false };
   'im.notify.personal.add': { params: NotifyParams; result: number | false };

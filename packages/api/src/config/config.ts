@@ -59,6 +59,11 @@ export const configSchema = z.object({
     },
   ),
   /**
+   * The native pages' prebuilt bundle (page.js, page.css; `pnpm --filter @b24-gdpr/extension build:pages`).
+   * Unset: built from packages/extension into its .output/app-page when the API starts.
+   */
+  APP_PAGE_ASSETS_DIR: z.string().optional(),
+  /**
    * `app`: a Bitrix24 application (OAuth; every user's own token from the portal's frames); `webhook`:
    * incoming webhooks (BITRIX24_WEBHOOK_URL). Unset: `webhook` when BITRIX24_WEBHOOK_URL is set, else `app`
    * (on the in-process sandbox when no real portal is configured). See `portalMode`.

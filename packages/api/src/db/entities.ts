@@ -1,4 +1,5 @@
 import { appEntities } from '../modules/app/entities.ts';
+import { AppHandoff } from '../modules/app-handoff/app-handoff.entity.ts';
 import { auditEntities } from '../modules/audit/entities.ts';
 import { AuditHeadPublication } from '../modules/audit-publish/head-publication.entity.ts';
 import { DataSubjectRequest } from '../modules/dsr/data-subject-request.entity.ts';
@@ -39,4 +40,5 @@ export const entities = [
   ImpersonationSession,
   ...reportEntities,
   ...appEntities,
+  AppHandoff,
 ];

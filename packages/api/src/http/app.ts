@@ -1,7 +1,15 @@
+import { APP_PAGE_ASSETS_PATH } from '@b24-gdpr/shared';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono } from 'hono';
 import type { AppServices } from '../app-services.ts';
 import { registerAppRoutes } from '../modules/app/app.routes.ts';
+import {
+  APP_FRAME_PATHS,
+  APP_HANDOFF_PATH,
+  answerHandoff,
+  serveAppFrame,
+  serveAppPageAsset,
+} from '../modules/app-pages/app-pages.routes.ts';
 import { exportAuditCsv } from '../modules/audit/audit-export.route.ts';
 import { auditorJson, consistency, eventProof, treeHead } from '../modules/audit/audit-tree.routes.ts';
 import { receivePortalEvent } from '../modules/portal-events/event-route.ts';
@@ -60,6 +68,14 @@ export function createHttpApp(services: AppServices, graphql: GraphQLServer): Ho
 
   app.post(EVENTS_PATH, (c) => receivePortalEvent(c, services));
   registerAppRoutes(app, services);
+
+  // The native pages inside Bitrix24 (modules/app-pages): frames the portal posts, their bundle, and
+  // the extension's sign-in through them.
+  for (const [view, route] of Object.entries(APP_FRAME_PATHS)) {
+    app.post(route, (c) => serveAppFrame(c, services, view as keyof typeof APP_FRAME_PATHS));
+  }
+  app.post(APP_HANDOFF_PATH, (c) => answerHandoff(c, services));
+  app.get(`${APP_PAGE_ASSETS_PATH}/:file`, (c) => serveAppPageAsset(c, services));
 
   app.use('/graphql', graphqlBodyLimit());
   app.on(['GET', 'POST', 'OPTIONS'], '/graphql', (c) =>

@@ -2,6 +2,7 @@ import { builder } from '../builder.ts';
 import './scalars.schema.ts';
 import './errors.schema.ts';
 import '../modules/identity/identity.schema.ts';
+import '../modules/app-handoff/app-handoff.schema.ts';
 import '../modules/settings/settings.schema.ts';
 import '../modules/rights/rights.schema.ts';
 import '../modules/dsr/dsr.schema.ts';

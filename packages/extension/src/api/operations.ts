@@ -33,8 +33,9 @@ import {
   WeeklyReportSettingsDocument,
   WeeklyReportsDocument,
 } from '@b24-gdpr/shared/graphql';
-import { type Outcome, sendMessage } from '../messaging/protocol.ts';
+import type { Outcome } from '../messaging/protocol.ts';
 import type { Success } from './outcome.ts';
+import { apiTransport } from './transport.ts';
 
 /**
  * The operations pages, popup, options and console may run through the background's `graphql`
@@ -85,14 +86,14 @@ export const isOperationName = (name: unknown): name is OperationName =>
   typeof name === 'string' && Object.hasOwn(operations, name);
 
 /**
- * Runs an operation through the background worker, which adds the token. Use this from content
- * scripts, the popup, options and console; result and variable types come from the documents.
+ * Runs an operation through the API transport (in the extension the background worker, which adds
+ * the token; on the native pages the frame's session). Result and variable types come from the documents.
  */
 export async function callApi<N extends OperationName>(
   operation: N,
   variables: OperationVariables<N>,
 ): Promise<Outcome<OperationResult<N>>> {
-  const outcome = await sendMessage('graphql', {
+  const outcome = await apiTransport().graphql({
     operation,
     variables: variables as Record<string, unknown>,
   });

@@ -41,20 +41,29 @@ export async function refreshSession(api: ApiClient): Promise<Outcome<ExtensionS
   return ok(await getSession());
 }
 
+/**
+ * Stores the API address the user typed (an http(s) URL only). A token is only good for the API
+ * that issued it, so a different address signs the extension out first.
+ */
+export async function adoptApiUrl(typed: string): Promise<Outcome<string>> {
+  const apiUrl = normaliseApiUrl(typed);
+  if (!apiUrl)
+    return fail({ kind: 'invalid', field: 'apiUrl', message: 'The API address must be an http(s) URL.' });
+  if (apiUrl !== (await apiUrlItem.getValue())) {
+    await clearSignIn();
+    await apiUrlItem.setValue(apiUrl);
+  }
+  return ok(apiUrl);
+}
+
 /** Stores the API address (an http(s) URL only) and asks the API to send a code as a portal notification. */
 export async function requestSignInCode(
   api: ApiClient,
   data: { apiUrl: string; login: string },
 ): Promise<Outcome<null>> {
-  const apiUrl = normaliseApiUrl(data.apiUrl);
-  if (!apiUrl)
-    return fail({ kind: 'invalid', field: 'apiUrl', message: 'The API address must be an http(s) URL.' });
   if (!data.login.trim()) return fail({ kind: 'invalid', field: 'login', message: 'Enter your login.' });
-  if (apiUrl !== (await apiUrlItem.getValue())) {
-    // A token is only good for the API that issued it.
-    await clearSignIn();
-    await apiUrlItem.setValue(apiUrl);
-  }
+  const apiUrl = await adoptApiUrl(data.apiUrl);
+  if (!apiUrl.ok) return apiUrl;
   const sent = await api.execute(RequestSignInCodeDocument, { login: data.login.trim() }, { token: null });
   return sent.ok ? ok(null) : sent;
 }

@@ -2,6 +2,7 @@ import { isOperationName, operations } from '../api/operations.ts';
 import { fail } from '../api/outcome.ts';
 import { onMessage } from '../messaging/protocol.ts';
 import { createBackgroundApi } from './api.ts';
+import { signInThroughPortal } from './app-sign-in.ts';
 import { getSession, refreshSession, requestSignInCode, signIn, signOut } from './auth.ts';
 import { openConsole } from './console-tab.ts';
 import { downloadExport } from './downloads.ts';
@@ -27,6 +28,11 @@ export function startBackground(): void {
   onMessage('signIn', async ({ data }) => {
     const session = await signIn(api, data);
     // Events seen while signed out were waiting for a token.
+    if (session.ok) void queue.flush();
+    return session;
+  });
+  onMessage('signInThroughPortal', async ({ data }) => {
+    const session = await signInThroughPortal(api, data);
     if (session.ok) void queue.flush();
     return session;
   });

@@ -5,23 +5,9 @@ import { SessionDetail } from './audit/SessionDetail.tsx';
 import { SignInHint } from './components/SignInHint.tsx';
 import { TabNav } from './components/TabNav.tsx';
 import { parseRoute, type Route, resolveRoute, tabsFor } from './route.ts';
+import { AdminTab } from './tabs/AdminTab.tsx';
 import { AuditTab } from './tabs/AuditTab.tsx';
-import { ChatCaptureTab } from './tabs/ChatCaptureTab.tsx';
-import { DismissedTab } from './tabs/DismissedTab.tsx';
-import { RequestsTab } from './tabs/RequestsTab.tsx';
-import { SettingsTab } from './tabs/SettingsTab.tsx';
-import { UsersTab } from './tabs/UsersTab.tsx';
-
-/** The hash, kept in state so a link from a content script or a tab click re-renders the page. */
-function useHash(): string {
-  const [hash, setHash] = useState(location.hash);
-  useEffect(() => {
-    const update = () => setHash(location.hash);
-    window.addEventListener('hashchange', update);
-    return () => window.removeEventListener('hashchange', update);
-  }, []);
-  return hash;
-}
+import { useHash } from './use-hash.ts';
 
 /** The console: who is signed in decides which tabs exist; the hash decides which one shows. */
 export function App() {
@@ -88,20 +74,6 @@ function Header({ user }: { user: ExtensionSession['user'] }) {
 }
 
 function TabContent({ route }: { route: Route }) {
-  switch (route.tab) {
-    case 'settings':
-      return <SettingsTab />;
-    case 'users':
-      return <UsersTab />;
-    case 'dismissed':
-      return <DismissedTab />;
-    case 'chats':
-      return <ChatCaptureTab />;
-    case 'requests':
-      return <RequestsTab />;
-    case 'audit':
-      return <AuditTab sessionId={route.sessionId} />;
-    default:
-      return null;
-  }
+  if (route.tab === 'audit') return <AuditTab sessionId={route.sessionId} />;
+  return <AdminTab tab={route.tab} />;
 }

@@ -1,10 +1,11 @@
 import '../ui/styles.css';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
-import { type ExtensionSession, type PageIdentity, sendMessage } from '../messaging/protocol.ts';
+import { type ExtensionSession, onMessage, type PageIdentity, sendMessage } from '../messaging/protocol.ts';
 import { watchAuthorizeClicks } from './authorize-clicks.ts';
 import { createBanner } from './banner.ts';
 import { createEditOverlays } from './edit-overlays.ts';
 import { createEditsSeen } from './edits-seen.ts';
+import { runHandoff } from './handoff.ts';
 import { readPageIdentity } from './identity.ts';
 import { showImpersonationNotice } from './impersonation-notice.ts';
 import { watchContentItems } from './item-watch.ts';
@@ -35,6 +36,15 @@ export function startContent(ctx: ContentScriptContext): void {
     void report().catch(() => undefined);
   });
   watchAuthorizeClicks(ctx, () => known);
+  // The extension's sign-in through the app page: only the top frame carries the challenge in.
+  if (window === window.top)
+    onMessage('runHandoff', async ({ data }) => {
+      const handed = await runHandoff(data);
+      // Who the page says is signed in: the background checks the frame's user against it.
+      return handed.ok
+        ? { ok: true, value: { ...handed.value, pageUserId: (await identity).userId } }
+        : handed;
+    });
 
   void sendMessage('getSession', {})
     .then((session) => startSignedInParts(ctx, session, () => identity, first))

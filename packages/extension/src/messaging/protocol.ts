@@ -66,6 +66,16 @@ export interface ProtocolMap {
   getSession(data?: { refresh?: boolean }): ExtensionSession;
   requestSignInCode(data: { apiUrl: string; login: string }): Outcome<null>;
   signIn(data: { login: string; code: string }): Outcome<ExtensionSession>;
+  /**
+   * Signs in through the app page of a Bitrix24 portal, with no code (src/background/app-sign-in.ts):
+   * `portalUrl` may be empty, then the portal tab the user has open is used.
+   */
+  signInThroughPortal(data: { apiUrl: string; portalUrl: string }): Outcome<ExtensionSession>;
+  /** Background → the portal tab's content script: carry the challenge into our frame, bring the code back. */
+  runHandoff(data: {
+    challenge: string;
+    apiOrigin: string;
+  }): Outcome<{ code: string; pageUserId: number | null }>;
   signOut(): ExtensionSession;
   /** Runs one operation of src/api/operations.ts with the stored token; callers use `callApi`. */
   graphql(data: GraphQLCall): Outcome<unknown>;

@@ -3,9 +3,14 @@ import { i18n } from '#i18n';
 import { type ExtensionSession, type OutcomeError, sendMessage } from '../messaging/protocol.ts';
 import { errorText } from './error-text.ts';
 
-/** API address and login → "send code" → the code from the Bitrix24 notification → sign in. */
+/**
+ * The API address, then either "sign in through Bitrix24" (application mode: the app page in the
+ * portal tells the extension who the user is, no code) or, as the fallback for webhook mode, login →
+ * "send code" → the code from the Bitrix24 notification → sign in.
+ */
 export function SignInForm(props: { apiUrl: string | null; onSignedIn(session: ExtensionSession): void }) {
   const [apiUrl, setApiUrl] = useState(props.apiUrl ?? '');
+  const [portalUrl, setPortalUrl] = useState('');
   const [login, setLogin] = useState('');
   const [code, setCode] = useState('');
   const [codeSent, setCodeSent] = useState(false);
@@ -20,6 +25,16 @@ export function SignInForm(props: { apiUrl: string | null; onSignedIn(session: E
     setBusy(false);
     if (sent.ok) setCodeSent(true);
     else setError(sent.error);
+  }
+
+  async function signInThroughPortal() {
+    setBusy(true);
+    setError(null);
+    // The background runs it to the end even if this popup closes when the portal tab comes forward.
+    const session = await sendMessage('signInThroughPortal', { apiUrl, portalUrl });
+    setBusy(false);
+    if (session.ok) props.onSignedIn(session.value);
+    else setError(session.error);
   }
 
   async function signIn(event: Event) {
@@ -46,6 +61,31 @@ export function SignInForm(props: { apiUrl: string | null; onSignedIn(session: E
           onInput={(e) => setApiUrl(e.currentTarget.value)}
         />
       </label>
+      {!codeSent && (
+        <section class="app-sign-in">
+          <label>
+            {i18n.t('popup.portalUrl')}
+            <input
+              data-testid="portal-url"
+              type="url"
+              placeholder="https://example.bitrix24.com"
+              value={portalUrl}
+              onInput={(e) => setPortalUrl(e.currentTarget.value)}
+            />
+          </label>
+          <button
+            type="button"
+            class="primary"
+            data-testid="app-sign-in"
+            disabled={busy}
+            onClick={signInThroughPortal}
+          >
+            {i18n.t('popup.appSignIn')}
+          </button>
+          <p class="hint">{busy ? i18n.t('popup.appSigningIn') : i18n.t('popup.appSignInHint')}</p>
+          <p class="hint">{i18n.t('popup.useCode')}</p>
+        </section>
+      )}
       <label>
         {i18n.t('popup.login')}
         <input

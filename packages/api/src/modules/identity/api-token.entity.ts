@@ -17,6 +17,8 @@ export const ApiTokenSchema = defineEntity({
     createdBy: p.integer().nullable(),
     lastUsedAt: p.datetime().nullable(),
     revokedAt: p.datetime().nullable(),
+    /** A frame session's token (the native pages inside Bitrix24) ends by itself; null: until revoked. */
+    expiresAt: p.datetime().nullable(),
   },
 });
 

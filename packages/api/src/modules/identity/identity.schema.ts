@@ -28,7 +28,7 @@ export const ApiTokenRef = builder.objectType(ApiToken, {
   }),
 });
 
-const IssuedTokenRef = builder
+export const IssuedTokenRef = builder
   .objectRef<{ token: string; record: ApiToken; userId: number | null }>('IssuedToken')
   .implement({
     fields: (t) => ({

@@ -106,7 +106,8 @@ export class PrincipalService {
       userId: token.userId ?? null,
       scopes: token.scopes,
       isAuditor: token.kind === 'USER' && (await this.isAuditor(em, token.userId!)),
-      expires: now + this.#ttlMs,
+      // A frame session's token is never served from the cache past its own end.
+      expires: Math.min(now + this.#ttlMs, token.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY),
     };
     if (this.#ttlMs > 0 && generation === this.#generation) {
       this.#known.set(key, known);

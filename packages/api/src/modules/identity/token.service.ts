@@ -19,8 +19,9 @@ export class TokenService {
     userId: number,
     label: string,
     createdBy: number | null,
+    expiresAt: Date | null = null,
   ): Promise<IssuedToken> {
-    return this.issue(em, { kind: 'USER', userId, scopes: [], label, createdBy });
+    return this.issue(em, { kind: 'USER', userId, scopes: [], label, createdBy, expiresAt });
   }
 
   async issueIntegratorToken(
@@ -44,14 +45,15 @@ export class TokenService {
       scopes: scopes as IntegratorScope[],
       label,
       createdBy,
+      expiresAt: null,
     });
   }
 
-  /** Resolves a presented bearer token to its live record, or null (unknown, malformed or revoked). */
+  /** Resolves a presented bearer token to its live record, or null (unknown, malformed, revoked or expired). */
   async authenticate(em: EntityManager, presented: string, now = new Date()): Promise<ApiToken | null> {
     if (!presented.startsWith(TOKEN_PREFIX) || presented.length > 100) return null;
     const record = await em.findOne(ApiToken, { tokenHash: sha256Hex(presented), revokedAt: null });
-    if (!record) return null;
+    if (!record || (record.expiresAt && record.expiresAt <= now)) return null;
     if (!record.lastUsedAt || now.getTime() - record.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
       await em.nativeUpdate(ApiToken, { id: record.id }, { lastUsedAt: now });
       record.lastUsedAt = now;
@@ -69,7 +71,7 @@ export class TokenService {
 
   private async issue(
     em: EntityManager,
-    fields: Pick<ApiToken, 'kind' | 'userId' | 'scopes' | 'label' | 'createdBy'>,
+    fields: Pick<ApiToken, 'kind' | 'userId' | 'scopes' | 'label' | 'createdBy' | 'expiresAt'>,
   ): Promise<IssuedToken> {
     const label = fields.label.trim();
     if (label.length === 0 || label.length > 200)

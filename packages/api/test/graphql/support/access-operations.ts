@@ -50,6 +50,8 @@ export const OPERATIONS: Record<string, MakeVariables> = {
   weeklyReports: none,
   // Mutations
   cancelRequest: async (w, c) => ({ id: await w.request(c.subjectId, 'PENDING') }),
+  // The matrix's callers are not the extension (no extension Origin): both steps refuse them all.
+  completeAppSignIn: async () => ({ code: `b24h_${'A'.repeat(43)}`, verifier: 'v'.repeat(43) }),
   createIntegratorToken: async () => ({ label: 'matrix', scopes: ['USERS_READ'] }),
   endImpersonation: async (w, c) => ({ id: await w.session(c.subjectId) }),
   eraseUser: async (_w, c) => ({ userId: c.subjectId, previewToken: 'not-a-preview-token' }),
@@ -81,6 +83,7 @@ export const OPERATIONS: Record<string, MakeVariables> = {
   setUserRights: async (_w, c) => ({ userIds: [c.subjectId], canAnonymise: true }),
   signIn: async () => ({ login: '5', code: '000000' }),
   signOut: none,
+  startAppSignIn: async () => ({ portalUrl: 'https://example.bitrix24.com', challenge: 'c'.repeat(43) }),
   startImpersonation: async (_w, c, cell) => ({
     impersonatedUserId: c.subjectId,
     sessionKey: key(cell + 1),

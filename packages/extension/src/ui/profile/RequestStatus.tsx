@@ -1,12 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
 import { i18n } from '#i18n';
-import { followProgress } from '../../content/progress.ts';
-import { sendMessage } from '../../messaging/protocol.ts';
+import { apiTransport } from '../../api/transport.ts';
 import { OPEN_STATUSES, type SubjectRequest } from './types.ts';
 
 /**
- * The request being worked on: a progress bar fed by the background's progress port while it runs,
- * then, for a finished export, the download button (the background downloads it with the token).
+ * The request being worked on: a progress bar fed by the transport's progress stream while it runs,
+ * then, for a finished export, the download button (the transport downloads it with the token).
  */
 export function RequestStatus(props: {
   request: SubjectRequest;
@@ -18,7 +17,7 @@ export function RequestStatus(props: {
 
   useEffect(() => {
     if (!OPEN_STATUSES.includes(props.request.status)) return;
-    return followProgress(props.request.id, (update) => {
+    return apiTransport().followProgress(props.request.id, (update) => {
       if (update.type === 'update') setRequest((current) => ({ ...current, ...update.request }));
       else if (update.type === 'error') setMessage(i18n.t('page.panel.error', [update.error.message]));
       else props.onFinished(props.request);
@@ -27,7 +26,7 @@ export function RequestStatus(props: {
 
   const progress = request.progress;
   const download = async () => {
-    const outcome = await sendMessage('downloadExport', { requestId: request.id });
+    const outcome = await apiTransport().downloadExport(request.id);
     setMessage(
       outcome.ok ? i18n.t('page.panel.downloadStarted') : i18n.t('page.panel.error', [outcome.error.message]),
     );
