@@ -3,6 +3,7 @@
  * `shapes.ts`; anything not listed here goes through `Bitrix24Client.request()` untyped.
  */
 import type {
+  B24AppInfo,
   B24Profile,
   B24User,
   BlogComment,
@@ -45,6 +46,8 @@ export interface Bitrix24Methods {
   'user.admin': { params: NoParams; result: boolean };
   /** The caller, without any scope; `ADMIN` is for the caller only (common/users/profile.md). */
   profile: { params: NoParams; result: B24Profile };
+  /** The calling application (an OAuth token only; a webhook gets ACCESS_DENIED). */
+  'app.info': { params: NoParams; result: B24AppInfo };
   /** Returns the notification id, or `false` when nothing was created. */
   'im.notify.system.add': { params: NotifyParams; result: number | false };
   'im.notify.personal.add': { params: NotifyParams; result: number | false };
