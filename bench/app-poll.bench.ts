@@ -8,7 +8,8 @@
  *   cannot be met (one line in the output says why);
  * - the longest delay from an edit in the portal to its stored version, against the time the platform
  *   floor's requests take at the plan's drain rate.
- * Time is compressed: the portal's bucket and ours run SPEEDUP times the standard plan (burst 50, 2/s);
+ * Time is compressed: the portal's bucket and ours drain SPEEDUP times as fast as the standard plan (2/s;
+ * the burst of 50 stays);
  * seconds are printed converted back to the standard plan. Edits come from users' own webhooks while the
  * rounds run, spread over them.
  */
@@ -24,7 +25,8 @@ const ROUNDS = 3;
 const EDITS = 40;
 const SPEEDUP = 20;
 const STANDARD = { burst: 50, drainPerSecond: 2 };
-const PLAN = { burst: STANDARD.burst * SPEEDUP, drainPerSecond: STANDARD.drainPerSecond * SPEEDUP };
+// Compressing time speeds up the drain; the burst is a number of requests and stays as it is.
+const PLAN = { burst: STANDARD.burst, drainPerSecond: STANDARD.drainPerSecond * SPEEDUP };
 
 export default async function run(): Promise<void> {
   const api = await startTestApi({ jobs: false, sandbox: { rateLimit: PLAN } });
@@ -99,16 +101,21 @@ export default async function run(): Promise<void> {
     const platformFloor = polledPerRound;
     const issueFloor = Math.ceil(USERS / 50);
     // One row per figure, measured against a floor of `floor` requests per round.
-    const against = (floor: number, label: string) => {
-      const seconds = floor / STANDARD.drainPerSecond;
+    const against = (floor: number, label: string, times = true) => {
+      // The first `burst` requests go at once; the rest at the drain rate.
+      const seconds = Math.max(0, floor - STANDARD.burst) / STANDARD.drainPerSecond;
       const perMinute = (floor / roundSeconds) * 60;
       return [
         ['figure', 'measured', label, `vs ${label}`],
         ['requests per round', perRoundMeasured, floor, ratio(perRoundMeasured, floor)],
         ['requests per minute', perMinuteMeasured, perMinute, ratio(perMinuteMeasured, perMinute)],
-        ['first round (subscribe + read), s', firstRound, seconds, ratio(firstRound, seconds)],
-        ['round, s', roundSeconds, seconds, ratio(roundSeconds, seconds)],
-        ['longest edit → stored version, s', longest, seconds, ratio(longest, seconds)],
+        ...(times
+          ? [
+              ['first round (subscribe + read), s', firstRound, seconds, ratio(firstRound, seconds)],
+              ['round, s', roundSeconds, seconds, ratio(roundSeconds, seconds)],
+              ['longest edit → stored version, s', longest, seconds, ratio(longest, seconds)],
+            ]
+          : []),
       ];
     };
     printTable(
@@ -118,7 +125,8 @@ export default async function run(): Promise<void> {
     );
     printTable(
       `the same against the issue's floor ⌈${USERS}/50⌉ = ${issueFloor} requests per round`,
-      against(issueFloor, 'issue floor'),
+      // Its 20 requests would fit in the burst: no time to compare with.
+      against(issueFloor, 'issue floor', false),
     );
     console.log(
       `the issue's floor cannot be met: it packs 50 users' logs into one batch, but the platform runs every ` +
