@@ -1,11 +1,15 @@
 /**
  * Polling 1,000 employees' chat event logs (chat-poller.ts), against the sandbox with its rate limit on:
- * - requests per round and per minute, against the floor ⌈1000/50⌉ per round that packing 50 users into
- *   each `batch` would give. That floor is not reachable: a batch runs every command as the batch's own
- *   user (rest_provider.php `methodsBatch`), so each user's log costs one request of its own;
- * - the longest delay from an edit in the portal to its stored version, against the time the floor's
- *   requests would take at the plan's drain rate.
- * Time is compressed: the portal's bucket and ours run SPEEDUP times the standard plan (burst 50, 2/s);
+ * - requests per round and per minute, against the platform's floor of one request per user per round
+ *   (the headline): a batch runs every command as the batch's own caller (rest_provider.php
+ *   `methodsBatch` overwrites each command's `auth` with the batch's), so each user's log, read with that
+ *   user's token, costs at least one request of its own;
+ * - the same against the issue's floor ⌈1000/50⌉ per round, which assumed 50 users' logs per batch and so
+ *   cannot be met (one line in the output says why);
+ * - the longest delay from an edit in the portal to its stored version, against the time the platform
+ *   floor's requests take at the plan's drain rate.
+ * Time is compressed: the portal's bucket and ours drain SPEEDUP times as fast as the standard plan (2/s;
+ * the burst of 50 stays);
  * seconds are printed converted back to the standard plan. Edits come from users' own webhooks while the
  * rounds run, spread over them.
  */
@@ -21,7 +25,8 @@ const ROUNDS = 3;
 const EDITS = 40;
 const SPEEDUP = 20;
 const STANDARD = { burst: 50, drainPerSecond: 2 };
-const PLAN = { burst: STANDARD.burst * SPEEDUP, drainPerSecond: STANDARD.drainPerSecond * SPEEDUP };
+// Compressing time speeds up the drain; the burst is a number of requests and stays as it is.
+const PLAN = { burst: STANDARD.burst, drainPerSecond: STANDARD.drainPerSecond * SPEEDUP };
 
 export default async function run(): Promise<void> {
   const api = await startTestApi({ jobs: false, sandbox: { rateLimit: PLAN } });
@@ -86,31 +91,47 @@ export default async function run(): Promise<void> {
       if (version) delays.push(version.createdAt.getTime() - edit.at);
       else missing++;
     }
-    const floorPerRound = Math.ceil(USERS / 50);
     const perRoundMeasured = pollRequests / ROUNDS;
-    const floorSeconds = floorPerRound / STANDARD.drainPerSecond;
-    const longest = (Math.max(...delays) / 1000) * SPEEDUP;
     const roundSeconds = (done.reduce((s, r) => s + r.ms, 0) / ROUNDS / 1000) * SPEEDUP;
+    const perMinuteMeasured = pollRequests / elapsedMin / SPEEDUP;
+    const longest = (Math.max(...delays) / 1000) * SPEEDUP;
+    const firstRound = (subscribe.ms / 1000) * SPEEDUP;
+    // The platform's floor: every polled user's log is one request of their own, each round.
+    const polledPerRound = done.reduce((s, r) => s + r.value.polled, 0) / ROUNDS;
+    const platformFloor = polledPerRound;
+    const issueFloor = Math.ceil(USERS / 50);
+    // One row per figure, measured against a floor of `floor` requests per round.
+    const against = (floor: number, label: string, times = true) => {
+      // The first `burst` requests go at once; the rest at the drain rate.
+      const seconds = Math.max(0, floor - STANDARD.burst) / STANDARD.drainPerSecond;
+      const perMinute = (floor / roundSeconds) * 60;
+      return [
+        ['figure', 'measured', label, `vs ${label}`],
+        ['requests per round', perRoundMeasured, floor, ratio(perRoundMeasured, floor)],
+        ['requests per minute', perMinuteMeasured, perMinute, ratio(perMinuteMeasured, perMinute)],
+        ...(times
+          ? [
+              ['first round (subscribe + read), s', firstRound, seconds, ratio(firstRound, seconds)],
+              ['round, s', roundSeconds, seconds, ratio(roundSeconds, seconds)],
+              ['longest edit → stored version, s', longest, seconds, ratio(longest, seconds)],
+            ]
+          : []),
+      ];
+    };
     printTable(
-      `chat polling, ${USERS} users, ${ROUNDS} rounds (standard plan; measured ${SPEEDUP}× faster)`,
-      [
-        ['figure', 'measured', 'floor', 'vs floor'],
-        ['requests per round', perRoundMeasured, floorPerRound, ratio(perRoundMeasured, floorPerRound)],
-        [
-          'requests per minute',
-          pollRequests / elapsedMin / SPEEDUP,
-          (floorPerRound / roundSeconds) * 60,
-          ratio(pollRequests / elapsedMin / SPEEDUP, (floorPerRound / roundSeconds) * 60),
-        ],
-        [
-          'first round (subscribe + read), s',
-          (subscribe.ms / 1000) * SPEEDUP,
-          floorSeconds,
-          ratio((subscribe.ms / 1000) * SPEEDUP, floorSeconds),
-        ],
-        ['round, s', roundSeconds, floorSeconds, ratio(roundSeconds, floorSeconds)],
-        ['longest edit → stored version, s', longest, floorSeconds, ratio(longest, floorSeconds)],
-      ],
+      `chat polling, ${USERS} users, ${ROUNDS} rounds, against the platform floor of one request per user ` +
+        `per round (${platformFloor} users polled; standard plan; measured ${SPEEDUP}× faster)`,
+      against(platformFloor, 'floor'),
+    );
+    printTable(
+      `the same against the issue's floor ⌈${USERS}/50⌉ = ${issueFloor} requests per round`,
+      // Its 20 requests would fit in the burst: no time to compare with.
+      against(issueFloor, 'issue floor', false),
+    );
+    console.log(
+      `the issue's floor cannot be met: it packs 50 users' logs into one batch, but the platform runs every ` +
+        `command of a batch as the batch's caller (rest_provider.php methodsBatch sets each command's auth to ` +
+        `the batch's), so one request reads one user's log`,
     );
     console.log(
       `${edits.length} edits, ${delays.length} stored, ${missing} not yet stored; ` +

@@ -37,6 +37,13 @@ export interface Fault {
   id?: string;
 }
 
+/**
+ * The name a fault gives in `methods` to reach the authorization server (`/oauth/token/`): `latency`
+ * holds each token request that long, `drop-connection` and the error kinds answer it so. Only faults
+ * naming it apply there.
+ */
+export const TOKEN_ENDPOINT_FAULT_NAME = 'oauth/token';
+
 export interface ActiveFault extends Fault {
   id: string;
   injectedAt: number;
@@ -149,8 +156,11 @@ export class FaultController {
     return null;
   }
 
-  /** Decides what happens to one HTTP request for `method`. */
-  evaluate(method: string): FaultOutcome {
+  /**
+   * Decides what happens to one HTTP request for `method`. `namedOnly`: only faults that list `method`
+   * apply (the authorization server, `TOKEN_ENDPOINT_FAULT_NAME`, is left alone by faults meant for REST).
+   */
+  evaluate(method: string, options: { namedOnly?: boolean } = {}): FaultOutcome {
     this.expire();
     const name = method.toLowerCase();
     let delayMs = 0;
@@ -158,6 +168,7 @@ export class FaultController {
     for (const f of this.active) {
       // Answered by the method itself (`refuse`), not by the HTTP layer.
       if (f.kind === 'access-denied') continue;
+      if (options.namedOnly && !f.methods) continue;
       if (f.methods && !f.methods.some((m) => m.toLowerCase() === name)) continue;
       if (f.kind !== 'latency' && failure) continue;
       if (f.probability !== undefined && this.random() >= f.probability) continue;

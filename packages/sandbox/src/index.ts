@@ -26,6 +26,7 @@ export { ALL_SCOPES } from './apps/scopes.ts';
 export type { App, AppRegistration, AppStatus, FrameResult, Placement } from './apps/types.ts';
 export type { CountersSnapshot } from './counters.ts';
 export type { ActiveFault, Fault, FaultKind } from './faults.ts';
+export { TOKEN_ENDPOINT_FAULT_NAME } from './faults.ts';
 export { DEFAULT_LIFETIMES, type Lifetimes, type TokenCallCounters } from './oauth/tokens.ts';
 export { FEED_MAX_COUNT, FEED_PAGE_SIZE } from './pages/live-feed.ts';
 export { DIALOG_PAGE_SIZE } from './pages/messenger.ts';

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { TOKEN_ENDPOINT_FAULT_NAME } from '../src/index.ts';
 import { appTestbed, bodiesOf, callApp, installedApiApp, token } from './app-helpers.ts';
 import { call } from './helpers.ts';
 import { Browser } from './pages-browser.ts';
@@ -133,6 +134,33 @@ describe('REST with an access token (settings/oauth/index.md)', () => {
 });
 
 describe('/oauth/token/ (settings/oauth/auto-renewal.md, error-codes.md)', () => {
+  it('answers faults only when they name it: a held token request, a failing token server', async () => {
+    const { app, refreshToken } = await installedApiApp(bed.portal, bed.receiver);
+    const grant = { grant_type: 'refresh_token', client_id: app.clientId, client_secret: app.clientSecret };
+    // A fault for REST methods (no names) leaves the authorization server alone.
+    const rest = bed.portal.faults.inject({ kind: 'internal-error' });
+    const first = await token(bed.portal, { ...grant, refresh_token: refreshToken });
+    expect(first.status).toBe(200);
+    bed.portal.faults.remove(rest);
+    const failing = bed.portal.faults.inject({
+      kind: 'internal-error',
+      methods: [TOKEN_ENDPOINT_FAULT_NAME],
+    });
+    const refused = await token(bed.portal, { ...grant, refresh_token: String(first.body.refresh_token) });
+    expect(refused).toMatchObject({ status: 500, body: { error: 'INTERNAL_SERVER_ERROR' } });
+    bed.portal.faults.remove(failing);
+    // Nothing was spent: the refresh token still works, and the held request is counted once it answers.
+    const held = bed.portal.faults.inject({
+      kind: 'latency',
+      methods: [TOKEN_ENDPOINT_FAULT_NAME],
+      latencyMs: 50,
+    });
+    const later = await token(bed.portal, { ...grant, refresh_token: String(first.body.refresh_token) });
+    expect(later.status).toBe(200);
+    expect(bed.portal.faults.list().find((f) => f.id === held)?.hits).toBe(1);
+    expect(bed.portal.oauth.counters().byGrant.refresh_token).toBe(2);
+  });
+
   it('rotates the refresh token: a new pair, the old refresh token then invalid_grant', async () => {
     const { app, refreshToken } = await installedApiApp(bed.portal, bed.receiver);
     const grant = { grant_type: 'refresh_token', client_id: app.clientId, client_secret: app.clientSecret };

@@ -3,6 +3,7 @@
  * `shapes.ts`; anything not listed here goes through `Bitrix24Client.request()` untyped.
  */
 import type {
+  B24AppInfo,
   B24Profile,
   B24User,
   BlogComment,
@@ -45,8 +46,8 @@ export interface Bitrix24Methods {
   'user.admin': { params: NoParams; result: boolean };
   /** The caller, without any scope; `ADMIN` is for the caller only (common/users/profile.md). */
   profile: { params: NoParams; result: B24Profile };
-  /** The calling application on this portal; `ID` is its local id, the app page's `/marketplace/app/<ID>/` (common/system/app-info.md). */
-  'app.info': { params: NoParams; result: { ID: string | number; CODE: string; INSTALLED: boolean } };
+  /** The calling application (an OAuth token only; a webhook gets ACCESS_DENIED). `ID` is its local id, the app page's `/marketplace/app/<ID>/` (common/system/app-info.md). */
+  'app.info': { params: NoParams; result: B24AppInfo };
   /** Returns the notification id, or `false` when nothing was created. */
   'im.notify.system.add': { params: NotifyParams; result: number | false };
   'im.notify.personal.add': { params: NotifyParams; result: number | false };

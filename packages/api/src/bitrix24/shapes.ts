@@ -24,6 +24,19 @@ export interface B24Profile {
   TIME_ZONE?: string;
 }
 
+/**
+ * `app.info` with an application's token (common/system/app-info.md; rest_provider.php `appInfo`): the
+ * calling application. A local application's CODE is its client id (rest/lib/app.php
+ * AppTable::onAfterAdd); a Market application's CODE is its Market code.
+ */
+export interface B24AppInfo {
+  ID: number | string;
+  CODE: string;
+  VERSION?: number | string;
+  STATUS?: string;
+  INSTALLED?: boolean;
+}
+
 export interface B24User {
   ID: string;
   /** A boolean in `user.get`; some portals and `user.update` use `Y`/`N` (see `isUserActive`). */

@@ -80,6 +80,29 @@ export const configSchema = z.object({
     .trim()
     .optional()
     .transform((v) => v || undefined),
+  /**
+   * The portal the application may be installed from (application mode with BITRIX24_CLIENT_ID): its host as
+   * users know it, e.g. `example.bitrix24.de` (a port only if the portal has one). An install whose
+   * `client_endpoint` is not `https://<this host>/rest/` is refused before anything is asked or stored.
+   */
+  BITRIX24_PORTAL_DOMAIN: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .optional()
+    .transform((v) => v || undefined)
+    .refine((v) => v === undefined || isPortalHost(v), {
+      message: 'must be the portal host, e.g. example.bitrix24.de (no scheme, path or user)',
+    }),
+  /**
+   * `app.info` CODE of the application when it is not its client id (a Market application's code); a local
+   * application's CODE is its client id (rest/lib/app.php AppTable::onAfterAdd sets CODE = client_id).
+   */
+  BITRIX24_APP_CODE: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => v || undefined),
   /** The token URL; default `/oauth/token/` on the portal's `server_endpoint` (BITRIX24-APPS.md §1). */
   BITRIX24_OAUTH_URL: optionalUrl(['http', 'https']),
   /** Where the portal reaches our handlers (/bitrix24/app/...); default PUBLIC_URL, else the listening address. */
@@ -186,6 +209,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const parsed = configSchema.safeParse(env);
   if (parsed.success) {
     const { DATA_DIR: dir, AUDIT_KEYS_DIR: keys } = parsed.data;
+    // A real application without a named portal would adopt whichever portal posts an install first.
+    if (
+      portalMode(parsed.data) === 'app' &&
+      parsed.data.BITRIX24_CLIENT_ID &&
+      !parsed.data.BITRIX24_PORTAL_DOMAIN
+    )
+      throw new ConfigError(
+        'Missing BITRIX24_PORTAL_DOMAIN: application mode with BITRIX24_CLIENT_ID needs the host of the portal ' +
+          'the application is installed on, e.g. BITRIX24_PORTAL_DOMAIN=example.bitrix24.de',
+      );
     return {
       ...parsed.data,
       DATA_DIR: dir.includes('://') ? dir : operatorPath(dir, env),
@@ -208,6 +241,16 @@ export function redactUrl(value: string): string {
 
 export function publicUrl(config: Config, boundPort: number): string {
   return config.PUBLIC_URL ?? `http://${config.HOST}:${boundPort}`;
+}
+
+/** A host with an optional port, nothing else: `new URL('https://' + host).host` gives it back unchanged. */
+function isPortalHost(value: string): boolean {
+  if (!/^[a-z0-9.-]+(:\d{1,5})?$/.test(value)) return false;
+  try {
+    return new URL(`https://${value}`).host === value;
+  } catch {
+    return false;
+  }
 }
 
 export type PortalMode = 'app' | 'webhook';

@@ -1,4 +1,6 @@
+import { createSandboxPortal, type SandboxPortal } from '@b24-gdpr/sandbox';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/config.ts';
 import { purgeUninstalled } from '../../src/modules/app/install.ts';
 import { tableDigester } from '../support/table-digest.ts';
 import { type AppApi, startAppApi } from './app-api.ts';
@@ -65,7 +67,7 @@ describe('installing and uninstalling the application', () => {
     const before = await digest();
     const auth = {
       'auth[member_id]': (await app.app.portals.current())!.memberId,
-      'auth[domain]': portal.domain,
+      'auth[domain]': new URL(portal.url).host,
       'auth[client_endpoint]': `${portal.url}/rest/`,
       'auth[server_endpoint]': `${portal.url}/oauth/rest/`,
       'auth[application_token]': 'not-the-token',
@@ -122,5 +124,101 @@ describe('installing and uninstalling the application', () => {
     const purged = await purgeUninstalled(app.api.services.orm, new Date(purgeAfter + 1000));
     expect(purged).toHaveLength(1);
     expect(await dumpAppTables(app)).toBe('');
+  });
+});
+
+describe('before the first install: only the configured portal, only our application', () => {
+  let app: AppApi;
+  let foreign: SandboxPortal | undefined;
+  beforeEach(async () => {
+    app = await startAppApi();
+    // Our application registered in the sandbox portal (its keys configured), not installed yet.
+    const ours = app.api.portal.apps.register({
+      name: 'b24-gdpr',
+      handlerUrl: `${app.base}/bitrix24/app/page`,
+      installEventHandlerUrl: `${app.base}/bitrix24/app/install`,
+    });
+    app.app.credentials.current = { clientId: ours.clientId, clientSecret: ours.clientSecret };
+  });
+  afterEach(async () => {
+    await foreign?.close();
+    foreign = undefined;
+    await app.close();
+  });
+
+  it('refuses an install from another portal with 403 before asking it anything, and stores nothing', async () => {
+    // An attacker's portal where "our" application (same keys) is installed: its tokens are genuine there.
+    foreign = await createSandboxPortal({ port: 0, domain: 'attacker.example' });
+    const keys = app.app.credentials.current!;
+    const copy = foreign.apps.register({
+      name: 'b24-gdpr',
+      clientId: keys.clientId,
+      clientSecret: keys.clientSecret,
+      handlerUrl: `${app.base}/bitrix24/app/page`,
+      installEventHandlerUrl: `${app.base}/bitrix24/app/install`,
+    });
+    foreign.counters.reset();
+    app.api.portal.counters.reset();
+    foreign.apps.install(copy.id);
+    await foreign.events.flush();
+    const delivery = foreign.events.deliveries().find((d) => d.event === 'ONAPPINSTALL');
+    expect(delivery?.body['auth[access_token]']?.length).toBeGreaterThan(8);
+    expect(delivery?.status).toBe(403);
+
+    // The installer frame naming the attacker's portal: refused the same way.
+    const frame = await fetch(
+      `${app.base}/bitrix24/app/install?DOMAIN=${encodeURIComponent(new URL(foreign.url).host)}&PROTOCOL=0&LANG=en`,
+      form({
+        AUTH_ID: delivery?.body['auth[access_token]'] ?? '',
+        REFRESH_ID: delivery?.body['auth[refresh_token]'] ?? '',
+        AUTH_EXPIRES: '3600',
+        member_id: foreign.memberId,
+        APPLICATION_TOKEN: delivery?.body['auth[application_token]'] ?? '',
+        SERVER_ENDPOINT: `${foreign.url}/oauth/rest/`,
+        status: 'L',
+      }),
+    );
+    expect(frame.status).toBe(403);
+
+    expect(await dumpAppTables(app)).toBe('');
+    // No request reached either portal: not `profile`, not `app.info`, not the token server.
+    expect(foreign.counters.httpRequests).toBe(0);
+    expect(foreign.oauth.counters().total).toBe(0);
+    expect(app.api.portal.counters.httpRequests).toBe(0);
+    expect(await app.api.services.portal.usersWithCredentials()).toEqual([]);
+  });
+
+  it("refuses an install carrying another application's tokens with 403, and stores nothing", async () => {
+    // Another application on the same, configured portal, whose install event is pointed at our handler.
+    const other = app.api.portal.apps.register({
+      name: 'someone else',
+      handlerUrl: `${app.base}/bitrix24/app/page`,
+      installEventHandlerUrl: `${app.base}/bitrix24/app/install`,
+    });
+    app.api.portal.apps.install(other.id);
+    await app.api.portal.events.flush();
+    const delivery = app.api.portal.events.deliveries().find((d) => d.event === 'ONAPPINSTALL');
+    expect(delivery?.body['auth[client_endpoint]']).toBe(`${app.api.portal.url}/rest/`);
+    expect(delivery?.status).toBe(403);
+    expect(await dumpAppTables(app)).toBe('');
+    expect(await app.api.services.portal.credentialStatus(1)).toMatchObject({ state: 'missing' });
+  });
+});
+
+describe('BITRIX24_PORTAL_DOMAIN', () => {
+  const realApp = { BITRIX24_CLIENT_ID: 'local.0123456789abcd.12345678', BITRIX24_CLIENT_SECRET: 'secret' };
+  it('is required in application mode with a real application, with a start-up error that names it', () => {
+    expect(() => loadConfig(realApp)).toThrow(/BITRIX24_PORTAL_DOMAIN.*example\.bitrix24\.de/);
+    expect(() => loadConfig({ ...realApp, BITRIX24_PORTAL_DOMAIN: 'https://example.bitrix24.de/' })).toThrow(
+      /Invalid BITRIX24_PORTAL_DOMAIN/,
+    );
+    expect(
+      loadConfig({ ...realApp, BITRIX24_PORTAL_DOMAIN: 'Example.Bitrix24.de' }).BITRIX24_PORTAL_DOMAIN,
+    ).toBe('example.bitrix24.de');
+    // Webhook mode and the sandbox application need none.
+    expect(() =>
+      loadConfig({ BITRIX24_WEBHOOK_URL: 'https://example.bitrix24.de/rest/1/abc/' }),
+    ).not.toThrow();
+    expect(() => loadConfig({})).not.toThrow();
   });
 });

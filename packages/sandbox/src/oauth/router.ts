@@ -1,6 +1,7 @@
 import type { HttpBindings } from '@hono/node-server';
 import { type Context, Hono } from 'hono';
 import type { App } from '../apps/types.ts';
+import { TOKEN_ENDPOINT_FAULT_NAME } from '../faults.ts';
 import { readRequestParams } from '../rest/params.ts';
 import type { SandboxRuntime } from '../runtime.ts';
 import type { IssuedPair } from './tokens.ts';
@@ -55,6 +56,14 @@ export function oauthRouter(portal: SandboxRuntime): Hono<Env> {
   });
 
   app.on(['GET', 'POST'], '/oauth/token', async (c) => {
+    // A slow, failing or vanishing authorization server, when a test asks for one (faults.ts).
+    const fault = portal.faults.evaluate(TOKEN_ENDPOINT_FAULT_NAME, { namedOnly: true });
+    if (fault.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+    if (fault.type === 'drop') {
+      c.env.incoming.socket.destroy();
+      return new Response(null, { status: 204 });
+    }
+    if (fault.type === 'error') return c.json(fault.error.toBody(), fault.error.status as 500);
     const p = await readRequestParams(c.req.raw);
     const str = (k: string) => {
       const v = p[k];

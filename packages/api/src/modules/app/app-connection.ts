@@ -34,6 +34,13 @@ export interface AppRuntime {
    * ask `profile` whose it is. Never refreshed: a refused token is simply refused.
    */
   probe(clientEndpoint: string, accessToken: string): Bitrix24Client;
+  /**
+   * Where an install may come from: `<origin>/rest/` is the only client endpoint accepted. The configured
+   * portal over https (BITRIX24_PORTAL_DOMAIN), or the in-process sandbox; null: no install is accepted.
+   */
+  installOrigin(): string | null;
+  /** The `app.info` CODE an installer's tokens must show: BITRIX24_APP_CODE, else our client id. */
+  appCode(): string | null;
   /** The administrator the connection's `client` acts as now (installer, or another administrator seen). */
   adminUserId(): Promise<number>;
   now: () => number;
@@ -169,6 +176,13 @@ export function connectApp(
     credentials,
     clientOf,
     probe,
+    installOrigin: () =>
+      options.sandbox
+        ? new URL(options.sandbox.url).origin
+        : config.BITRIX24_PORTAL_DOMAIN
+          ? `https://${config.BITRIX24_PORTAL_DOMAIN}`
+          : null,
+    appCode: () => config.BITRIX24_APP_CODE ?? credentials.current?.clientId ?? null,
     adminUserId,
     now,
   };

@@ -22,6 +22,15 @@ export const AppUserTokenSchema = defineEntity({
     accessExpiresAt: p.datetime().nullable(),
     state: p.enum(['usable', 'dead'] as const).default('usable'),
     deadReason: p.string().length(500).nullable(),
+    /**
+     * Bumped whenever the stored tokens change (a refresh, a frame, a dead mark): a refresh saves its new
+     * pair, or marks the row dead, only over the version it read (compare-and-swap, token-refresh.ts).
+     */
+    refreshVersion: p.integer().default(0),
+    /** The process refreshing this token now (a random id), so others wait for its pair instead of spending the refresh token too. */
+    refreshClaim: p.string().length(36).nullable(),
+    /** When that claim lapses (a process that died mid-refresh): past it, another may claim. */
+    refreshClaimedUntil: p.datetime().nullable(),
     /** Last refresh through the authorization server. */
     refreshedAt: p.datetime().nullable(),
     /** Last time the portal handed us this user's token (install, a frame, a placement). */

@@ -27,7 +27,7 @@ export interface InstallEvent {
 
 export type InstallOutcome =
   | { ok: true; portalId: string; installedBy: number | null }
-  | { ok: false; status: 400 | 401 | 409; error: string };
+  | { ok: false; status: 400 | 401 | 403 | 409; error: string };
 
 export interface InstallDeps {
   orm: MikroORM;
@@ -104,13 +104,39 @@ export function installEventFromFrame(form: URLSearchParams, query: URLSearchPar
 }
 
 /**
- * ONAPPINSTALL. A portal already installed here accepts it only with the application token it has
- * (a repeated delivery), so a forged install cannot replace it: 401, nothing stored. A first install (or
- * one after an uninstall) stores the portal, its application token (encrypted) and the installer's
- * tokens; the installer is asked `profile` with their own token, which also proves the token works on
- * that portal. One installation serves one portal: another `member_id` while one is installed is 409.
+ * Whether an install names the one portal we may be installed on (`AppRuntime.installOrigin`): its
+ * `client_endpoint` must be that origin's `/rest/` and its domain that host. Decided from the request
+ * alone, so a refused install costs no outbound call: before the first install, anyone who can reach the
+ * API could otherwise make it adopt a portal of their choosing by posting an install that names it.
+ */
+export function installOriginRefusal(expected: string | null, event: InstallEvent): string | null {
+  if (!expected) return 'no portal is configured to install from (BITRIX24_PORTAL_DOMAIN)';
+  const host = new URL(expected).host;
+  const domain = event.domain.toLowerCase();
+  const domainMatches = domain === host || domain === new URL(expected).hostname;
+  if (event.clientEndpoint !== `${expected}/rest/` || !domainMatches)
+    return 'the install names another portal than the configured one';
+  return null;
+}
+
+/**
+ * ONAPPINSTALL. Only from the configured portal (`installOriginRefusal`: 403, nothing asked, nothing
+ * stored), and only with the installer's token of our own application (`app.info` CODE, 403 otherwise).
+ * A portal already installed here accepts it only with the application token it has (a repeated
+ * delivery), so a forged install cannot replace it: 401, nothing stored. A first install (or one after an
+ * uninstall) stores the portal, its application token (encrypted) and the installer's tokens; the
+ * installer is asked `profile` with their own token, which also proves the token works on that portal.
+ * One installation serves one portal: another `member_id` while one is installed is 409.
  */
 export async function install(deps: InstallDeps, event: InstallEvent): Promise<InstallOutcome> {
+  const refusal = installOriginRefusal(deps.app.installOrigin(), event);
+  if (refusal) {
+    deps.logger.warn({ domain: event.domain.slice(0, 255) }, `install refused: ${refusal}`);
+    return { ok: false, status: 403, error: refusal };
+  }
+  // Nothing else proves the install is the portal's own: ONAPPINSTALL always carries the installer's tokens.
+  if (!event.accessToken)
+    return { ok: false, status: 403, error: "the install carries no installing user's token" };
   const em = deps.orm.em.fork();
   const existing = await em.findOne(AppPortal, { memberId: event.memberId });
   if (existing?.state === 'installed') {
@@ -123,16 +149,26 @@ export async function install(deps: InstallDeps, event: InstallEvent): Promise<I
   // The installer's identity from the portal itself (the event names no user reliably).
   let installedBy: number | null = null;
   let admin = false;
-  if (event.accessToken) {
-    try {
-      const profile = await deps.app.probe(event.clientEndpoint, event.accessToken).call('profile');
-      installedBy = Number(profile.ID) || null;
-      admin = profile.ADMIN === true;
-    } catch (error) {
-      if (!(error instanceof Bitrix24Error)) throw error;
-      return { ok: false, status: 401, error: "the portal refused the installing user's token" };
-    }
+  const probe = deps.app.probe(event.clientEndpoint, event.accessToken);
+  try {
+    const profile = await probe.call('profile');
+    installedBy = Number(profile.ID) || null;
+    admin = profile.ADMIN === true;
+  } catch (error) {
+    if (!(error instanceof Bitrix24Error)) throw error;
+    return { ok: false, status: 401, error: "the portal refused the installing user's token" };
   }
+  // The token must be one the portal issued to our application: a token of any other application on the
+  // same portal answers `profile` too.
+  const expectedCode = deps.app.appCode();
+  let code: string | null = null;
+  try {
+    code = String((await probe.call('app.info')).CODE ?? '');
+  } catch (error) {
+    if (!(error instanceof Bitrix24Error)) throw error;
+  }
+  if (!expectedCode || code !== expectedCode)
+    return { ok: false, status: 403, error: 'the tokens belong to another application' };
   const now = new Date(deps.app.now());
   const row =
     existing ??
@@ -163,7 +199,7 @@ export async function install(deps: InstallDeps, event: InstallEvent): Promise<I
   await em.flush();
   deps.app.portals.forget();
   const portal = toInstalled(row);
-  if (installedBy && event.accessToken) {
+  if (installedBy) {
     await deps.app.tokens.save(portal, installedBy, {
       accessToken: event.accessToken,
       refreshToken: event.refreshToken,

@@ -11,7 +11,8 @@ export interface ClientCredentials {
   clientSecret: string;
 }
 
-const TIMEOUT_MS = 30_000;
+/** How long one token request may take; a refresh claim outlives it (token-refresh.ts). */
+export const TOKEN_REQUEST_TIMEOUT_MS = 30_000;
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /** http only on loopback (the sandbox); the client secret and refresh tokens never cross a network in clear. */
@@ -50,7 +51,7 @@ export async function requestRefresh(
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       body,
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+      signal: AbortSignal.timeout(TOKEN_REQUEST_TIMEOUT_MS),
     });
     status = response.status;
     text = await response.text();

@@ -1,17 +1,13 @@
-import { createHash } from 'node:crypto';
 import { LockMode, type MikroORM } from '@mikro-orm/core';
-import {
-  Bitrix24AuthError,
-  type OAuthGrant,
-  type OAuthSession,
-  type TokenResponse,
-} from '../../bitrix24/index.ts';
+import { Bitrix24AuthError, type OAuthGrant, type OAuthSession } from '../../bitrix24/index.ts';
 import type { Logger } from '../../config/logger.ts';
 import type { CredentialStatus } from '../portal/connect.ts';
 import type { AppPortals, InstalledPortal } from './app-portals.ts';
 import { AppUserToken } from './app-user-token.entity.ts';
-import { type ClientCredentials, requestRefresh } from './oauth-server.ts';
+import type { ClientCredentials } from './oauth-server.ts';
 import type { TokenCipher } from './token-cipher.ts';
+import { accessTokenColumns, sha256Hex, tokenContext } from './token-fields.ts';
+import { TokenRefresher } from './token-refresh.ts';
 
 /** Tokens as the portal hands them over (install event, a frame, the token endpoint). */
 export interface HandedTokens {
@@ -33,16 +29,12 @@ export interface TokenStoreOptions {
   now?: () => number;
 }
 
-export const sha256Hex = (value: string) => createHash('sha256').update(value, 'utf8').digest('hex');
-const context = (portalId: string, userId: number, field: 'access' | 'refresh') =>
-  `token:${portalId}:${userId}:${field}`;
-
 /**
  * Every user's OAuth tokens, encrypted at rest, and the one place they are refreshed. A refresh happens
  * only after the portal refused a token (the client asks `renew`), at most once however many callers ask:
- * callers in this process share one promise per user, and processes are serialised by a row lock on the
- * user's token row, under which the stored token is compared with the refused one (another process may
- * have refreshed it already: then no second refresh). `invalid_grant` marks the row dead.
+ * callers in this process share one promise per (portal, user), and processes coordinate through the
+ * token row without holding a lock across the token request (token-refresh.ts: a short claim, a
+ * compare-and-swap on the row's version, `invalid_grant` fatal only for the refresh token still stored).
  */
 export class TokenStore {
   readonly #o: TokenStoreOptions;
@@ -53,9 +45,18 @@ export class TokenStore {
   /** Users of the installed portal this process knows a usable token of (PortalConnection.asUser is synchronous). */
   readonly #usable = new Set<number>();
 
+  readonly #refresher: TokenRefresher;
+
   constructor(options: TokenStoreOptions) {
     this.#o = options;
     this.#now = options.now ?? Date.now;
+    this.#refresher = new TokenRefresher({
+      orm: options.orm,
+      cipher: options.cipher,
+      credentials: options.credentials,
+      tokenUrl: (portal) => this.tokenUrl(portal),
+      now: this.#now,
+    });
   }
 
   /** Stores what the portal handed over for `userId` (a new pair replaces the old one, and revives a dead row). */
@@ -67,9 +68,13 @@ export class TokenStore {
     const em = this.#o.orm.em.fork();
     const now = new Date(this.#now());
     const fields = {
-      accessTokenEnc: this.#o.cipher.encrypt(tokens.accessToken, context(portal.id, userId, 'access')),
-      accessTokenHash: sha256Hex(tokens.accessToken),
-      accessExpiresAt: tokens.expiresIn ? new Date(now.getTime() + tokens.expiresIn * 1000) : null,
+      ...accessTokenColumns(
+        this.#o.cipher,
+        portal.id,
+        userId,
+        tokens.accessToken,
+        tokens.expiresIn ? new Date(now.getTime() + tokens.expiresIn * 1000) : null,
+      ),
       receivedAt: now,
       state: 'usable' as const,
       deadReason: null,
@@ -81,9 +86,10 @@ export class TokenStore {
         { lockMode: LockMode.PESSIMISTIC_WRITE },
       );
       const refreshTokenEnc = tokens.refreshToken
-        ? this.#o.cipher.encrypt(tokens.refreshToken, context(portal.id, userId, 'refresh'))
+        ? this.#o.cipher.encrypt(tokens.refreshToken, tokenContext(portal.id, userId, 'refresh'))
         : (row?.refreshTokenEnc ?? null);
-      if (row) tx.assign(row, { ...fields, refreshTokenEnc });
+      // A new version: a refresh under way saves over the old one no more (token-refresh.ts).
+      if (row) tx.assign(row, { ...fields, refreshTokenEnc, refreshVersion: row.refreshVersion + 1 });
       else tx.create(AppUserToken, { portalId: portal.id, userId, ...fields, refreshTokenEnc });
     });
     this.#grants.set(key, { clientEndpoint: portal.clientEndpoint, accessToken: tokens.accessToken, userId });
@@ -172,7 +178,7 @@ export class TokenStore {
     }
     const grant = {
       clientEndpoint: portal.clientEndpoint,
-      accessToken: this.#o.cipher.decrypt(row.accessTokenEnc, context(portal.id, userId, 'access')),
+      accessToken: this.#o.cipher.decrypt(row.accessTokenEnc, tokenContext(portal.id, userId, 'access')),
       userId,
     };
     this.#grants.set(key, grant);
@@ -181,15 +187,16 @@ export class TokenStore {
   }
 
   #renew(rejected: OAuthGrant): Promise<OAuthGrant> {
+    // One refresh per (portal, user) in this process; the client endpoint names the portal.
     const key = `${rejected.clientEndpoint}:${rejected.userId}`;
     const running = this.#renewing.get(key);
     if (running) return running;
-    const renewal = this.#renewLocked(rejected).finally(() => this.#renewing.delete(key));
+    const renewal = this.#renewShared(rejected).finally(() => this.#renewing.delete(key));
     this.#renewing.set(key, renewal);
     return renewal;
   }
 
-  async #renewLocked(rejected: OAuthGrant): Promise<OAuthGrant> {
+  async #renewShared(rejected: OAuthGrant): Promise<OAuthGrant> {
     const portal = await this.#o.portals.current();
     if (!portal || portal.clientEndpoint !== rejected.clientEndpoint)
       throw new Bitrix24AuthError({
@@ -200,54 +207,7 @@ export class TokenStore {
     const { userId } = rejected;
     const cacheKey = `${portal.id}:${userId}`;
     this.#grants.delete(cacheKey);
-    // The row stays locked across the call to the authorization server (at most its 30 s time-out): that
-    // is what makes a second process wait and then use this refresh. On PGlite, whose one session serves
-    // every connection in turn, all database work waits that long too; refreshes are rare (hourly at most
-    // per active user), so we accept it.
-    const outcome = await this.#o.orm.em.fork().transactional(async (tx) => {
-      const row = await tx.findOne(
-        AppUserToken,
-        { portalId: portal.id, userId },
-        { lockMode: LockMode.PESSIMISTIC_WRITE },
-      );
-      if (!row || row.state === 'dead') return { dead: row?.deadReason ?? 'no token' };
-      const stored = this.#o.cipher.decrypt(row.accessTokenEnc, context(portal.id, userId, 'access'));
-      // Refreshed meanwhile (another process, or a frame brought a new token): use that one.
-      if (stored !== rejected.accessToken) return { grant: { ...rejected, accessToken: stored } };
-      if (!row.refreshTokenEnc) {
-        row.state = 'dead';
-        row.deadReason = 'no refresh token was handed over';
-        return { dead: row.deadReason };
-      }
-      const credentials = this.#o.credentials();
-      if (!credentials)
-        throw new Bitrix24AuthError({
-          code: 'NO_AUTH_FOUND',
-          description: 'the application keys are not configured',
-          method: 'oauth',
-        });
-      const refreshToken = this.#o.cipher.decrypt(row.refreshTokenEnc, context(portal.id, userId, 'refresh'));
-      let answer: TokenResponse;
-      try {
-        answer = await requestRefresh(this.tokenUrl(portal), credentials, refreshToken);
-      } catch (error) {
-        if (error instanceof Bitrix24AuthError && error.code === 'invalid_grant') {
-          row.state = 'dead';
-          row.deadReason = 'invalid_grant: the refresh token was revoked, used or has expired';
-          return { dead: row.deadReason };
-        }
-        throw error;
-      }
-      const now = new Date(this.#now());
-      tx.assign(row, {
-        accessTokenEnc: this.#o.cipher.encrypt(answer.access_token, context(portal.id, userId, 'access')),
-        accessTokenHash: sha256Hex(answer.access_token),
-        refreshTokenEnc: this.#o.cipher.encrypt(answer.refresh_token, context(portal.id, userId, 'refresh')),
-        accessExpiresAt: new Date(now.getTime() + (answer.expires_in ?? 3600) * 1000),
-        refreshedAt: now,
-      });
-      return { grant: { ...rejected, accessToken: answer.access_token } };
-    });
+    const outcome = await this.#refresher.refresh(portal, rejected);
     if ('dead' in outcome) {
       this.#usable.delete(userId);
       this.#o.logger.warn({ userId }, 'a user token is dead; they must open the portal again');
