@@ -103,7 +103,7 @@ export const configSchema = z.object({
     .trim()
     .optional()
     .transform((v) => v || undefined),
-  /** The token URL; default `/oauth/token/` on the portal's `server_endpoint` (BITRIX24-APPS.md §1). */
+  /** The token URL; default Bitrix24's `https://oauth.bitrix.info/oauth/token/` (BITRIX24-APPS.md §1), never the install's `server_endpoint`. */
   BITRIX24_OAUTH_URL: optionalUrl(['http', 'https']),
   /** Where the portal reaches our handlers (/bitrix24/app/...); default PUBLIC_URL, else the listening address. */
   APP_PUBLIC_URL: optionalUrl(['http', 'https']),

@@ -56,6 +56,20 @@ describe('installing and uninstalling the application', () => {
     expect(placements).toEqual(['PAGE_BACKGROUND_WORKER', 'USER_PROFILE_MENU', 'USER_PROFILE_TOOLBAR']);
   });
 
+  it('refreshes at the configured token server, whatever server_endpoint the install named', async () => {
+    // The token URL receives our client secret and every refresh token: a server_endpoint stored from an
+    // install request (here rewritten to an attacker's host) must not move it.
+    await app.api.services.orm.em
+      .fork()
+      .getConnection()
+      .execute(`update app_portal set server_endpoint = 'https://attacker.example/rest/'`);
+    app.api.portal.oauth.resetCounters();
+    app.api.portal.oauth.expireAccessTokens({ userId: 1 });
+    const me = await app.api.services.portal.client.call('profile');
+    expect(Number(me.ID)).toBe(1);
+    expect(app.api.portal.oauth.counters().byGrant.refresh_token).toBe(1);
+  });
+
   it('refuses an uninstall or a second install with a wrong application token, and stores nothing', async () => {
     const portal = app.api.portal;
     // A real user's frame, whose fields a forger could copy (whatever our placement handler did with it).

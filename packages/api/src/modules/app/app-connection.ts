@@ -50,6 +50,9 @@ export interface AppRuntime {
   lastBind?: Promise<void>;
 }
 
+/** Bitrix24's authorization server (settings/oauth/index.md); `BITRIX24_OAUTH_URL` overrides it. */
+export const BITRIX24_OAUTH_TOKEN_URL = 'https://oauth.bitrix.info/oauth/token/';
+
 export interface AppConnectionOptions {
   orm: MikroORM;
   cipher: TokenCipher;
@@ -87,7 +90,9 @@ export function connectApp(
     cipher: options.cipher,
     portals,
     credentials: () => credentials.current,
-    tokenUrl: config.BITRIX24_OAUTH_URL,
+    // Never the install's `server_endpoint`: the token URL receives our client secret and every refresh
+    // token, so it is fixed by configuration (or the in-process sandbox), not by what a request says.
+    tokenUrl: config.BITRIX24_OAUTH_URL ?? options.sandbox?.oauthTokenUrl ?? BITRIX24_OAUTH_TOKEN_URL,
     logger: logger.child({ component: 'app-tokens' }),
     now,
   });

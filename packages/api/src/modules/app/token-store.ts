@@ -23,8 +23,8 @@ export interface TokenStoreOptions {
   portals: AppPortals;
   /** The application's keys; null while unknown (the sandbox registers the app after start). */
   credentials: () => ClientCredentials | null;
-  /** BITRIX24_OAUTH_URL; default `/oauth/token/` on the portal's server_endpoint. */
-  tokenUrl?: string | undefined;
+  /** The authorization server's token URL: configuration's, never a portal's `server_endpoint`. */
+  tokenUrl: string;
   logger: Logger;
   now?: () => number;
 }
@@ -221,8 +221,8 @@ export class TokenStore {
     return outcome.grant;
   }
 
-  tokenUrl(portal: InstalledPortal): string {
-    return this.#o.tokenUrl ?? new URL('/oauth/token/', portal.serverEndpoint).toString();
+  tokenUrl(_portal: InstalledPortal): string {
+    return this.#o.tokenUrl;
   }
 
   /** Forgets decrypted tokens kept in memory (after an uninstall). */
