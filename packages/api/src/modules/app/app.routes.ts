@@ -1,5 +1,6 @@
 import type { Context, Hono } from 'hono';
 import type { AppServices } from '../../app-services.ts';
+import { clientIp } from '../../http/client-ip.ts';
 import { APP_PATHS } from './app-paths.ts';
 import { BackgroundFrames } from './background-frames.ts';
 import { escapeHtml, framePage, jsonForScript, readFrame } from './frame-http.ts';
@@ -30,6 +31,7 @@ export function registerAppRoutes(http: Hono, services: AppServices): void {
   };
   const background = new BackgroundFrames(app, services.logger.child({ component: 'app-frames' }), {
     perMinute: services.config.APP_BACKGROUND_VERIFY_PER_MINUTE,
+    perAddress: services.config.APP_BACKGROUND_VERIFY_PER_ADDRESS_PER_MINUTE,
   });
   app.background = background;
   const handlerBase = () => services.config.APP_PUBLIC_URL ?? services.urls.public;
@@ -126,9 +128,12 @@ export function registerAppRoutes(http: Hono, services: AppServices): void {
     return c.json({ status: 'noted' });
   });
 
-  /** PAGE_BACKGROUND_WORKER: answered at once (BackgroundFrames says why), an empty page. */
+  /**
+   * PAGE_BACKGROUND_WORKER: answered at once (BackgroundFrames says why), an empty page that the
+   * installed portal may frame (with `frame-ancestors 'none'` Chromium shows an error page in it).
+   */
   http.post(APP_PATHS.background, async (c) => {
-    const outcome = await background.receive(await readFrame(c));
-    return framePage(c, { title: 'b24-gdpr', status: outcome === 'refused' ? 401 : 200 });
+    const { outcome, portalOrigin } = await background.receive(await readFrame(c), clientIp(c));
+    return framePage(c, { title: 'b24-gdpr', status: outcome === 'refused' ? 401 : 200, portalOrigin });
   });
 }
