@@ -87,12 +87,15 @@ export function connectApp(
     now,
   });
   const bitrixLogger = logger.child({ component: 'bitrix24' });
+  // Logs name the portal (its domain once installed), not `oauth:unknown`.
+  const origin = () => portals.lastKnown?.domain ?? options.sandbox?.domain ?? 'not installed';
   const clients = new Map<number, Bitrix24Client>();
   const clientOf = (userId: number) => {
     let client = clients.get(userId);
     if (!client) {
       client = new Bitrix24Client({
         oauth: tokens.session(userId, `app token of user ${userId}`),
+        origin,
         limiter,
         logger: bitrixLogger,
       });
@@ -140,6 +143,7 @@ export function connectApp(
   };
   const client = new Bitrix24Client({
     oauth: tokens.session(adminUserId, 'app token of the administrator'),
+    origin,
     limiter,
     logger: bitrixLogger,
   });
@@ -178,6 +182,7 @@ export function connectApp(
           });
         },
       },
+      origin: () => new URL(clientEndpoint).host,
       limiter,
       logger: bitrixLogger,
       retry: { maxAttempts: 2 },
