@@ -33,9 +33,14 @@ describe('a local application with an installer page', () => {
     expect(frame.body).toContain(
       `:${frame.fields.APP_SID ?? new URL(frame.url).searchParams.get('APP_SID')}`,
     );
+    // The frame carries no application token (widget_data.md): the installer bound ONAPPINSTALL with
+    // the frame's token instead, and the finished install delivers it.
+    expect(frame.fields.APPLICATION_TOKEN).toBeUndefined();
     // The installer's script is what the parent page acts on; headless, the sandbox does the same.
     portal.apps.finishInstall(registered.id);
     expect(portal.apps.get(registered.id)?.installed).toBe(true);
+    await portal.events.flush();
+    await app.app.lastBind;
 
     expect(await app.api.services.portal.credentialStatus(1)).toEqual({ state: 'usable' });
     const placements = portal.apps

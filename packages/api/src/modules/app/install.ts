@@ -104,6 +104,51 @@ export function installEventFromFrame(form: URLSearchParams, query: URLSearchPar
 }
 
 /**
+ * A local app's installer frame before any install event, without an application token (the documented
+ * frame fields have none, widget_data.md): the portal at the frame's DOMAIN is asked `profile` with its
+ * AUTH_ID (an administrator must be installing), and `event.bind` ONAPPINSTALL to our install handler
+ * with that token, so that finishing the install (BX24.installFinish) sends us the event with the
+ * application token and the installer's tokens (installation-finish.md: local apps bind it themselves).
+ * Stores nothing: the event installs us.
+ */
+export async function prepareInstallFromFrame(
+  app: AppRuntime,
+  form: URLSearchParams,
+  query: URLSearchParams,
+  installUrl: string,
+): Promise<{ ok: true; portalOrigin: string } | { ok: false; status: 400 | 401 | 503; error: string }> {
+  const domain = query.get('DOMAIN')?.trim() ?? '';
+  const authId = form.get('AUTH_ID')?.trim() ?? '';
+  let endpoint: URL;
+  try {
+    endpoint = checkEndpointUrl(
+      `${query.get('PROTOCOL') === '0' ? 'http' : 'https'}://${domain}/rest/`,
+      'the portal address',
+    );
+  } catch {
+    return { ok: false, status: 400, error: 'not an installer frame (DOMAIN)' };
+  }
+  if (!authId || !MEMBER_ID.test(form.get('member_id') ?? ''))
+    return { ok: false, status: 400, error: 'not an installer frame (AUTH_ID, member_id)' };
+  const probe = app.probe(endpoint.toString(), authId);
+  try {
+    const profile = await probe.call('profile');
+    if (profile.ADMIN !== true)
+      return { ok: false, status: 401, error: 'only an administrator installs the application' };
+    const events = (await probe.request('event.get')).result as { event?: string; handler?: string }[];
+    if (!(events ?? []).some((e) => e.event?.toUpperCase() === 'ONAPPINSTALL' && e.handler === installUrl))
+      await probe.request('event.bind', { event: 'ONAPPINSTALL', handler: installUrl });
+  } catch (error) {
+    if (error instanceof Bitrix24AuthError)
+      return { ok: false, status: 401, error: "the portal refused the installer frame's token" };
+    if (error instanceof Bitrix24Error)
+      return { ok: false, status: 503, error: 'the portal could not be asked to finish the install' };
+    throw error;
+  }
+  return { ok: true, portalOrigin: endpoint.origin };
+}
+
+/**
  * ONAPPINSTALL. A portal already installed here accepts it only with the application token it has
  * (a repeated delivery), so a forged install cannot replace it: 401, nothing stored. A first install (or
  * one after an uninstall) stores the portal, its application token (encrypted) and the installer's
