@@ -6,8 +6,9 @@ import { hasChromium, launchChromium } from './support/browser.ts';
 
 /**
  * The API in application mode installed the way an administrator installs a local application with an
- * interface: they open it in the portal, our installer page runs in the portal's frame, stores the portal
- * and their token, binds the placements and finishes the install over the BX24 frame protocol. Then an
+ * interface: they open it in the portal, our installer page runs in the portal's frame, binds ONAPPINSTALL
+ * with the frame's token and finishes the install over the BX24 frame protocol; the install event then
+ * stores the portal and their token and binds the placements. Then an
  * employee opens a portal page and the hidden background frame hands us their token. Real Chromium, the
  * sandbox's pages and app layout, no test control in between.
  */
@@ -50,7 +51,15 @@ describe.runIf(hasChromium)('installing the application in Chromium', { timeout:
     // Our page's setInstallFinish: the portal marks the app installed and reloads the page.
     await page.waitForURL(/install_finished=Y/);
     expect(portal.apps.get(registered.id)?.installed).toBe(true);
-    expect(await app.api.services.portal.credentialStatus(1)).toEqual({ state: 'usable' });
+    // The finished install sends ONAPPINSTALL to the handler our installer bound (frames carry no
+    // application token, widget_data.md); that event installs us.
+    await portal.events.flush();
+    await until(async () => {
+      await app.app.lastBind;
+      const status = await app.api.services.portal.credentialStatus(1);
+      return status.state === 'usable' ? status : undefined;
+    }, 'the install event');
+    await app.app.lastBind;
     const placements = portal.apps
       .placements(registered.id)
       .map((p) => p.placement)

@@ -39,7 +39,11 @@ export const builder = new SchemaBuilder<{
   plugins: [ScopeAuthPlugin, ErrorsPlugin, InputShapePlugin, RelayPlugin, DataloaderPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
-    authScopes: (ctx) => authScopesFor(ctx.principal),
+    authScopes: (ctx) =>
+      authScopesFor(
+        ctx.principal,
+        (userId) => ctx.services.directory.recheckAdmin?.(userId) ?? Promise.resolve(false),
+      ),
     // Every non-public field declares authScopes; a failed or throwing scope check is a refusal, never a pass.
     treatErrorsAsUnauthorized: true,
     // A subscription is refused when it is made, not after it has started streaming.

@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from './config/config.ts';
 import { createLogger } from './config/logger.ts';
+import { KeyFileError } from './modules/keys/key-files.ts';
 import { startApi } from './start.ts';
 
 /** `pnpm start`: the API on the configured database and portal, or on the embedded defaults. */
@@ -14,7 +15,11 @@ try {
 
 const logger = createLogger(config.LOG_LEVEL);
 const api = await startApi(config, logger).catch((error: unknown) => {
-  logger.fatal({ err: error }, 'start-up failed');
+  // A key that is wrong or missing is the operator's to fix: one plain line, not a stack in JSON.
+  if (error instanceof KeyFileError || error instanceof ConfigError) {
+    logger.flush?.();
+    console.error(`start-up failed: ${error.message}`);
+  } else logger.fatal({ err: error }, 'start-up failed');
   process.exit(1);
 });
 

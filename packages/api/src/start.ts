@@ -35,7 +35,9 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
         : `database: PostgreSQL at ${redactUrl(config.DATABASE_URL ?? '')}`,
     );
 
-    const services = await wireServices(config, logger, db, closers, { createKeys: true });
+    // A new token key is written only once everything below has worked (a failed start leaves none).
+    const keyWrites: (() => Promise<void>)[] = [];
+    const services = await wireServices(config, logger, db, closers, { createKeys: true, keyWrites });
     const { portal, boss } = services;
     const server = await listenApi(services, config.HOST, config.PORT);
     closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
@@ -80,6 +82,7 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
     const sandboxAdminToken = portal.sandbox
       ? await issueSandboxAdminToken(services, portal.adminUserId || 1)
       : null;
+    for (const write of keyWrites) await write();
     return { url, services, sandboxAdminToken, close: closeAll };
   } catch (error) {
     await closeAll();

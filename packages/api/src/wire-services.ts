@@ -25,6 +25,8 @@ export async function wireServices(
     sandbox?: SandboxPortal;
     /** The API makes missing keys (and moves old ones out of the database); workers and the CLI only read them. */
     createKeys?: boolean;
+    /** New keys' writes, run by the API once start-up has succeeded (openTokenCipher's deferWrites). */
+    keyWrites?: (() => Promise<void>)[];
     /** A settable clock for application mode (admin re-check TTL, token times); tests only. */
     now?: () => number;
   } = {},
@@ -34,7 +36,11 @@ export async function wireServices(
     create: options.createKeys === true,
   });
   // The stored portal tokens' key: checked before anything reads a token (a wrong key stops the start).
-  const cipher = await openTokenCipher(config, { em: db.orm.em.fork(), create: options.createKeys === true });
+  const cipher = await openTokenCipher(config, {
+    em: db.orm.em.fork(),
+    create: options.createKeys === true,
+    ...(options.keyWrites ? { deferWrites: options.keyWrites } : {}),
+  });
   const portal = await connectPortal(config, logger, {
     ...(options.sandbox ? { sandbox: options.sandbox } : {}),
     startSandbox: options.createKeys === true,

@@ -113,6 +113,16 @@ describe('REST with an access token (settings/oauth/index.md)', () => {
     });
   });
 
+  it('expires a user\u2019s tokens when a chosen call of theirs arrives, alone or in a batch, once', async () => {
+    const { accessToken } = await installedApiApp(bed.portal, bed.receiver);
+    bed.portal.oauth.expireAccessTokensOnCall({ userId: 1, method: 'user.admin' });
+    expect((await callApp(bed.portal, 'profile', accessToken)).status).toBe(200);
+    const batch = await callApp(bed.portal, 'batch', accessToken, { cmd: { p: 'profile', a: 'user.admin' } });
+    expect(batch).toMatchObject({ status: 401, body: { error: 'expired_token' } });
+    expect(await callApp(bed.portal, 'profile', accessToken)).toMatchObject({ status: 401 });
+    expect(bed.portal.oauth.tokenSummary(1).liveAccess).toBe(0);
+  });
+
   it('refuses methods outside the app’s scopes with insufficient_scope', async () => {
     const { accessToken } = await installedApiApp(bed.portal, bed.receiver, ['user']);
     expect((await callApp(bed.portal, 'user.get', accessToken, { ID: 1 })).status).toBe(200);

@@ -107,14 +107,14 @@ describe('frames (settings/oauth/simple-way.md, widgets/_includes/widget_data.md
       'AUTH_EXPIRES',
       'REFRESH_ID',
       'SERVER_ENDPOINT',
-      'APPLICATION_TOKEN',
       'APPLICATION_SCOPE',
       'member_id',
       'status',
       'PLACEMENT',
       'PLACEMENT_OPTIONS',
     ]);
-    expect(got?.body.get('APPLICATION_TOKEN')).toBe(app.applicationToken);
+    // The application token authenticates events; an employee's page must not hand it out.
+    expect(got?.body.has('APPLICATION_TOKEN')).toBe(false);
     expect(JSON.parse(got?.body.get('PLACEMENT_OPTIONS') ?? '')).toEqual({
       ID: 'PAGE_BACKGROUND_WORKER',
       URI: '/stream/?x=1',

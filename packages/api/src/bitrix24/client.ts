@@ -27,8 +27,11 @@ export interface Bitrix24ClientOptions {
   webhookUrl?: string;
   /** An application's user token (oauth.ts): `auth=` on every call, one refresh and retry on `expired_token`. */
   oauth?: OAuthSession;
-  /** With `oauth`: the portal's origin, which keys the shared limiter when `limiter` is not an instance. */
-  origin?: string;
+  /**
+   * With `oauth`: the portal's origin (or how to read it, for a portal known later), which logs name and
+   * which keys the shared limiter when `limiter` is not an instance.
+   */
+  origin?: string | (() => string);
   /** http is accepted on loopback only, unless this is set. */
   allowInsecureHttp?: boolean;
   /**
@@ -92,7 +95,15 @@ export class Bitrix24Client {
     if (options.oauth) {
       this.#oauth = options.oauth;
       const origin = options.origin ?? 'oauth:unknown';
-      this.endpoint = { origin, safeBase: options.oauth.label, redact: (text) => text };
+      const label = options.oauth.label;
+      // Read when used: an application's portal is known only once it is installed (logs name it).
+      this.endpoint = {
+        get origin() {
+          return typeof origin === 'function' ? origin() : origin;
+        },
+        safeBase: label,
+        redact: (text) => text,
+      };
     } else if (options.webhookUrl) {
       this.#webhook = parseWebhookUrl(options.webhookUrl, {
         allowInsecureHttp: options.allowInsecureHttp ?? false,

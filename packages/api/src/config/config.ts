@@ -126,6 +126,14 @@ export const configSchema = z.object({
    * user); at most this many a minute are spent on them, the rest are answered and dropped.
    */
   APP_BACKGROUND_VERIFY_PER_MINUTE: z.coerce.number().int().min(1).max(6000).default(30),
+  /**
+   * Of that budget, at most this many a minute for frames from one client address, so one sender of
+   * made-up tokens cannot spend the whole minute's budget (an office behind one NAT still gets its
+   * tokens: one per user lasts 180 days, and a later page brings it again). The address is the socket's
+   * peer, as for every per-IP limit here: behind a reverse proxy all frames share one, so set it to the
+   * whole budget there.
+   */
+  APP_BACKGROUND_VERIFY_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).max(6000).default(10),
   /** A user's administrator role (profile.ADMIN with their own token) is re-checked at most this often. */
   APP_ADMIN_RECHECK_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   BITRIX24_PLAN: z.enum(['standard', 'enterprise']).default('standard'),

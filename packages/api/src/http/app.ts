@@ -1,5 +1,4 @@
 import { APP_PAGE_ASSETS_PATH } from '@b24-gdpr/shared';
-import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono } from 'hono';
 import type { AppServices } from '../app-services.ts';
 import { registerAppRoutes } from '../modules/app/app.routes.ts';
@@ -16,6 +15,7 @@ import { receivePortalEvent } from '../modules/portal-events/event-route.ts';
 import { EVENTS_PATH } from '../modules/portal-events/events.ts';
 import { downloadWeeklyReport, servePublicKey, servePublicKeys } from '../modules/reports/reports.routes.ts';
 import type { GraphQLServer } from '../yoga.ts';
+import { clientIp } from './client-ip.ts';
 import { allowedOrigins, extensionCors } from './cors.ts';
 import { downloadExport } from './export-download.ts';
 import { GRAPHIQL_ASSETS, serveGraphiQLAsset } from './graphiql.ts';
@@ -83,16 +83,4 @@ export function createHttpApp(services: AppServices, graphql: GraphQLServer): Ho
   );
 
   return app;
-}
-
-/** The socket's peer address; when called in-process (tests use app.fetch) there is no socket. */
-function clientIp(c: Parameters<typeof getConnInfo>[0]): string {
-  // Checked first rather than caught: a thrown TypeError per in-process request costs more than the query.
-  const env = c.env as { incoming?: unknown; server?: { incoming?: unknown } } | undefined;
-  if (!env?.incoming && !env?.server?.incoming) return 'local';
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown';
-  } catch {
-    return 'local';
-  }
 }

@@ -111,6 +111,23 @@ describe('data-subject requests in application mode', () => {
     expect((await archiveOf(request)).text('chat-messages.csv')).toContain(`private note from ${userId}`);
   });
 
+  it('refreshes once when the token expires in the middle of the chat reads, and the export completes', async () => {
+    const [, userId] = USERS;
+    app.api.portal.oauth.resetCounters();
+    // Not before the run: the subject's token expires when their first message read arrives, after the
+    // chat list was read with the same token.
+    app.api.portal.oauth.expireAccessTokensOnCall({ userId: userId!, method: 'im.dialog.messages.get' });
+    const request = await exportOf(userId!);
+    expect(request.status, request.error ?? '').toBe('COMPLETED');
+    const counters = app.api.portal.oauth.counters();
+    expect(counters.byGrant.refresh_token).toBe(1);
+    expect(counters.byUser[String(userId)]).toBe(1);
+    const messages = (await archiveOf(request)).text('chat-messages.csv');
+    // Both private chats, the one read before the expiry and the one after.
+    expect(messages).toContain(`private note from ${userId} to ${USERS[0]}`);
+    expect(messages).toContain(`private note from ${userId} to ${USERS[2]}`);
+  });
+
   it('names what cannot be read or erased when the subject has no token, before anyone confirms', async () => {
     const answer = (await app.api.gql(PREVIEW, { u: WITHOUT_TOKEN }, { token: admin })).data?.previewErasure;
     expect(answer.__typename, JSON.stringify(answer)).toBe('ErasurePreview');

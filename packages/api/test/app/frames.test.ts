@@ -1,5 +1,9 @@
+import { randomBytes } from 'node:crypto';
+import { request } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { APP_PATHS } from '../../src/modules/app/app-paths.ts';
+import { NotAdministratorError } from '../../src/modules/dsr/erasure/errors.ts';
+import { computeErasurePlan } from '../../src/modules/dsr/handlers/index.ts';
 import { type AppApi, startAppApi } from './app-api.ts';
 
 const me = '{ me { userId roles } }';
@@ -29,9 +33,14 @@ describe('a local application with an installer page', () => {
     expect(frame.body).toContain(
       `:${frame.fields.APP_SID ?? new URL(frame.url).searchParams.get('APP_SID')}`,
     );
+    // The frame carries no application token (widget_data.md): the installer bound ONAPPINSTALL with
+    // the frame's token instead, and the finished install delivers it.
+    expect(frame.fields.APPLICATION_TOKEN).toBeUndefined();
     // The installer's script is what the parent page acts on; headless, the sandbox does the same.
     portal.apps.finishInstall(registered.id);
     expect(portal.apps.get(registered.id)?.installed).toBe(true);
+    await portal.events.flush();
+    await app.app.lastBind;
 
     expect(await app.api.services.portal.credentialStatus(1)).toEqual({ state: 'usable' });
     const placements = portal.apps
@@ -81,6 +90,46 @@ describe('administrator rights from the platform', () => {
     ]);
   });
 
+  it('a user made admin in the portal gets the admin role on their very next call, without waiting', async () => {
+    const employee = 6;
+    app.api.portal.setAdmin(employee, false);
+    await app.backgroundFrame(employee);
+    const token = await app.api.tokenFor(employee);
+    // The frame's answer is cached: not an administrator.
+    expect((await app.api.gql(me, {}, { token })).data?.me.roles).toEqual(['EMPLOYEE']);
+    const seen = '{ administratorsSeen { __typename } }';
+
+    // Promoted in the portal; the clock stands still, so the cached "no" is only seconds old.
+    app.api.portal.setAdmin(employee, true);
+    const allowed = await app.api.gql(seen, {}, { token });
+    expect(allowed.errors).toBeUndefined();
+    expect((await app.app.admins.seen()).find((a) => a.userId === employee)?.admin).toBe(true);
+    // A refused call asks again at most every few seconds: demoted at once, the next one is refused
+    // on the cached "yes" only until the minute is over (tested above), never on a fresh "no" early.
+    app.api.portal.setAdmin(employee, false);
+    app.clock.ms += 61_000;
+    expect((await app.api.gql(seen, {}, { token })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('the administrator connection leaves a demoted installer for another administrator seen', async () => {
+    app.api.portal.setAdmin(9, true);
+    await app.backgroundFrame(9);
+    app.api.portal.setAdmin(1, false);
+    app.clock.ms += 61_000;
+    // The installer's token still works, but no longer as an administrator's.
+    const me = await app.api.services.portal.client.call('profile');
+    expect(Number(me.ID)).toBe(9);
+    expect(await app.api.services.portal.client.call('user.admin')).toBe(true);
+
+    // Nobody left: the refusal says why in application mode's terms.
+    app.api.portal.setAdmin(9, false);
+    app.clock.ms += 61_000;
+    const failure = await computeErasurePlan(app.api.services.portal, 5).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(NotAdministratorError);
+    expect((failure as Error).message).toContain('no administrator of');
+    expect((failure as Error).message).not.toContain('webhook');
+  });
+
   it('a frame tells who the user is and whether they administer the portal, and stores their token', async () => {
     const employee = 9;
     app.api.portal.setAdmin(employee, true);
@@ -99,6 +148,42 @@ describe('background-worker frames', () => {
   });
   afterEach(() => app.close());
 
+  it('may be framed by the installed portal (frame-ancestors its origin)', async () => {
+    const portal = app.api.portal;
+    const real = await portal.apps.openFrame(app.registered().id, {
+      userId: 4,
+      placement: 'PAGE_BACKGROUND_WORKER',
+    });
+    const again = await fetch(real.url, form(real.fields));
+    expect(again.status).toBe(200);
+    expect(again.headers.get('content-security-policy')).toContain(
+      `frame-ancestors ${new URL(portal.url).origin}`,
+    );
+  });
+
+  it('refuse junk frames before they cost a portal call, so real users\u2019 tokens are still taken', async () => {
+    const portal = app.api.portal;
+    const memberId = (await app.app.portals.current())!.memberId;
+    const action = `${app.base}${APP_PATHS.background}?DOMAIN=${new URL(portal.url).host}&PROTOCOL=0&LANG=en`;
+    for (let n = 0; n < 20; n++) {
+      const junk = await fetch(
+        action,
+        form({ AUTH_ID: `junk${n}`, member_id: memberId, PLACEMENT: 'PAGE_BACKGROUND_WORKER' }),
+      );
+      expect(junk.status).toBe(401);
+    }
+    // Well-formed but made up, yet from another portal's address: refused too.
+    const elsewhere = await fetch(
+      action.replace(/DOMAIN=[^&]+/, 'DOMAIN=evil.example'),
+      form({ AUTH_ID: randomHex(), member_id: memberId, PLACEMENT: 'PAGE_BACKGROUND_WORKER' }),
+    );
+    expect(elsewhere.status).toBe(401);
+    await app.app.background?.settled();
+    for (const user of [3, 4]) expect((await app.backgroundFrame(user)).status).toBe(200);
+    const status = (id: number) => app.api.services.portal.credentialStatus(id).then((s) => s.state);
+    expect([await status(3), await status(4)]).toEqual(['usable', 'usable']);
+  });
+
   it('answer every frame at once and spend at most the budget of portal calls a minute on new tokens', async () => {
     for (const user of [3, 4, 5]) expect((await app.backgroundFrame(user)).status).toBe(200);
     const status = (id: number) => app.api.services.portal.credentialStatus(id).then((s) => s.state);
@@ -110,3 +195,66 @@ describe('background-worker frames', () => {
     expect(await status(5)).toBe('usable');
   });
 });
+
+describe('background-worker frames from one sender', () => {
+  let app: AppApi;
+  beforeEach(async () => {
+    app = await startAppApi({
+      APP_BACKGROUND_VERIFY_PER_MINUTE: '3',
+      APP_BACKGROUND_VERIFY_PER_ADDRESS_PER_MINUTE: '2',
+    });
+    await app.install();
+  });
+  afterEach(() => app.close());
+
+  it('spend at most one address\u2019s share of the minute\u2019s budget', async () => {
+    const portal = app.api.portal;
+    const memberId = (await app.app.portals.current())!.memberId;
+    const action = `${app.base}${APP_PATHS.background}?DOMAIN=${new URL(portal.url).host}&PROTOCOL=0&LANG=en`;
+    // Well-formed, made-up tokens from another loopback address: each would cost a `profile` call.
+    for (let n = 0; n < 10; n++)
+      expect(
+        await postFrom('127.0.0.2', action, {
+          AUTH_ID: randomHex(),
+          member_id: memberId,
+          PLACEMENT: 'PAGE_BACKGROUND_WORKER',
+        }),
+      ).toBe(200);
+    await app.app.background?.settled();
+    // A real employee's browser (the sandbox posts from 127.0.0.1) still gets its token taken.
+    await app.backgroundFrame(3);
+    expect(await app.api.services.portal.credentialStatus(3)).toEqual({ state: 'usable' });
+  });
+});
+
+const form = (fields: Record<string, string>) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  body: new URLSearchParams(fields).toString(),
+});
+
+const randomHex = () => randomBytes(32).toString('hex');
+
+/** A form POST from another local address (fetch cannot choose its source address). */
+function postFrom(localAddress: string, url: string, fields: Record<string, string>): Promise<number> {
+  const body = new URLSearchParams(fields).toString();
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        localAddress,
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'content-length': Buffer.byteLength(body),
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}

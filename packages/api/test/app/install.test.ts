@@ -111,6 +111,53 @@ describe('installing and uninstalling the application', () => {
     expect(await app.api.services.portal.credentialStatus(1)).toEqual({ state: 'usable' });
   });
 
+  it('refuses an uninstall with the right application token while the portal still has the app', async () => {
+    // An employee's page carries what a forger needs to copy; the portal has not removed the app.
+    await app.backgroundFrame(3);
+    const digest = await tableDigester(app.api.services.orm.em.fork());
+    const before = await digest();
+    const portal = app.api.portal;
+    const forged = await fetch(
+      `${app.base}/bitrix24/app/events`,
+      form({
+        event: 'ONAPPUNINSTALL',
+        'data[LANGUAGE_ID]': 'en',
+        'data[CLEAN]': '0',
+        'auth[member_id]': (await app.app.portals.current())!.memberId,
+        'auth[domain]': portal.domain,
+        'auth[client_endpoint]': `${portal.url}/rest/`,
+        'auth[server_endpoint]': `${portal.url}/oauth/rest/`,
+        'auth[application_token]': app.registered().applicationToken,
+      }),
+    );
+    expect(forged.status).toBe(409);
+    expect(await digest()).toEqual(before);
+    expect(await app.api.services.portal.usersWithCredentials()).toEqual([1, 3]);
+    expect(portal.apps.get(app.registered().id)?.installed).toBe(true);
+  });
+
+  it('refuses a portal event with a wrong application token: 401, nothing stored', async () => {
+    const digest = await tableDigester(app.api.services.orm.em.fork());
+    const before = await digest();
+    const portal = app.api.portal;
+    const post = portal.seed.post(5, 'A post nobody edited');
+    const answer = await fetch(
+      `${app.base}/bitrix24/events`,
+      form({
+        event: 'ONLIVEFEEDPOSTUPDATE',
+        'data[FIELDS][ID]': String(post.id),
+        ts: String(Math.floor(app.clock.ms / 1000)),
+        'auth[member_id]': (await app.app.portals.current())!.memberId,
+        'auth[domain]': portal.domain,
+        'auth[user_id]': '5',
+        'auth[application_token]': 'not-the-token',
+      }),
+    );
+    expect(answer.status).toBe(401);
+    await app.api.services.portalEvents.settled();
+    expect(await digest()).toEqual(before);
+  });
+
   it('deletes every token on uninstall, marks the portal, and purges it after the retention', async () => {
     await app.backgroundFrame(3);
     expect(await app.api.services.portal.usersWithCredentials()).toEqual([1, 3]);

@@ -7,7 +7,7 @@ import { type AppApi, startAppApi } from '../app/app-api.ts';
  * portal (PAGE_BACKGROUND_WORKER). Who never opened it is "missing"; a revoked refresh token is "dead".
  */
 let app: AppApi;
-const QUERY = `{ chatCapture(first: 200) { captured uncapturedCount uncaptured { userId state reason } } }`;
+const QUERY = `{ chatCapture(first: 200) { ... on ChatCapture { captured uncapturedCount uncaptured { userId state reason } } } }`;
 
 beforeAll(async () => {
   app = await startAppApi();
@@ -59,5 +59,24 @@ describe('chat poller in application mode', () => {
     await app.api.services.chatPoller.poll();
     expect(await stateOf(4)).toBeUndefined();
     expect((await report()).captured).toBe(4);
+  });
+
+  it('answers a typed PortalUnavailableError naming the portal once the app was removed from it', async () => {
+    const token = await app.api.tokenFor(1);
+    const { domain } = (await app.app.portals.current())!;
+    // Signed in and confirmed an administrator before the app was removed (both are cached a while).
+    expect((await app.api.gql('{ me { roles } }', {}, { token })).data?.me.roles).toContain('ADMIN');
+    app.api.services.directory.forget();
+    await app.api.services.directory.getUser(1);
+    // Removed in the portal; its uninstall event has not reached us (undelivered, or refused).
+    app.api.portal.apps.uninstall(app.registered().id);
+    const answer = await app.api.gql(
+      '{ chatCapture(first: 200) { __typename ... on PortalUnavailableError { message } } }',
+      {},
+      { token },
+    );
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data?.chatCapture.__typename).toBe('PortalUnavailableError');
+    expect(answer.data?.chatCapture.message).toContain(`The portal ${domain} could not be read`);
   });
 });

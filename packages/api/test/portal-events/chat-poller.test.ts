@@ -158,8 +158,8 @@ describe('chat poller: every user’s own event log', () => {
     // 17's log still has the message: what 16 could not give us, 17 did.
     expect(await messageVersions(id)).toEqual([[1, 'hi', 17]]);
 
-    const query = `{ chatCapture { captured uncapturedCount lastPolledAt
-      uncaptured { userId state reason since user { id } } } }`;
+    const query = `{ chatCapture { ... on ChatCapture { captured uncapturedCount lastPolledAt
+      uncaptured { userId state reason since user { id } } } } }`;
     const admin = await api.gql(query, {}, { token: await api.tokenFor(1) });
     expect(admin.errors).toBeUndefined();
     expect(admin.data?.chatCapture).toMatchObject({

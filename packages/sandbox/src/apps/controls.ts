@@ -42,6 +42,11 @@ export interface SandboxOAuth {
   setLifetimes(lifetimes: Partial<Lifetimes>): Lifetimes;
   /** Every access token of the user (or app) expires now; answers how many. */
   expireAccessTokens(filter?: { userId?: number; appId?: number }): number;
+  /**
+   * The user's access tokens expire the moment their next call of `method` arrives (a command of a
+   * `batch` counts): "expired in the middle of a run", with no timing involved.
+   */
+  expireAccessTokensOnCall(filter: { userId: number; method: string }): void;
   /** Live refresh tokens answer `invalid_grant` from now on; answers how many. */
   revokeRefreshTokens(filter?: { userId?: number; appId?: number }): number;
   /** `/oauth/token/` requests: total, by grant, successful ones by user, refusals by error. */
@@ -101,6 +106,7 @@ export function oauthControls(portal: SandboxRuntime): SandboxOAuth {
   return {
     setLifetimes: (l) => ({ ...portal.tokens.setLifetimes(l) }),
     expireAccessTokens: (f = {}) => portal.tokens.expireAccess(f),
+    expireAccessTokensOnCall: (f) => portal.tokens.expireOnCall(f.userId, f.method),
     revokeRefreshTokens: (f = {}) => portal.tokens.revokeRefresh(f),
     counters: () => portal.tokens.callCounters(),
     resetCounters: () => portal.tokens.resetCounters(),

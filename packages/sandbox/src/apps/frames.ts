@@ -30,9 +30,11 @@ function newAppSid(): string {
  * The form of modules/rest/install/components/bitrix/app.layout/templates/.default/template.php with
  * the fields the current docs list (settings/oauth/simple-way.md, api-reference/widgets/_includes/
  * widget_data.md): query `DOMAIN`, `PROTOCOL`, `LANG`, `APP_SID`; body `AUTH_ID`, `AUTH_EXPIRES`,
- * `REFRESH_ID`, `SERVER_ENDPOINT`, `APPLICATION_TOKEN`, `APPLICATION_SCOPE`, `member_id`, `status`,
- * `PLACEMENT` and, when there are any, `PLACEMENT_OPTIONS` as a JSON string (widget_data.md: with a
- * `URI` key, the page the widget was opened from). Each frame gets a fresh token pair for the viewer,
+ * `REFRESH_ID`, `member_id`, `status`, `PLACEMENT` and, when there are any, `PLACEMENT_OPTIONS` as a
+ * JSON string (widget_data.md: with a `URI` key, the page the widget was opened from); also
+ * `SERVER_ENDPOINT` and `APPLICATION_SCOPE` (*unconfirmed*: in neither list). No `APPLICATION_TOKEN`:
+ * neither list has it, and a frame's form is readable by the employee whose page it is on, so the
+ * application token must not be in it (events are what it authenticates). Each frame gets a fresh token pair for the viewer,
  * as the component asks the auth provider on every render.
  *
  * The app page (`DEFAULT`) of an app not installed yet shows its installer to administrators and
@@ -80,7 +82,6 @@ export function buildFrame(
     AUTH_EXPIRES: String(portal.tokens.lifetimes.accessSeconds),
     REFRESH_ID: pair.refresh.token,
     SERVER_ENDPOINT: portal.serverEndpoint,
-    APPLICATION_TOKEN: app.applicationToken,
     APPLICATION_SCOPE: app.scope.join(','),
     member_id: portal.memberId,
     status: app.status,

@@ -50,7 +50,7 @@ export interface App {
   scope: string[];
   version: string;
   status: AppStatus;
-  /** `auth[application_token]` of this app's events, `APPLICATION_TOKEN` of its frames. */
+  /** `auth[application_token]` of this app's events (frames do not carry it: widget_data.md). */
   applicationToken: string;
   /** Added to the portal (ACTIVE = Y). False before `install` and after `uninstall`. */
   active: boolean;

@@ -21,6 +21,9 @@ const registrationSchema = z.object({
   version: z.string().optional(),
 });
 const userIdSchema = z.object({ userId: z.number().int().positive().optional() });
+const expireOnCallSchema = z
+  .object({ userId: z.number().int().positive(), method: z.string().regex(/^[a-z0-9._]{1,100}$/i) })
+  .strict();
 const filterSchema = z.object({
   userId: z.number().int().positive().optional(),
   appId: z.number().int().positive().optional(),
@@ -118,6 +121,12 @@ export function appsInspectRouter(portal: SandboxRuntime): Hono<Env> {
     const r = filterSchema.safeParse(await body(c));
     if (!r.success) return c.json({ error: 'INVALID', issues: r.error.issues }, 400);
     return c.json({ expired: oauth.expireAccessTokens(defined(r.data)) });
+  });
+  app.post('/oauth/expire-on-call', async (c) => {
+    const r = expireOnCallSchema.safeParse(await body(c));
+    if (!r.success) return c.json({ error: 'INVALID', issues: r.error.issues }, 400);
+    oauth.expireAccessTokensOnCall(r.data);
+    return c.json({ armed: true });
   });
   app.post('/oauth/revoke', async (c) => {
     const r = filterSchema.safeParse(await body(c));

@@ -154,6 +154,26 @@ export class TokenStore {
     return n;
   }
 
+  /** Armed by `expireOnCall`: the user's tokens expire when their next call of `method` arrives. */
+  private readonly expireTriggers: { userId: number; method: string }[] = [];
+
+  /** Test control: the user's access tokens expire when a call of `method` (alone or in a batch) arrives. */
+  expireOnCall(userId: number, method: string): void {
+    this.expireTriggers.push({ userId, method: method.toLowerCase() });
+  }
+
+  /** Called by the REST router before a token is checked: fires a trigger armed for this call, once. */
+  beforeCall(accessToken: string, methods: readonly string[]): void {
+    if (this.expireTriggers.length === 0) return;
+    const token = this.access.get(accessToken);
+    if (!token) return;
+    const lower = methods.map((m) => m.toLowerCase());
+    const i = this.expireTriggers.findIndex((t) => t.userId === token.userId && lower.includes(t.method));
+    if (i < 0) return;
+    this.expireTriggers.splice(i, 1);
+    this.expireAccess({ userId: token.userId });
+  }
+
   /** Test control (and uninstall): the user's live refresh tokens answer `invalid_grant` from now on. */
   revokeRefresh(filter: { userId?: number; appId?: number } = {}): number {
     let n = 0;

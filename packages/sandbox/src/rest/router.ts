@@ -116,10 +116,11 @@ export function restRouter(portal: SandboxRuntime): Hono<Env> {
     return { caller, auth: WEBHOOK_AUTH };
   };
   const byToken =
-    (c: Context<Env>) =>
+    (c: Context<Env>, method: string) =>
     (raw: ParamObject): Identified => {
       const value = takeAccessToken(c.req.header('authorization'), raw);
       if (value === null) return systemError('NO_AUTH_FOUND');
+      portal.tokens.beforeCall(value, [method.replace(/\.json$/, ''), ...batchMethods(raw)]);
       return authenticateOAuth(portal, value);
     };
 
@@ -143,9 +144,18 @@ export function restRouter(portal: SandboxRuntime): Hono<Env> {
     handle(c, byWebhook(c.req.param('userId'), c.req.param('code')), c.req.param('method'), false),
   );
   // The application form: no webhook in the path, the token in the request.
-  app.all('/rest/:method', (c) => handle(c, byToken(c), c.req.param('method'), true));
+  app.all('/rest/:method', (c) => handle(c, byToken(c, c.req.param('method')), c.req.param('method'), true));
   app.all('/rest/:userId/:code', (c) =>
     handle(c, byWebhook(c.req.param('userId'), c.req.param('code')), '', false),
   );
   return app;
+}
+
+/** The methods a batch's `cmd` names (`method?params`), for the test triggers armed on a method. */
+function batchMethods(raw: ParamObject): string[] {
+  const cmd = raw.cmd;
+  if (typeof cmd !== 'object' || cmd === null) return [];
+  return Object.values(cmd as Record<string, unknown>)
+    .filter((v): v is string => typeof v === 'string')
+    .map((v) => v.split('?')[0] ?? '');
 }

@@ -14,6 +14,9 @@ export interface AppAdminsOptions {
   now?: () => number;
 }
 
+/** How often a refused caller makes us ask the portal again (`recheck`). */
+const RECHECK_MS = 5_000;
+
 /**
  * Administrator rights from the platform: `profile.ADMIN` asked with the user's **own** token (the only
  * way: `user.admin` and `profile` answer for the caller, and nothing lists a portal's administrators,
@@ -26,6 +29,8 @@ export class AppAdmins implements AdminCheck {
   readonly #o: AppAdminsOptions;
   readonly #now: () => number;
   readonly #cache = new Map<number, { admin: boolean; until: number }>();
+  /** When each user was last asked again by `recheck` (at most once per RECHECK_MS). */
+  readonly #rechecked = new Map<number, number>();
 
   constructor(options: AppAdminsOptions) {
     this.#o = options;
@@ -50,6 +55,24 @@ export class AppAdmins implements AdminCheck {
     }
     await this.record(portal.id, userId, admin, now);
     return admin;
+  }
+
+  /**
+   * A field for administrators is about to be refused because the cached answer says "not an
+   * administrator": the user may have been made one since (the issue: "gets the admin role on next use").
+   * Asks the portal once more, at most once per user every RECHECK_MS, so a refused caller cannot make us
+   * ask on every request. Positive answers are never re-asked early: a revoked administrator still loses
+   * the role within the TTL.
+   */
+  async recheck(userId: number): Promise<boolean> {
+    const now = this.#now();
+    const cached = this.#cache.get(userId);
+    if (cached?.admin && cached.until > now) return true;
+    if (now - (this.#rechecked.get(userId) ?? Number.NEGATIVE_INFINITY) < RECHECK_MS) return false;
+    if (this.#rechecked.size > 10_000) this.#rechecked.clear();
+    this.#rechecked.set(userId, now);
+    this.#cache.delete(userId);
+    return this.isAdmin(userId);
   }
 
   /** Stores an answer the portal gave (a frame's `profile` call also brings one). */
@@ -78,7 +101,12 @@ export class AppAdmins implements AdminCheck {
   }
 
   forget(userId?: number): void {
-    if (userId === undefined) this.#cache.clear();
-    else this.#cache.delete(userId);
+    if (userId === undefined) {
+      this.#cache.clear();
+      this.#rechecked.clear();
+    } else {
+      this.#cache.delete(userId);
+      this.#rechecked.delete(userId);
+    }
   }
 }

@@ -43,6 +43,8 @@ export interface AppRuntime {
   appCode(): string | null;
   /** The administrator the connection's `client` acts as now (installer, or another administrator seen). */
   adminUserId(): Promise<number>;
+  /** Why no administrator is at hand (null when one is): said in refusals of administrator-only work. */
+  adminUnavailable(): Promise<string | null>;
   now: () => number;
   /** The background-worker frames' queue, once the routes are registered (tests wait on `settled()`). */
   background?: BackgroundFrames;
@@ -97,12 +99,15 @@ export function connectApp(
     now,
   });
   const bitrixLogger = logger.child({ component: 'bitrix24' });
+  // Logs name the portal (its domain once installed), not `oauth:unknown`.
+  const origin = () => portals.lastKnown?.domain ?? options.sandbox?.domain ?? 'not installed';
   const clients = new Map<number, Bitrix24Client>();
   const clientOf = (userId: number) => {
     let client = clients.get(userId);
     if (!client) {
       client = new Bitrix24Client({
         oauth: tokens.session(userId, `app token of user ${userId}`),
+        origin,
         limiter,
         logger: bitrixLogger,
       });
@@ -111,6 +116,13 @@ export function connectApp(
     return client;
   };
   let lastAdmin = 0;
+  /**
+   * The administrator `client` acts as: the installer first, then the other administrators seen (the
+   * latest first), each only while we hold a usable token of theirs **and** `profile.ADMIN` still says so
+   * with it (AppAdmins, re-asked at most every APP_ADMIN_RECHECK_SECONDS): a demoted installer's token
+   * still works, but no longer as an administrator's. With none, the installer's (or no) token is used and
+   * administrator-only calls are refused; `adminUnavailable` says why.
+   */
   const adminUserId = async () => {
     const portal = await portals.current();
     if (!portal) return lastAdmin;
@@ -120,7 +132,7 @@ export function connectApp(
       .find(AppAdmin, { portalId: portal.id, admin: true }, { orderBy: { lastAdminAt: 'desc' }, limit: 20 });
     for (const row of seen) if (!candidates.includes(row.userId)) candidates.push(row.userId);
     for (const id of candidates) {
-      if (id > 0 && (await tokens.status(portal.id, id)).state === 'usable') {
+      if (id > 0 && (await tokens.status(portal.id, id)).state === 'usable' && (await admins.isAdmin(id))) {
         lastAdmin = id;
         return id;
       }
@@ -128,8 +140,22 @@ export function connectApp(
     lastAdmin = portal.installedBy ?? lastAdmin;
     return lastAdmin;
   };
+  const adminUnavailable = async (): Promise<string | null> => {
+    const portal = await portals.current();
+    if (!portal) return 'the application is not installed on the portal';
+    const id = await adminUserId();
+    if (id > 0 && (await admins.isAdmin(id))) return null;
+    const last = await options.orm.em
+      .fork()
+      .findOne(AppAdmin, { portalId: portal.id }, { orderBy: { lastAdminAt: 'desc' } });
+    const since = last?.lastAdminAt ?? null;
+    return since
+      ? `no administrator of ${portal.domain} has opened the portal since ${since.toISOString()} (the last administrator confirmed then, user ${last!.userId}, is no longer one or their token stopped working); an administrator must open any portal page so the application gets their token`
+      : `no administrator of ${portal.domain} has opened the portal since the application was installed; an administrator must open any portal page so the application gets their token`;
+  };
   const client = new Bitrix24Client({
     oauth: tokens.session(adminUserId, 'app token of the administrator'),
+    origin,
     limiter,
     logger: bitrixLogger,
   });
@@ -168,6 +194,7 @@ export function connectApp(
           });
         },
       },
+      origin: () => new URL(clientEndpoint).host,
       limiter,
       logger: bitrixLogger,
       retry: { maxAttempts: 2 },
@@ -189,6 +216,7 @@ export function connectApp(
           : null,
     appCode: () => config.BITRIX24_APP_CODE ?? credentials.current?.clientId ?? null,
     adminUserId,
+    adminUnavailable,
     now,
   };
   // Known synchronously only for users whose token this process has seen (credentialsFor asks the database).
@@ -211,6 +239,7 @@ export function connectApp(
     credentialStatus,
     usersWithCredentials,
     applicationToken: () => portals.applicationToken(),
+    adminUnavailable,
     sandbox: options.sandbox ?? null,
     app,
     close: async () => {

@@ -1,5 +1,6 @@
 import type { Context, Hono } from 'hono';
 import type { AppServices } from '../../app-services.ts';
+import { clientIp } from '../../http/client-ip.ts';
 import { APP_PATHS } from './app-paths.ts';
 import { BackgroundFrames } from './background-frames.ts';
 import { escapeHtml, framePage, jsonForScript, readFrame } from './frame-http.ts';
@@ -9,6 +10,7 @@ import {
   install,
   installEventFromFrame,
   parseInstallEvent,
+  prepareInstallFromFrame,
   uninstall,
 } from './install.ts';
 import { verifyFrame } from './verify-frame.ts';
@@ -30,6 +32,7 @@ export function registerAppRoutes(http: Hono, services: AppServices): void {
   };
   const background = new BackgroundFrames(app, services.logger.child({ component: 'app-frames' }), {
     perMinute: services.config.APP_BACKGROUND_VERIFY_PER_MINUTE,
+    perAddress: services.config.APP_BACKGROUND_VERIFY_PER_ADDRESS_PER_MINUTE,
   });
   app.background = background;
   const handlerBase = () => services.config.APP_PUBLIC_URL ?? services.urls.public;
@@ -71,11 +74,14 @@ export function registerAppRoutes(http: Hono, services: AppServices): void {
   async function installPage(c: Context, frame: Awaited<ReturnType<typeof readFrame>>): Promise<Response> {
     let verified = await verifyFrame(app, frame);
     if (!verified.ok && verified.code === 'UNKNOWN_PORTAL') {
-      // A local app's installer comes before any install event: the frame installs us.
+      // A local app's installer comes before any install event. A frame carrying the application token
+      // (not among the documented fields, but harmless to accept) installs us at once; the documented
+      // frame makes the portal send ONAPPINSTALL once the installer finishes.
       const event = installEventFromFrame(frame.form, frame.query);
-      const outcome = event ? await install(deps, event) : null;
-      if (outcome?.ok) verified = await verifyFrame(app, frame);
-      else if (outcome) return c.json({ error: outcome.error }, outcome.status);
+      if (!event) return finishInstallLater(c, frame);
+      const outcome = await install(deps, event);
+      if (outcome.ok) verified = await verifyFrame(app, frame);
+      else return c.json({ error: outcome.error }, outcome.status);
     }
     if (!verified.ok)
       return framePage(c, {
@@ -97,6 +103,32 @@ export function registerAppRoutes(http: Hono, services: AppServices): void {
       ...(message
         ? {
             script: `parent.postMessage(${jsonForScript(message)}, ${jsonForScript(verified.portalOrigin)});`,
+          }
+        : {}),
+    });
+  }
+
+  /** The installer frame of a portal we do not know yet: bind ONAPPINSTALL, then finish the install. */
+  async function finishInstallLater(c: Context, frame: Awaited<ReturnType<typeof readFrame>>) {
+    const installUrl = new URL(APP_PATHS.install, handlerBase()).toString();
+    const prepared = await prepareInstallFromFrame(app!, frame.form, frame.query, installUrl);
+    if (!prepared.ok)
+      return framePage(c, {
+        title: 'b24-gdpr',
+        body: `<p>${escapeHtml(prepared.error)}</p>`,
+        status: prepared.status,
+      });
+    const sid = frame.query.get('APP_SID') ?? '';
+    const message = /^[A-Za-z0-9]{1,64}$/.test(sid)
+      ? `setInstallFinish:${Date.now().toString(36)}:${sid}`
+      : null;
+    return framePage(c, {
+      title: 'b24-gdpr',
+      body: '<p>b24-gdpr is being installed.</p>',
+      portalOrigin: prepared.portalOrigin,
+      ...(message
+        ? {
+            script: `parent.postMessage(${jsonForScript(message)}, ${jsonForScript(prepared.portalOrigin)});`,
           }
         : {}),
     });
@@ -126,9 +158,12 @@ export function registerAppRoutes(http: Hono, services: AppServices): void {
     return c.json({ status: 'noted' });
   });
 
-  /** PAGE_BACKGROUND_WORKER: answered at once (BackgroundFrames says why), an empty page. */
+  /**
+   * PAGE_BACKGROUND_WORKER: answered at once (BackgroundFrames says why), an empty page that the
+   * installed portal may frame (with `frame-ancestors 'none'` Chromium shows an error page in it).
+   */
   http.post(APP_PATHS.background, async (c) => {
-    const outcome = await background.receive(await readFrame(c));
-    return framePage(c, { title: 'b24-gdpr', status: outcome === 'refused' ? 401 : 200 });
+    const { outcome, portalOrigin } = await background.receive(await readFrame(c), clientIp(c));
+    return framePage(c, { title: 'b24-gdpr', status: outcome === 'refused' ? 401 : 200, portalOrigin });
   });
 }

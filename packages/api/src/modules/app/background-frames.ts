@@ -1,5 +1,6 @@
 import type { Logger } from '../../config/logger.ts';
 import type { AppRuntime } from './app-connection.ts';
+import type { InstalledPortal } from './app-portals.ts';
 import { sha256Hex } from './token-fields.ts';
 import { type FrameInput, framePortal, verifyFrame } from './verify-frame.ts';
 
@@ -11,6 +12,43 @@ const MINUTE_MS = 60_000;
 
 export type BackgroundOutcome = 'known' | 'queued' | 'busy' | 'refused';
 
+export interface BackgroundAnswer {
+  outcome: BackgroundOutcome;
+  /** The installed portal's origin when the frame claims it (and passed the cheap checks): frame-ancestors. */
+  portalOrigin: string | null;
+}
+
+/** Tokens as the portal issues them (letters and digits; 32 to 70 in practice). */
+const TOKEN = /^[A-Za-z0-9]{20,200}$/;
+const MEMBER_ID = /^[A-Za-z0-9_.-]{1,64}$/;
+/** Client addresses remembered for their per-address budget; past this the oldest minute is forgotten. */
+const MAX_ADDRESSES = 10_000;
+
+/**
+ * What can be checked without asking the portal (widget_data.md lists the fields): tokens well-formed,
+ * the placement ours, `member_id` an installed portal, `DOMAIN` that portal's address, and an
+ * `APPLICATION_TOKEN`, when one is sent at all, its token. A frame failing any is refused before it can
+ * cost a `profile` call.
+ */
+export async function cheapFrameCheck(app: AppRuntime, input: FrameInput): Promise<InstalledPortal | null> {
+  const { form, query } = input;
+  const authId = form.get('AUTH_ID') ?? '';
+  const refreshId = form.get('REFRESH_ID');
+  const expires = form.get('AUTH_EXPIRES');
+  const memberId = form.get('member_id') ?? '';
+  if (!TOKEN.test(authId) || (refreshId !== null && refreshId !== '' && !TOKEN.test(refreshId))) return null;
+  if (expires !== null && expires !== '' && !/^\d{1,7}$/.test(expires)) return null;
+  if (form.get('PLACEMENT') !== 'PAGE_BACKGROUND_WORKER' || !MEMBER_ID.test(memberId)) return null;
+  const portal = await framePortal(app, memberId);
+  if (!portal) return null;
+  const domain = (query.get('DOMAIN') ?? '').toLowerCase();
+  const host = new URL(portal.clientEndpoint).host.toLowerCase();
+  if (domain !== host && domain !== portal.domain.toLowerCase()) return null;
+  const applicationToken = form.get('APPLICATION_TOKEN');
+  if (applicationToken && !(await app.portals.verified(memberId, applicationToken))) return null;
+  return portal;
+}
+
 /**
  * PAGE_BACKGROUND_WORKER frames (widgets/universal/background-worker.md): a hidden frame on every page of
  * every user, which must answer within 5 s (more than 10 slow answers a day and the portal removes the
@@ -20,7 +58,10 @@ export type BackgroundOutcome = 'known' | 'queued' | 'busy' | 'refused';
  * frame it renders (app.layout asks the auth provider each time), so only `profile` can tell whose token
  * it is: at most `perMinute` of those calls (APP_BACKGROUND_VERIFY_PER_MINUTE) are spent, a share of the
  * portal's rate limit; frames past it are answered and dropped. One token per user is enough for 180
- * days (we refresh it ourselves), so a user is caught on some later page. Tokens are never logged.
+ * days (we refresh it ourselves), so a user is caught on some later page. Frames that fail the cheap
+ * checks (`cheapFrameCheck`) never reach the budget, and one client address gets at most its share
+ * (APP_BACKGROUND_VERIFY_PER_ADDRESS_PER_MINUTE), so made-up frames cannot starve real users' ones.
+ * Tokens are never logged.
  */
 export class BackgroundFrames {
   readonly #app: AppRuntime;
@@ -31,37 +72,57 @@ export class BackgroundFrames {
   #running = 0;
   #idle: (() => void)[] = [];
   readonly #perMinute: number;
-  /** Start times of the verifications of the last minute (a sliding window). */
+  readonly #perAddress: number;
+  /** Start times of the verifications of the last minute (a sliding window), overall and per address. */
   readonly #spent: number[] = [];
+  readonly #spentBy = new Map<string, number[]>();
 
-  constructor(app: AppRuntime, logger: Logger, options: { perMinute: number }) {
+  constructor(app: AppRuntime, logger: Logger, options: { perMinute: number; perAddress?: number }) {
     this.#app = app;
     this.#logger = logger;
     this.#perMinute = options.perMinute;
+    this.#perAddress = Math.min(options.perAddress ?? options.perMinute, options.perMinute);
   }
 
-  /** Whether another `profile` call fits this minute's budget (and spends it). */
-  #withinBudget(): boolean {
+  /** Whether another `profile` call fits this minute's budget and the address's share (and spends both). */
+  #withinBudget(address: string): boolean {
     const now = this.#app.now();
-    while (this.#spent.length > 0 && this.#spent[0]! <= now - MINUTE_MS) this.#spent.shift();
+    const trim = (list: number[]) => {
+      while (list.length > 0 && list[0]! <= now - MINUTE_MS) list.shift();
+    };
+    trim(this.#spent);
     if (this.#spent.length >= this.#perMinute) return false;
+    if (this.#spentBy.size >= MAX_ADDRESSES && !this.#spentBy.has(address))
+      for (const [key, list] of this.#spentBy) {
+        trim(list);
+        if (list.length === 0) this.#spentBy.delete(key);
+      }
+    if (this.#spentBy.size >= MAX_ADDRESSES && !this.#spentBy.has(address)) return false;
+    const mine = this.#spentBy.get(address) ?? [];
+    trim(mine);
+    if (mine.length >= this.#perAddress) return false;
+    mine.push(now);
+    this.#spentBy.set(address, mine);
     this.#spent.push(now);
     return true;
   }
 
-  async receive(input: FrameInput): Promise<BackgroundOutcome> {
-    const authId = input.form.get('AUTH_ID')?.trim() ?? '';
-    const memberId = input.form.get('member_id')?.trim() ?? '';
-    if (!authId || !memberId || authId.length > 200) return 'refused';
-    const portal = await framePortal(this.#app, memberId);
-    if (!portal) return 'refused';
-    if ((await this.#app.tokens.userOfToken(portal, authId)) !== null) return 'known';
+  /** `address`: the client the frame came from (its browser), for the per-address share of the budget. */
+  async receive(input: FrameInput, address = 'local'): Promise<BackgroundAnswer> {
+    const portal = await cheapFrameCheck(this.#app, input);
+    if (!portal) return { outcome: 'refused', portalOrigin: null };
+    const answer = (outcome: BackgroundOutcome): BackgroundAnswer => ({
+      outcome,
+      portalOrigin: new URL(portal.clientEndpoint).origin,
+    });
+    const authId = input.form.get('AUTH_ID') ?? '';
+    if ((await this.#app.tokens.userOfToken(portal, authId)) !== null) return answer('known');
     const key = sha256Hex(authId);
-    if (this.#pending.has(key) || this.#inFlight.has(key)) return 'queued';
-    if (this.#pending.size >= MAX_PENDING || !this.#withinBudget()) return 'busy';
+    if (this.#pending.has(key) || this.#inFlight.has(key)) return answer('queued');
+    if (this.#pending.size >= MAX_PENDING || !this.#withinBudget(address)) return answer('busy');
     this.#pending.set(key, input);
     this.#pump();
-    return 'queued';
+    return answer('queued');
   }
 
   /** Resolves once every queued frame has been handled (tests, benchmarks, shutdown). */

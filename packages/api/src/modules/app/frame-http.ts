@@ -20,7 +20,7 @@ export function framePage(
     body?: string;
     script?: string;
     portalOrigin?: string | null;
-    status?: 200 | 400 | 401 | 503;
+    status?: 200 | 400 | 401 | 403 | 503;
   },
 ): Response {
   const nonce = randomBytes(16).toString('base64');

@@ -1,11 +1,11 @@
 import type { MikroORM } from '@mikro-orm/core';
-import { Bitrix24Error } from '../../bitrix24/index.ts';
+import { Bitrix24AuthError, Bitrix24Error } from '../../bitrix24/index.ts';
 import type { Logger } from '../../config/logger.ts';
 import { AppAdmin } from './app-admin.entity.ts';
 import type { AppRuntime } from './app-connection.ts';
 import { APP_PATHS, APP_PLACEMENTS } from './app-paths.ts';
 import { AppPortal } from './app-portal.entity.ts';
-import { applicationTokenContext, toInstalled } from './app-portals.ts';
+import { applicationTokenContext, type InstalledPortal, toInstalled } from './app-portals.ts';
 import { AppUserToken } from './app-user-token.entity.ts';
 import { checkEndpointUrl } from './oauth-server.ts';
 import type { TokenCipher } from './token-cipher.ts';
@@ -117,6 +117,59 @@ export function installOriginRefusal(expected: string | null, event: InstallEven
   if (event.clientEndpoint !== `${expected}/rest/` || !domainMatches)
     return 'the install names another portal than the configured one';
   return null;
+}
+
+/**
+ * A local app's installer frame before any install event, without an application token (the documented
+ * frame fields have none, widget_data.md): the portal at the frame's DOMAIN is asked `profile` with its
+ * AUTH_ID (an administrator must be installing), and `event.bind` ONAPPINSTALL to our install handler
+ * with that token, so that finishing the install (BX24.installFinish) sends us the event with the
+ * application token and the installer's tokens (installation-finish.md: local apps bind it themselves).
+ * Stores nothing: the event installs us.
+ */
+export async function prepareInstallFromFrame(
+  app: AppRuntime,
+  form: URLSearchParams,
+  query: URLSearchParams,
+  installUrl: string,
+): Promise<{ ok: true; portalOrigin: string } | { ok: false; status: 400 | 401 | 403 | 503; error: string }> {
+  const domain = query.get('DOMAIN')?.trim() ?? '';
+  const authId = form.get('AUTH_ID')?.trim() ?? '';
+  let endpoint: URL;
+  try {
+    endpoint = checkEndpointUrl(
+      `${query.get('PROTOCOL') === '0' ? 'http' : 'https'}://${domain}/rest/`,
+      'the portal address',
+    );
+  } catch {
+    return { ok: false, status: 400, error: 'not an installer frame (DOMAIN)' };
+  }
+  // The same rule as the event's, before any outbound call: only the configured portal.
+  const expected = app.installOrigin();
+  if (!expected || endpoint.origin !== expected)
+    return {
+      ok: false,
+      status: 403,
+      error: 'the installer frame names another portal than the configured one',
+    };
+  if (!authId || !MEMBER_ID.test(form.get('member_id') ?? ''))
+    return { ok: false, status: 400, error: 'not an installer frame (AUTH_ID, member_id)' };
+  const probe = app.probe(endpoint.toString(), authId);
+  try {
+    const profile = await probe.call('profile');
+    if (profile.ADMIN !== true)
+      return { ok: false, status: 401, error: 'only an administrator installs the application' };
+    const events = (await probe.request('event.get')).result as { event?: string; handler?: string }[];
+    if (!(events ?? []).some((e) => e.event?.toUpperCase() === 'ONAPPINSTALL' && e.handler === installUrl))
+      await probe.request('event.bind', { event: 'ONAPPINSTALL', handler: installUrl });
+  } catch (error) {
+    if (error instanceof Bitrix24AuthError)
+      return { ok: false, status: 401, error: "the portal refused the installer frame's token" };
+    if (error instanceof Bitrix24Error)
+      return { ok: false, status: 503, error: 'the portal could not be asked to finish the install' };
+    throw error;
+  }
+  return { ok: true, portalOrigin: endpoint.origin };
 }
 
 /**
@@ -261,18 +314,37 @@ export async function bindHandlers(
 
 /**
  * ONAPPUNINSTALL (no tokens, common/events/on-app-uninstall.md): checked against the stored application
- * token (wrong: 401, nothing changes); deletes every user token of the portal at once and marks it
- * uninstalled, to be purged after the retention (APP_UNINSTALL_RETENTION_DAYS).
+ * token (wrong: 401, nothing changes), then **confirmed with the portal**, because the application token
+ * alone proves little: a frame's fields and our own pages are in employees' browsers, and one leaked
+ * token must not let anyone delete every user's token while the app is still installed. After a real
+ * uninstall "all access permissions for the application to the API are revoked" (on-app-uninstall.md):
+ * `app.info` with a token we hold then fails with `invalid_token` / `APPLICATION_NOT_FOUND`, or its
+ * refresh with `invalid_grant` / `invalid_client`. Any token that still works means the app is installed:
+ * 409, nothing changes; so does having no token to ask with, and an unreachable portal (503). Confirmed:
+ * deletes every user token of the portal at once and marks it uninstalled, to be purged after the
+ * retention (APP_UNINSTALL_RETENTION_DAYS).
  */
 export async function uninstall(
   deps: InstallDeps,
   memberId: string,
   applicationToken: string,
-): Promise<{ ok: true; deletedTokens: number } | { ok: false; status: 401; error: string }> {
+): Promise<{ ok: true; deletedTokens: number } | { ok: false; status: 401 | 409 | 503; error: string }> {
   const em = deps.orm.em.fork();
   const row = await em.findOne(AppPortal, { memberId, state: 'installed' });
   if (!row || !deps.app.portals.tokenMatches(row, applicationToken))
     return { ok: false, status: 401, error: 'unknown application token' };
+  const confirmed = await confirmUninstalled(deps.app, toInstalled(row));
+  if (confirmed !== 'gone') {
+    deps.logger.warn(
+      { memberId, answer: confirmed },
+      'an uninstall event the portal did not confirm was refused',
+    );
+    return confirmed === 'installed'
+      ? { ok: false, status: 409, error: 'the portal says the application is still installed' }
+      : confirmed === 'no-token'
+        ? { ok: false, status: 409, error: 'no token to confirm the uninstall with the portal' }
+        : { ok: false, status: 503, error: 'the portal could not confirm the uninstall; try again' };
+  }
   const now = new Date(deps.app.now());
   const deletedTokens = await deps.app.tokens.deleteAll(row.id);
   em.assign(row, {
@@ -286,6 +358,38 @@ export async function uninstall(
   deps.app.admins.forget();
   deps.logger.info({ memberId, deletedTokens }, 'application uninstalled; tokens deleted');
   return { ok: true, deletedTokens };
+}
+
+/** How the platform answers a token of an application it removed (sandbox and oauthexception.php). */
+const GONE_CODES = new Set(['invalid_token', 'APPLICATION_NOT_FOUND', 'invalid_grant', 'invalid_client']);
+/** Tokens tried before an uninstall counts as confirmed (each must fail the way an uninstall does). */
+const CONFIRM_WITH = 3;
+
+/**
+ * Asks the portal with up to three stored tokens (the installer's first) whether the app is still there.
+ * `gone` only when every token tried fails the way the platform fails for a removed application.
+ */
+export async function confirmUninstalled(
+  app: AppRuntime,
+  portal: InstalledPortal,
+): Promise<'gone' | 'installed' | 'no-token' | 'unreachable'> {
+  const usable = await app.tokens.usableUserIds(portal.id);
+  const ordered = [
+    ...(portal.installedBy && usable.includes(portal.installedBy) ? [portal.installedBy] : []),
+    ...usable.filter((id) => id !== portal.installedBy),
+  ].slice(0, CONFIRM_WITH);
+  if (ordered.length === 0) return 'no-token';
+  for (const userId of ordered) {
+    try {
+      await app.clientOf(userId).request('app.info');
+      return 'installed';
+    } catch (error) {
+      if (error instanceof Bitrix24AuthError && GONE_CODES.has(error.code)) continue;
+      if (error instanceof Bitrix24Error) return 'unreachable';
+      throw error;
+    }
+  }
+  return 'gone';
 }
 
 /**

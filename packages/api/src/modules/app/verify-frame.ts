@@ -62,9 +62,10 @@ export async function framePortal(app: AppRuntime, memberId: string): Promise<In
 }
 
 /**
- * Proves who opened a frame: `member_id` must be an installed portal (and `APPLICATION_TOKEN`, when the
- * portal sends one, its token), and the portal must accept AUTH_ID for `profile` at the client endpoint we
- * stored at install (never one the frame names). Stores the user's tokens and the administrator answer.
+ * Proves who opened a frame: `member_id` must be an installed portal, and the portal must accept AUTH_ID
+ * for `profile` at the client endpoint we stored at install (never one the frame names): that call names
+ * the user. The documented frame fields have no application token (widget_data.md, simple-way.md), so
+ * nothing rests on one; a frame that does send `APPLICATION_TOKEN` must send the right one. Stores the user's tokens and the administrator answer.
  * Tokens are never logged or returned.
  */
 export async function verifyFrame(

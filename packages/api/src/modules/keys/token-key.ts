@@ -29,18 +29,33 @@ export function tokenKeyFile(config: TokenKeyConfig): string {
  */
 export async function openTokenCipher(
   config: TokenKeyConfig,
-  options: { em: EntityManager; create: boolean },
+  options: {
+    em: EntityManager;
+    create: boolean;
+    /**
+     * Where a new key's writes (the file and its check value) wait until start-up has succeeded (the API
+     * runs them last), so a start that fails for another reason leaves no key behind. Without it, a new
+     * key is written at once.
+     */
+    deferWrites?: (() => Promise<void>)[];
+  },
 ): Promise<TokenCipher> {
   const file = tokenKeyFile(config);
   const source = config.TOKEN_ENCRYPTION_KEY ? 'TOKEN_ENCRYPTION_KEY' : file;
   let text = config.TOKEN_ENCRYPTION_KEY ?? (await readPrivateFile(file));
+  let writeFile: (() => Promise<void>) | null = null;
   if (text === null) {
     if (!options.create)
       throw new KeyFileError(
         `no token key at ${file}: start the API once on this DATA_DIR, or set TOKEN_ENCRYPTION_KEY`,
       );
-    await createPrivateFile(file, `${randomBytes(32).toString('base64')}\n`);
-    text = (await readPrivateFile(file)) ?? '';
+    const made = `${randomBytes(32).toString('base64')}\n`;
+    text = made;
+    writeFile = async () => {
+      // Another start may have made one meanwhile (`wx`): then the check value below refuses ours.
+      if (!(await createPrivateFile(file, made)))
+        throw new KeyFileError(`${file} was made by another start meanwhile; start again`);
+    };
   }
   const bytes = tokenKeyBytes(text);
   if (!bytes) throw new KeyFileError(`${source} does not hold 32 bytes as base64 or 64 hex digits`);
@@ -57,8 +72,23 @@ export async function openTokenCipher(
       );
     }
   } else if (options.create) {
-    em.create(SystemSetting, { key: CHECK_KEY, value: cipher.encrypt(CHECK_PLAIN, CHECK_KEY) });
-    await em.flush();
+    const writeCheck = async () => {
+      em.create(SystemSetting, { key: CHECK_KEY, value: cipher.encrypt(CHECK_PLAIN, CHECK_KEY) });
+      await em.flush();
+    };
+    const writes = async () => {
+      await writeFile?.();
+      await writeCheck();
+    };
+    if (options.deferWrites) options.deferWrites.push(writes);
+    else await writes();
+    return cipher;
+  }
+  if (writeFile) {
+    // A check value without the file: the key it was made with is lost, and this new one must not be used.
+    throw new KeyFileError(
+      `${file} is missing but the database holds tokens encrypted with a key: restore that file or set TOKEN_ENCRYPTION_KEY`,
+    );
   }
   return cipher;
 }

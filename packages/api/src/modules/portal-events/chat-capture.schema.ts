@@ -1,5 +1,6 @@
+import { Bitrix24Error } from '../../bitrix24/index.ts';
 import { builder } from '../../builder.ts';
-import { InvalidInputError } from '../../errors.ts';
+import { InvalidInputError, PortalUnavailableError } from '../../errors.ts';
 import type { PortalUserSummary } from '../portal/portal-directory.ts';
 import { PortalUserRef } from '../rights/rights.schema.ts';
 import { ChatPollCursor } from './chat-poll-cursor.entity.ts';
@@ -63,6 +64,7 @@ builder.queryField('chatCapture', (t) =>
     type: ChatCaptureRef,
     description: 'Whose chat edits are captured, as of the last poll round.',
     authScopes: { admin: true },
+    errors: { types: [InvalidInputError, PortalUnavailableError] },
     args: { first: t.arg.int({ required: false, description: `At most ${MAX_LISTED}; default 50.` }) },
     resolve: async (_root, args, ctx) => {
       const first = args.first ?? 50;
@@ -71,7 +73,16 @@ builder.queryField('chatCapture', (t) =>
       const rows = await ctx.em.find(ChatPollCursor, {}, { orderBy: { stateSince: 'asc', userId: 'asc' } });
       const problems = rows.filter((r) => r.state !== 'usable');
       const listed = problems.slice(0, first);
-      const users = await ctx.services.directory.getUsers(listed.map((r) => r.userId));
+      // The names come from the portal: one that cannot be read (the app removed, the portal down) is a
+      // typed answer naming the portal, not an unexpected error.
+      const users = await ctx.services.directory
+        .getUsers(listed.map((r) => r.userId))
+        .catch((error: unknown) => {
+          if (!(error instanceof Bitrix24Error)) throw error;
+          throw new PortalUnavailableError(
+            `The portal ${ctx.services.portal.domain} could not be read (${error.code}); try again later, or install the application again if it was removed.`,
+          );
+        });
       const polled = rows.flatMap((r) => (r.lastPolledAt ? [r.lastPolledAt.getTime()] : []));
       return {
         captured: rows.length - problems.length,

@@ -8,6 +8,8 @@ const TTL_MS = 60_000;
 /** Who is an administrator, asked of the portal (cached briefly); webhook and app mode each have one. */
 export interface AdminCheck {
   isAdmin(userId: number): Promise<boolean>;
+  /** Asked when an administrators' field would be refused on a cached "no" (application mode). */
+  recheck?(userId: number): Promise<boolean>;
   forget(userId?: number): void;
 }
 

@@ -42,6 +42,11 @@ export interface PortalConnection {
    * a real portal's comes from BITRIX24_APPLICATION_TOKEN). `fresh`: ask the sandbox again.
    */
   applicationToken(options?: { fresh?: boolean }): Promise<string | null>;
+  /**
+   * Application mode: why `client` cannot act as an administrator now (no administrator whose token we
+   * hold is still one), or null. Webhook mode has no such state: the webhook's owner is configured.
+   */
+  adminUnavailable?(): Promise<string | null>;
   /** The emulator, when no real portal is configured. */
   sandbox: SandboxPortal | null;
   close(): Promise<void>;

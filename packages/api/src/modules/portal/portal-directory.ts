@@ -28,6 +28,11 @@ export interface PortalDirectory {
   getUsers(userIds: readonly number[]): Promise<Map<number, PortalUserSummary>>;
   /** Asked of the portal (cached briefly), never trusted from a token. */
   isAdmin(userId: number): Promise<boolean>;
+  /**
+   * Before a field for administrators is refused on a cached "no": the portal asked once more where the
+   * mode allows it (application mode, rate-limited per user); false otherwise.
+   */
+  recheckAdmin?(userId: number): Promise<boolean>;
   /** Sends a system notification to one user. */
   notify(userId: number, message: string): Promise<void>;
   /** Drops cached answers about a user (all users when omitted), e.g. after this system changed them. */

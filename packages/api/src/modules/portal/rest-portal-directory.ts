@@ -88,6 +88,11 @@ export class RestPortalDirectory implements PortalDirectory {
     return this.#admins.isAdmin(userId);
   }
 
+  /** A cached "not an administrator" asked again before a refusal (where the check supports it). */
+  recheckAdmin(userId: number): Promise<boolean> {
+    return this.#admins.recheck ? this.#admins.recheck(userId) : Promise.resolve(false);
+  }
+
   async notify(userId: number, message: string): Promise<void> {
     await this.#client.call('im.notify.system.add', { USER_ID: userId, MESSAGE: message });
   }

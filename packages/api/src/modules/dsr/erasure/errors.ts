@@ -15,8 +15,11 @@ export class SubjectAlreadyErasedError extends DomainError {
 /** The portal client is not an administrator's: it could not read others' comments nor update profiles. */
 export class NotAdministratorError extends DomainError {
   override name = 'NotAdministratorError';
-  constructor() {
-    super('The portal connection does not act as an administrator; erasure needs an administrator webhook.');
+  /** `reason`: application mode's (PortalConnection.adminUnavailable); webhook mode names the webhook. */
+  constructor(reason?: string | null) {
+    super(
+      `The portal connection does not act as an administrator; ${reason ? `${reason}.` : 'erasure needs an administrator webhook.'}`,
+    );
   }
 }
 

@@ -1,6 +1,7 @@
 import type { AppServices } from '../../../app-services.ts';
 import type { PortalConnection } from '../../portal/connect.ts';
 import type { RequestType } from '../data-subject-request.entity.ts';
+import { NotAdministratorError } from '../erasure/errors.ts';
 import type { ErasurePlan } from '../erasure/plan.ts';
 import { previewErasure } from '../erasure/preview.ts';
 import type { RequestHandler } from '../runner/request-runner.ts';
@@ -46,6 +47,8 @@ export async function computeErasurePlan(
   try {
     return await previewErasure({ portal: portal.client, asSubject, credentials, subjectUserId });
   } catch (error) {
+    if (error instanceof NotAdministratorError && portal.adminUnavailable)
+      throw new NotAdministratorError(await portal.adminUnavailable());
     if (!asSubject || !(await subjectTokenDied(error, portal, subjectUserId))) throw error;
     // Their token died while we read: the preview says so, as it would have had we known before.
     const now = await portal.credentialStatus(subjectUserId);
