@@ -96,6 +96,21 @@ describe('chats', () => {
     expect((member.body.result as { messages: unknown[] }).messages).toHaveLength(3);
   });
 
+  it('shows a chat’s member ids only to its members (im.chat.user.list)', async () => {
+    const chat = portal.seed.chat([2, 3], { title: 'Members', type: 'chat' });
+    const member = await call(bob, 'im.chat.user.list', { CHAT_ID: chat.id });
+    expect(member.body.result).toEqual([2, 3]);
+    expect((await call(alice, 'im.chat.user.list', { DIALOG_ID: `chat${chat.id}` })).body.result).toEqual([
+      2, 3,
+    ]);
+    // Not a member: an empty list, the administrator included ("no permission", im-chat-user-list.md).
+    expect((await call(admin, 'im.chat.user.list', { CHAT_ID: chat.id })).body.result).toEqual([]);
+    expect((await call(portal.webhookUrl(4), 'im.chat.user.list', { CHAT_ID: chat.id })).body.result).toEqual(
+      [],
+    );
+    expect((await call(alice, 'im.chat.user.list', {})).body.error).toBe('CHAT_ID_EMPTY');
+  });
+
   it('keeps private chats invisible to administrators', async () => {
     const chat = portal.seed.privateChat(2, 3);
     portal.seed.message(chat.id, 2, 'secret');

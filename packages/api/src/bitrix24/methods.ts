@@ -57,6 +57,8 @@ export interface Bitrix24Methods {
   'im.chat.add': { params: ImChatAddParams; result: number };
   /** By the pair given to im.chat.add: `{ ID }`, or null when no chat has it. */
   'im.chat.get': { params: { ENTITY_TYPE: string; ENTITY_ID: string }; result: { ID: number } | null };
+  /** The chat's member ids to a member; `[]` to anyone else (chat-users/im-chat-user-list.md). */
+  'im.chat.user.list': { params: { CHAT_ID: Id }; result: number[] };
   'im.dialog.messages.get': { params: ImDialogMessagesGetParams; result: ImDialogMessages };
   'im.recent.list': { params: ImRecentListParams; result: ImRecentList };
   'log.blogpost.get': { params: BlogPostGetParams; result: BlogPost[] };

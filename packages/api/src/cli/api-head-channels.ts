@@ -9,6 +9,10 @@ import { openTokenCipher } from '../modules/keys/token-key.ts';
 import { connectPortal } from '../modules/portal/connect.ts';
 import { portalOfApi, readSandboxApp, witnessesOfApi } from '../runtime-files.ts';
 
+/** Application mode with nothing installed: no portal to read heads from. */
+const NOT_INSTALLED =
+  'no portal: the application is not installed on a portal here (and BITRIX24_WEBHOOK_URL is not set)';
+
 export interface ApiHeadChannels {
   channels: HeadChannel[];
   witnesses: Witness[];
@@ -43,7 +47,10 @@ export async function apiHeadChannels(
       if (connection.app && !connection.app.credentials.current)
         connection.app.credentials.current = await readSandboxApp(config.DATA_DIR);
       close = () => connection.close();
-      chat = portalChatChannel(connection.client, connection.adminUserId);
+      // Said to the person running the CLI, not as the token store's NO_AUTH_FOUND on the first read.
+      chat = (await connection.app?.portals.current())
+        ? portalChatChannel(connection.client, connection.adminUserId)
+        : unreachableChannel('portal-chat', 'portal', NOT_INSTALLED);
     } catch (err) {
       chat = unreachableChannel('portal-chat', 'portal', (err as Error).message);
     }

@@ -237,7 +237,8 @@ describe(`heads published outside the database (on ${backend})`, () => {
     expect(await verify()).toMatchObject({ ok: true, selfCheckedOnly: false });
 
     // The auditor's case: heads published, then the tail deleted and rewound; but the CLI reaches no
-    // portal (the API is not running, nothing advertised) and no witness: it must not say OK.
+    // portal (the API is not running, nothing advertised: application mode, nothing installed) and no
+    // witness: it must not say OK, and says why in words.
     await append(6, 4);
     await publish();
     await insider('delete from audit_head_publication');
@@ -250,8 +251,9 @@ describe(`heads published outside the database (on ${backend})`, () => {
     );
     expect(run.stdout).not.toMatch(/^OK/m);
     expect(run.stderr).toMatch(
-      /unreachable: portal-chat portal: no portal: BITRIX24_WEBHOOK_URL is not set here/,
+      /unreachable: portal-chat portal: no portal: the application is not installed on a portal here \(and BITRIX24_WEBHOOK_URL is not set\)/,
     );
+    expect(run.stderr).not.toContain('NO_AUTH_FOUND');
   });
 
   it('refuses to sign or publish a head of a log rewound, or rewound and grown again (a fork)', async () => {

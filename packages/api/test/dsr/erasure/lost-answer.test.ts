@@ -1,7 +1,12 @@
 import type { Fault } from '@b24-gdpr/sandbox';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Bitrix24TransportError } from '../../../src/bitrix24/index.ts';
-import { executeErasureLedger, ledgerCounts } from '../../../src/modules/dsr/erasure/index.ts';
+import {
+  executeErasureLedger,
+  keptRows,
+  ledgerCounts,
+  recollectPlan,
+} from '../../../src/modules/dsr/erasure/index.ts';
 import { confirmErasure, createWorld, FAST_DELETE, fullProfile, type World } from './world.ts';
 
 let world: World | undefined;
@@ -110,5 +115,77 @@ describe('a delete batch whose answer is lost', () => {
     await expect(run()).rejects.toBeInstanceOf(Bitrix24TransportError);
     await run();
     expect(ids.filter((id) => w.portal.counters.calls('im.message.delete', id) !== 1)).toEqual([]);
+  });
+});
+
+describe('a lost answer in a group chat the administrator is not in', () => {
+  /**
+   * The subject and users 3 and 4 in a group chat without the administrator. The inventory is taken as
+   * the subject while active (recording the chat's members); then the account is deactivated and the
+   * administrator deletes, its first batch's answer lost.
+   */
+  async function groupChatWithoutAdmin(messages: number) {
+    world = await createWorld();
+    const w = world;
+    const subject = w.portal.seed.user(fullProfile('Gita', 'Group'));
+    const three = w.portal.seed.user(fullProfile('Tom', 'Three'));
+    const four = w.portal.seed.user(fullProfile('Flo', 'Four'));
+    const chat = w.portal.seed.chat([subject.ID, three.ID, four.ID], { type: 'chat', title: 'Side room' });
+    const ids = w.portal.seed.messages(chat.id, messages, { authorIds: [subject.ID] }).map((m) => m.id);
+    const { requestId } = await confirmErasure(w, subject.ID);
+    const recollection = await recollectPlan({
+      em: w.db.orm.em.fork(),
+      requestId,
+      subjectUserId: subject.ID,
+      clients: { admin: w.admin, adminUserId: 1, asSubject: w.clientOf(subject.ID) },
+      previewDigests: undefined,
+    });
+    subject.ACTIVE = false;
+    w.portal.counters.reset();
+    w.portal.faults.inject(LOST_ANSWER);
+    const erase = (readable: number[]) =>
+      executeErasureLedger({
+        em: w.db.orm.em.fork(),
+        requestId,
+        subjectUserId: subject.ID,
+        clients: {
+          admin: w.clientOf(1, { timeoutMs: 200 }),
+          adminUserId: 1,
+          subjectDeactivated: true,
+          // Whose credentials we hold now: the subject's are gone with the account.
+          readerFor: async (id: number) => (readable.includes(id) ? w.clientOf(id) : undefined),
+          groupChatMembers: recollection.groupChatMembers,
+        },
+        policy: { ...FAST_DELETE, settleMs: 700 },
+      });
+    return { w, ids, requestId, recollection, chat, three, four, erase };
+  }
+
+  it('is read back through another member the inventory recorded, and nothing is deleted twice', async () => {
+    const { w, ids, requestId, recollection, chat, three, four, erase } = await groupChatWithoutAdmin(80);
+    // The inventory recorded who else is in the chat (the administrator is not).
+    expect(recollection.groupChatMembers).toEqual({ [`chat${chat.id}`]: [three.ID, four.ID] });
+    // Only user 4's credentials are usable now: user 3 is passed over.
+    await erase([four.ID]);
+    expect(ids.filter((id) => w.portal.counters.calls('im.message.delete', id) !== 1)).toEqual([]);
+    expect(ids.every((id) => w.portal.state.messages.get(id)?.deleted === true)).toBe(true);
+    expect((await ledgerCounts(w.db.orm.em.fork(), requestId)).get('chat-message')).toMatchObject({
+      DONE: 80,
+      KEPT: 0,
+    });
+  });
+
+  it('with no member whose credentials we hold, is kept as unconfirmed, never deleted again', async () => {
+    const { w, ids, requestId, erase } = await groupChatWithoutAdmin(80);
+    await erase([]);
+    expect(ids.filter((id) => w.portal.counters.calls('im.message.delete', id) !== 1)).toEqual([]);
+    expect((await ledgerCounts(w.db.orm.em.fork(), requestId)).get('chat-message')).toMatchObject({
+      DONE: 30,
+      KEPT: 50,
+    });
+    const kept = await keptRows(w.db.orm.em.fork(), requestId);
+    expect(kept.filter((row) => row.category === 'chat-message').map((row) => row.reason)).toEqual(
+      Array(50).fill(expect.stringMatching(/could not be read back to confirm its deletion: NO_READER/)),
+    );
   });
 });

@@ -199,6 +199,25 @@ export const imMethods: MethodDef[] = [
     },
   },
   {
+    // api-reference/chats/chat-users/im-chat-user-list.md ("who can execute: chat participant"; "an
+    // empty array indicates that the user does not have permission"). The platform's chatUserList
+    // (bitrix-core-business im_rest.php) takes CHAT_ID (or DIALOG_ID chatN), answers CHAT_ID_EMPTY
+    // without one, and returns CIMChat::GetChatData's userInChat for the caller: the member ids to a
+    // member, [] to anyone else (an unknown chat included). The General chat (ACCESS_ERROR there) is
+    // not modelled.
+    name: 'im.chat.user.list',
+    handler: (ctx) => {
+      const dialog = ctx.params.str('DIALOG_ID');
+      const byDialog = dialog?.match(/^chat(\d+)$/i);
+      if (dialog !== undefined && dialog !== '' && !byDialog)
+        throw methodError('DIALOG_ID_EMPTY', "Dialog ID can't be empty");
+      const chatId = byDialog ? Number(byDialog[1]) : (ctx.params.int('CHAT_ID') ?? 0);
+      if (chatId <= 0) throw methodError('CHAT_ID_EMPTY', "Chat ID can't be empty");
+      const chat = ctx.portal.state.chats.get(chatId);
+      return ok(chat?.memberIds.includes(ctx.caller.ID) ? [...chat.memberIds] : []);
+    },
+  },
+  {
     // The caller's chats, newest activity first (chats/im-recent-list.md; a group chat's item carries its
     // `chat` object with entity_type/entity_id, e.g. TASKS_TASK for a task's chat).
     name: 'im.recent.list',

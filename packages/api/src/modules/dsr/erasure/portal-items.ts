@@ -1,5 +1,6 @@
 import type { Bitrix24Client, BlogComment, BlogPost, ImMessage, Params } from '../../../bitrix24/index.ts';
 import { type DeletableCategory, parseMessageRef, parseTaskCommentRef, REASONS } from './categories.ts';
+import type { GroupChatMembers } from './chat-members.ts';
 import { isDeletedStub } from './collect-messages.ts';
 
 export interface ErasureClients {
@@ -19,6 +20,11 @@ export interface ErasureClients {
    * a deleted message back, which the administrator cannot (private chats are private even from it).
    */
   readerFor?: ((userId: number) => Promise<Bitrix24Client | undefined>) | undefined;
+  /**
+   * The subject's group chats' members as the inventory read them (`Recollection.groupChatMembers`):
+   * who else may read a group chat's message back once the subject's credentials are gone.
+   */
+  groupChatMembers?: GroupChatMembers | undefined;
 }
 
 interface Command {
@@ -31,6 +37,11 @@ export interface ReadBack {
   client: Bitrix24Client;
   command: Command;
   proves: boolean;
+  /**
+   * Whether the answer shows the item at all (as it is, or as the portal's tombstone). When given and
+   * false, "not there" proves nothing: this reader may just not be shown it.
+   */
+  shows?: (result: unknown) => boolean;
 }
 
 /** How to delete one kind of item, and how to read it back to learn whether it is still there. */
@@ -94,10 +105,11 @@ const message: ItemKind = {
     method: 'im.message.delete',
     params: { MESSAGE_ID: parseMessageRef(id).messageId },
   }),
-  // Read by a participant: the subject while active (the ledger id is the dialog as they see it), the
-  // administrator in group chats (a chat it is not in answers ACCESS_ERROR: unreadable) and in its own
-  // private chat with the subject, the other person of any other private chat. Newest first below
-  // LAST_ID, so LAST_ID = id + 1 with LIMIT 1 answers this message if it exists.
+  // Read by a participant (im.dialog.messages.get: participants only): the subject while active (the
+  // ledger id is the dialog as they see it); then in a group chat a member we hold usable credentials
+  // of, the administrator first (groupChatReader); in the administrator's own private chat with the
+  // subject the administrator, in any other the other person. Newest first below LAST_ID, so
+  // LAST_ID = id + 1 with LIMIT 1 answers this message if it exists.
   readBack: async (id, subjectUserId, c) => {
     const { dialogId, messageId } = parseMessageRef(id);
     const read = (client: Bitrix24Client, dialog: string): ReadBack => ({
@@ -110,7 +122,16 @@ const message: ItemKind = {
     });
     const subject = activeSubject(c);
     if (subject) return read(subject, dialogId);
-    if (/^chat\d+$/i.test(dialogId)) return read(c.admin, dialogId);
+    if (/^chat\d+$/i.test(dialogId)) {
+      const reader = await groupChatReader(c, c.groupChatMembers?.[dialogId], subjectUserId);
+      if (!reader || reader === c.admin) return reader ? read(reader, dialogId) : undefined;
+      // Another member may have joined with the chat's history hidden from them: only the message
+      // itself, as the tombstone im.message.delete leaves, proves it deleted to them.
+      return {
+        ...read(reader, dialogId),
+        shows: (result) => answered(result).some((m) => Number(m.id) === messageId),
+      };
+    }
     const other = Number(dialogId);
     if (other === c.adminUserId) return read(c.admin, String(subjectUserId));
     const reader = await c.readerFor?.(other);
@@ -118,10 +139,33 @@ const message: ItemKind = {
   },
   stillThere: (result, id) => {
     const { messageId } = parseMessageRef(id);
-    const messages = (result as { messages?: ImMessage[] } | null)?.messages ?? [];
-    return messages.some((m) => Number(m.id) === messageId && !isDeletedStub(m));
+    return answered(result).some((m) => Number(m.id) === messageId && !isDeletedStub(m));
   },
 };
+
+function answered(result: unknown): ImMessage[] {
+  return (result as { messages?: ImMessage[] } | null)?.messages ?? [];
+}
+
+/**
+ * Who reads a group chat's message back: the administrator when the inventory found it a member (or
+ * recorded no members: an older checkpoint, a chat it could not list; its answer then says whether it
+ * may), else the first other member whose own credentials are usable now. Undefined when none is.
+ */
+async function groupChatReader(
+  c: ErasureClients,
+  members: readonly number[] | undefined,
+  subjectUserId: number,
+): Promise<Bitrix24Client | undefined> {
+  if (!members || (c.adminUserId !== undefined && members.includes(c.adminUserId))) return c.admin;
+  for (const userId of members) {
+    if (userId === subjectUserId) continue;
+    const reader = await c.readerFor?.(userId);
+    if (reader) return reader;
+  }
+  // The administrator's id unknown: it may still be a member.
+  return c.adminUserId === undefined ? c.admin : undefined;
+}
 
 const post: ItemKind = {
   category: 'live-feed-post',

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { Bitrix24AuthError, MAX_BATCH_COMMANDS } from '../../../bitrix24/index.ts';
 import { isTokenRevoked } from '../subject-credentials.ts';
 import { DELETABLE_CATEGORIES } from './categories.ts';
+import { type GroupChatMembers, groupDialogsOf, readGroupChatMembers } from './chat-members.ts';
 import { collectSubjectContent } from './collect-content.ts';
 import { addCollectedRows, ledgerIndex, ledgerKey, markSkipped } from './ledger.ts';
 import { categoryDigests } from './plan.ts';
@@ -30,6 +31,12 @@ export interface Recollection {
    * credentials, so it lists every chat of theirs. Absent in checkpoints written before it existed.
    */
   readAsSubject?: boolean;
+  /**
+   * The members of the group chats the ledger has messages in, read as the subject with this inventory:
+   * after deactivation a message whose deletion answer was lost is read back through one of them
+   * (`ErasureClients.groupChatMembers`). Absent when not read as the subject, or in older checkpoints.
+   */
+  groupChatMembers?: GroupChatMembers;
 }
 
 /**
@@ -57,7 +64,13 @@ export async function recollectPlan(options: RecollectOptions): Promise<Recollec
     (category) => before[category] !== now[category],
   );
   const readAsSubject = content.readAsSubject;
-  if (options.previewDigests && changed.length === 0) return { changed, added: 0, skipped: 0, readAsSubject };
+  const members = await membersOfGroupChats(options, content.readAsSubject, [
+    ...[...ledger.values()].filter((row) => row.category === 'chat-message').map((row) => row.portalId),
+    ...content.items.filter((item) => item.category === 'chat-message').map((item) => item.portalId),
+  ]);
+  const groupChatMembers = members ? { groupChatMembers: members } : {};
+  if (options.previewDigests && changed.length === 0)
+    return { changed, added: 0, skipped: 0, readAsSubject, ...groupChatMembers };
 
   const added = await addCollectedRows(em, requestId, content);
 
@@ -89,5 +102,27 @@ export async function recollectPlan(options: RecollectOptions): Promise<Recollec
       skipped += checked.gone.length;
     }
   }
-  return { changed, added: added.length, skipped, readAsSubject };
+  return { changed, added: added.length, skipped, readAsSubject, ...groupChatMembers };
+}
+
+/**
+ * The group chats' members, read with the subject's credentials while they work (undefined otherwise):
+ * a member is shown the list, the administrator of a chat it is not in is not.
+ */
+async function membersOfGroupChats(
+  options: RecollectOptions,
+  readAsSubject: boolean,
+  portalIds: readonly string[],
+): Promise<GroupChatMembers | undefined> {
+  const { asSubject } = options.clients;
+  if (!readAsSubject || !asSubject) return undefined;
+  const dialogs = groupDialogsOf(portalIds);
+  if (dialogs.length === 0) return undefined;
+  return readGroupChatMembers(asSubject, dialogs, options.subjectUserId, options.signal).catch(
+    (error: unknown) => {
+      // Refused since the scan (not revoked: that ends the request): the administrator reads back.
+      if (error instanceof Bitrix24AuthError && !isTokenRevoked(error)) return undefined;
+      throw error;
+    },
+  );
 }

@@ -132,6 +132,9 @@ export async function runErasure(options: RunErasureOptions): Promise<ErasureRes
     });
     await save({ recollectedAt: new Date().toISOString(), recollection });
   }
+  // Who else may read a group chat's message back once the subject's credentials are gone (a resume
+  // finds them in the checkpoint).
+  clients = { ...clients, groupChatMembers: cp.recollection?.groupChatMembers };
   if (!cp.itemsCompletedAt && !cp.accountDeactivatedAt) {
     // While the account is active: comments (in the author's name), task comments, posts (the author
     // deletes what the administrator may not see).

@@ -52,7 +52,7 @@ export async function checkItems<R extends { portalId: string }>(
         if (item.error.retryable) throw item.error;
         checked.unreadable.push({ row, error: item.error });
       } else if (item?.status === 'ok' && !kind.stillThere(item.result, row.portalId)) {
-        if (read.proves) checked.gone.push(row);
+        if (read.proves && (read.shows?.(item.result) ?? true)) checked.gone.push(row);
         else if (ctx.unprovable === 'present') checked.present.push(row);
         else checked.unreadable.push({ row, error: notProvable(kind) });
       } else {

@@ -32,7 +32,7 @@ export function eraseHandler(services: Omit<AppServices, 'runner'>): RequestHand
         admin: portal,
         adminUserId: connection.adminUserId,
         asSubject: await usableCredentials(connection, subjectUserId),
-        readerFor: (userId) => usableCredentials(connection, userId),
+        readerFor: memoised((userId) => usableCredentials(connection, userId)),
       },
       signal: ctx.signal,
       onProgress: report,
@@ -57,6 +57,26 @@ export function eraseHandler(services: Omit<AppServices, 'runner'>): RequestHand
       { ...result },
     );
     return withExceptions(outcome);
+  };
+}
+
+/**
+ * A read-back asks for the same members' credentials for every message of a chat: look each up once a
+ * run (a credential that dies meanwhile fails its read, which keeps the item as unconfirmed).
+ */
+function memoised<T>(lookUp: (userId: number) => Promise<T>): (userId: number) => Promise<T> {
+  const seen = new Map<number, Promise<T>>();
+  return (userId) => {
+    let found = seen.get(userId);
+    if (!found) {
+      // A failed look-up is not kept: the next item asks again.
+      found = lookUp(userId).catch((error: unknown) => {
+        seen.delete(userId);
+        throw error;
+      });
+      seen.set(userId, found);
+    }
+    return found;
   };
 }
 
