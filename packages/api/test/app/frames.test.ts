@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { APP_PATHS } from '../../src/modules/app/app-paths.ts';
+import { addressKey } from '../../src/modules/app/background-frames.ts';
 import { NotAdministratorError } from '../../src/modules/dsr/erasure/errors.ts';
 import { computeErasurePlan } from '../../src/modules/dsr/handlers/index.ts';
 import { type AppApi, startAppApi } from './app-api.ts';
@@ -224,6 +225,41 @@ describe('background-worker frames from one sender', () => {
     // A real employee's browser (the sandbox posts from 127.0.0.1) still gets its token taken.
     await app.backgroundFrame(3);
     expect(await app.api.services.portal.credentialStatus(3)).toEqual({ state: 'usable' });
+  });
+});
+
+describe('background-worker frames from a few senders of junk', () => {
+  let app: AppApi;
+  beforeEach(async () => {
+    // The defaults: 30 verifications a minute, 10 per address.
+    app = await startAppApi();
+    await app.install();
+  });
+  afterEach(() => app.close());
+
+  it('put an address whose token the portal refused out, so four of them cannot starve a real user', async () => {
+    const portal = app.api.portal;
+    const memberId = (await app.app.portals.current())!.memberId;
+    const action = `${app.base}${APP_PATHS.background}?DOMAIN=${new URL(portal.url).host}&PROTOCOL=0&LANG=en`;
+    for (const sender of ['127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5'])
+      for (let n = 0; n < 10; n++)
+        expect(
+          await postFrom(sender, action, {
+            AUTH_ID: randomHex(),
+            member_id: memberId,
+            PLACEMENT: 'PAGE_BACKGROUND_WORKER',
+          }),
+        ).toBe(200);
+    await app.app.background?.settled();
+    // Still within the same minute (the clock does not move): a real employee's frame is verified.
+    await app.backgroundFrame(3);
+    expect(await app.api.services.portal.credentialStatus(3)).toEqual({ state: 'usable' });
+  });
+
+  it('count an IPv6 sender by its /64', () => {
+    expect(addressKey('2001:db8:1:2::5')).toBe(addressKey('2001:0db8:0001:0002:ffff:1:2:3'));
+    expect(addressKey('2001:db8:1:3::5')).not.toBe(addressKey('2001:db8:1:2::5'));
+    expect(addressKey('::ffff:127.0.0.2')).toBe('127.0.0.2');
   });
 });
 

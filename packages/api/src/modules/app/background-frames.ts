@@ -9,6 +9,8 @@ const MAX_PENDING = 2_000;
 /** `profile` calls at once: the portal's rate limit is the real bound (the client's limiter enforces it). */
 const CONCURRENCY = 4;
 const MINUTE_MS = 60_000;
+/** How long an address whose frame token the portal refused gets no further verifications. */
+export const REFUSED_PENALTY_MS = 10 * MINUTE_MS;
 
 export type BackgroundOutcome = 'known' | 'queued' | 'busy' | 'refused';
 
@@ -66,7 +68,9 @@ export async function cheapFrameCheck(app: AppRuntime, input: FrameInput): Promi
 export class BackgroundFrames {
   readonly #app: AppRuntime;
   readonly #logger: Logger;
-  readonly #pending = new Map<string, FrameInput>();
+  readonly #pending = new Map<string, { input: FrameInput; address: string; spentAt: number }>();
+  /** Addresses (IPv6 by /64) whose frame token the portal refused, until when they get no verification. */
+  readonly #penalised = new Map<string, number>();
   /** Tokens whose `profile` call is under way (a second frame with one is not queued again). */
   readonly #inFlight = new Set<string>();
   #running = 0;
@@ -107,8 +111,35 @@ export class BackgroundFrames {
     return true;
   }
 
+  /**
+   * A refused verification hands its slot of the minute's budget back (the portal call is spent, but it
+   * must not keep real users out for the rest of the minute; the address's own share stays spent), puts
+   * the address out for REFUSED_PENALTY_MS, and drops its frames still waiting (they cost nothing yet).
+   * So junk from a few addresses costs each a handful of calls and then nothing, while real users' frames
+   * keep the whole budget. An office behind one address whose user's token is refused waits with it;
+   * their frames come back on every page.
+   */
+  #refused(address: string, spentAt: number): void {
+    const index = this.#spent.indexOf(spentAt);
+    if (index >= 0) this.#spent.splice(index, 1);
+    if (this.#penalised.size >= MAX_ADDRESSES)
+      for (const [key, until] of this.#penalised) if (until <= this.#app.now()) this.#penalised.delete(key);
+    if (this.#penalised.size < MAX_ADDRESSES)
+      this.#penalised.set(address, this.#app.now() + REFUSED_PENALTY_MS);
+    for (const [key, waiting] of this.#pending) if (waiting.address === address) this.#pending.delete(key);
+  }
+
+  #isPenalised(address: string): boolean {
+    const until = this.#penalised.get(address);
+    if (until === undefined) return false;
+    if (until > this.#app.now()) return true;
+    this.#penalised.delete(address);
+    return false;
+  }
+
   /** `address`: the client the frame came from (its browser), for the per-address share of the budget. */
-  async receive(input: FrameInput, address = 'local'): Promise<BackgroundAnswer> {
+  async receive(input: FrameInput, clientAddress = 'local'): Promise<BackgroundAnswer> {
+    const address = addressKey(clientAddress);
     const portal = await cheapFrameCheck(this.#app, input);
     if (!portal) return { outcome: 'refused', portalOrigin: null };
     const answer = (outcome: BackgroundOutcome): BackgroundAnswer => ({
@@ -119,8 +150,9 @@ export class BackgroundFrames {
     if ((await this.#app.tokens.userOfToken(portal, authId)) !== null) return answer('known');
     const key = sha256Hex(authId);
     if (this.#pending.has(key) || this.#inFlight.has(key)) return answer('queued');
+    if (this.#isPenalised(address)) return answer('busy');
     if (this.#pending.size >= MAX_PENDING || !this.#withinBudget(address)) return answer('busy');
-    this.#pending.set(key, input);
+    this.#pending.set(key, { input, address, spentAt: this.#app.now() });
     this.#pump();
     return answer('queued');
   }
@@ -133,13 +165,18 @@ export class BackgroundFrames {
 
   #pump(): void {
     while (this.#running < CONCURRENCY && this.#pending.size > 0) {
-      const [key, input] = this.#pending.entries().next().value as [string, FrameInput];
+      const [key, { input, address, spentAt }] = this.#pending.entries().next().value as [
+        string,
+        { input: FrameInput; address: string; spentAt: number },
+      ];
       this.#pending.delete(key);
       this.#inFlight.add(key);
       this.#running++;
       void verifyFrame(this.#app, input)
         .then((outcome) => {
-          if (!outcome.ok) this.#logger.debug({ code: outcome.code }, 'background frame refused');
+          if (outcome.ok) return;
+          this.#logger.debug({ code: outcome.code }, 'background frame refused');
+          if (outcome.code === 'TOKEN_REFUSED') this.#refused(address, spentAt);
         })
         .catch((err: unknown) => this.#logger.warn({ err: errorName(err) }, 'background frame failed'))
         .finally(() => {
@@ -151,6 +188,21 @@ export class BackgroundFrames {
         });
     }
   }
+}
+
+/** An IPv6 client counts by its /64 (one subscriber's prefix, which they may fill freely); IPv4 as is. */
+export function addressKey(address: string): string {
+  if (!address.includes(':') || /^::ffff:\d/i.test(address)) return address.replace(/^::ffff:/i, '');
+  const [head = '', tail = ''] = address.toLowerCase().split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = address.includes('::')
+    ? [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right]
+    : left;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.padStart(4, '0'))
+    .join(':')}::/64`;
 }
 
 /** Only the error's class: a message might quote a request. */
