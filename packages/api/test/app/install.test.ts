@@ -111,6 +111,37 @@ describe('installing and uninstalling the application', () => {
     expect(await app.api.services.portal.credentialStatus(1)).toEqual({ state: 'usable' });
   });
 
+  it('ignores a replayed install by an employee with the real application token: nothing changes', async () => {
+    const portal = app.api.portal;
+    const delivery = portal.events.deliveries().find((d) => d.event === 'ONAPPINSTALL');
+    // An employee's own frame tokens, and the application token every frame and page carries.
+    const frame = await portal.apps.openFrame(app.registered().id, {
+      userId: 4,
+      placement: 'USER_PROFILE_MENU',
+    });
+    await app.app.background?.settled();
+    const before = await dumpAppTables(app);
+    const replay = await fetch(
+      `${app.base}/bitrix24/app/install`,
+      form({
+        event: 'ONAPPINSTALL',
+        'auth[member_id]': (await app.app.portals.current())!.memberId,
+        'auth[domain]': new URL(portal.url).host,
+        'auth[client_endpoint]': `${portal.url}/rest/`,
+        'auth[server_endpoint]': 'https://attacker.example/oauth/rest/',
+        'auth[application_token]': delivery?.body['auth[application_token]'] ?? '',
+        'auth[scope]': 'user',
+        'auth[access_token]': frame.fields.AUTH_ID ?? '',
+        'auth[refresh_token]': frame.fields.REFRESH_ID ?? '',
+        'auth[expires_in]': '3600',
+      }),
+    );
+    expect(replay.status).toBe(200);
+    await app.app.lastBind;
+    expect(await dumpAppTables(app)).toBe(before);
+    expect((await app.app.portals.current())?.installedBy).toBe(1);
+  });
+
   it('refuses an uninstall with the right application token while the portal still has the app', async () => {
     // An employee's page carries what a forger needs to copy; the portal has not removed the app.
     await app.backgroundFrame(3);

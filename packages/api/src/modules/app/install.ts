@@ -222,6 +222,7 @@ export async function install(deps: InstallDeps, event: InstallEvent): Promise<I
   }
   if (!expectedCode || code !== expectedCode)
     return { ok: false, status: 403, error: 'the tokens belong to another application' };
+  if (existing?.state === 'installed') return repeatedInstall(deps, existing, event, installedBy, admin);
   const now = new Date(deps.app.now());
   const row =
     existing ??
@@ -245,7 +246,7 @@ export async function install(deps: InstallDeps, event: InstallEvent): Promise<I
     languageId: event.languageId,
     state: 'installed',
     installedBy: installedBy ?? row.installedBy ?? null,
-    installedAt: existing?.state === 'installed' ? row.installedAt : now,
+    installedAt: now,
     uninstalledAt: null,
     purgeAfter: null,
   });
@@ -262,6 +263,41 @@ export async function install(deps: InstallDeps, event: InstallEvent): Promise<I
   }
   deps.logger.info({ memberId: event.memberId, domain: event.domain, installedBy }, 'application installed');
   return { ok: true, portalId: row.id, installedBy };
+}
+
+/**
+ * ONAPPINSTALL for a portal already installed. The application token it must carry is not secret from
+ * employees (frames and our pages carry it) and the rest is their own frame's AUTH_ID/REFRESH_ID, so a
+ * replay proves only that its sender is some user of the portal. It therefore never changes the portal
+ * row (domain, endpoints, scopes, installer stay as the first install stored them; a real change comes
+ * with an uninstall and a new install). It may only hand over fresh tokens of the stored installer, when
+ * `profile` with them says that user and ADMIN true. Anything else is answered 200 without effect rather
+ * than 409: the portal may deliver an event twice, and an error answer would only tell a replaying
+ * employee which of their attempts got further. `installedBy` null tells the route to bind nothing.
+ */
+async function repeatedInstall(
+  deps: InstallDeps,
+  row: AppPortal,
+  event: InstallEvent,
+  userId: number | null,
+  admin: boolean,
+): Promise<InstallOutcome> {
+  if (!userId || !admin || userId !== row.installedBy || !event.accessToken) {
+    deps.logger.warn(
+      { memberId: event.memberId, userId, admin },
+      'a repeated install event for an installed portal changed nothing',
+    );
+    return { ok: true, portalId: row.id, installedBy: null };
+  }
+  const portal = toInstalled(row);
+  await deps.app.tokens.save(portal, userId, {
+    accessToken: event.accessToken,
+    refreshToken: event.refreshToken,
+    expiresIn: event.expiresIn,
+  });
+  await deps.app.admins.record(portal.id, userId, admin);
+  deps.logger.info({ memberId: event.memberId, installedBy: userId }, "the installer's tokens were renewed");
+  return { ok: true, portalId: row.id, installedBy: userId };
 }
 
 /**
