@@ -100,8 +100,10 @@ describe('administrator rights from the platform', () => {
     expect((await app.api.gql(me, {}, { token })).data?.me.roles).toEqual(['EMPLOYEE']);
     const seen = '{ administratorsSeen { __typename } }';
 
-    // Promoted in the portal; the clock stands still, so the cached "no" is only seconds old.
+    // Promoted in the portal; the cached "no" is only seconds old. The `me` above spent this user's
+    // recheck for the next 5 s (it asks too), so this call comes just after that.
     app.api.portal.setAdmin(employee, true);
+    app.clock.ms += 5_000;
     const allowed = await app.api.gql(seen, {}, { token });
     expect(allowed.errors).toBeUndefined();
     expect((await app.app.admins.seen()).find((a) => a.userId === employee)?.admin).toBe(true);
@@ -110,6 +112,17 @@ describe('administrator rights from the platform', () => {
     app.api.portal.setAdmin(employee, false);
     app.clock.ms += 61_000;
     expect((await app.api.gql(seen, {}, { token })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('me.roles of a user just made admin in the portal says ADMIN on their next call', async () => {
+    const employee = 5;
+    app.api.portal.setAdmin(employee, false);
+    await app.backgroundFrame(employee);
+    const token = await app.api.tokenFor(employee);
+    // The frame's "no" is cached for a minute; the clock does not move.
+    app.api.portal.setAdmin(employee, true);
+    expect((await app.api.gql(me, {}, { token })).data?.me.roles).toEqual(['EMPLOYEE', 'ADMIN']);
+    expect((await app.app.admins.seen()).find((a) => a.userId === employee)?.admin).toBe(true);
   });
 
   it('the administrator connection leaves a demoted installer for another administrator seen', async () => {

@@ -5,7 +5,7 @@ import { afterFilter, pageSize, toPage } from '../../schema/keyset.ts';
 import { actorIdOf, audited, requestFields } from '../audit/audited.ts';
 import { ApiToken } from './api-token.entity.ts';
 import { AuditorGrant } from './auditor-grant.entity.ts';
-import { INTEGRATOR_SCOPES, ROLES } from './roles.ts';
+import { INTEGRATOR_SCOPES, ROLES, type Role } from './roles.ts';
 import { codeRequestedEvent } from './sign-in-audit.ts';
 
 export const RoleEnum = builder.enumType('Role', { values: ROLES });
@@ -62,9 +62,14 @@ builder.queryField('me', (t) =>
   t.field({
     type: MeRef,
     authScopes: { authenticated: true },
-    resolve: (_root, _args, { principal }) => {
+    resolve: async (_root, _args, { principal, services }) => {
       if (principal.kind === 'anonymous')
         throw new Error('unreachable: scope-auth admits only authenticated callers');
+      // The same recheck as the admin scope (at most once per user every few seconds): a user just made
+      // administrator in the portal sees ADMIN here on the call where administrator fields already work.
+      if (principal.kind === 'user' && !principal.roles.has('ADMIN') && services.directory.recheckAdmin)
+        if (await services.directory.recheckAdmin(principal.userId))
+          (principal.roles as Set<Role>).add('ADMIN');
       return {
         userId: principal.kind === 'user' ? principal.userId : null,
         roles: [...principal.roles],
