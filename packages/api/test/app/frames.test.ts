@@ -144,6 +144,15 @@ describe('administrator rights from the platform', () => {
     expect((failure as Error).message).not.toContain('webhook');
   });
 
+  it('an erasure refused in the moments after the administrator was demoted says why in app terms', async () => {
+    // Our "yes" for the installer is fresh; the portal demotes them and the clock does not move.
+    app.api.portal.setAdmin(1, false);
+    const failure = await computeErasurePlan(app.api.services.portal, 5).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(NotAdministratorError);
+    expect((failure as Error).message).toContain('is no longer one there');
+    expect((failure as Error).message).not.toContain('webhook');
+  });
+
   it('a frame tells who the user is and whether they administer the portal, and stores their token', async () => {
     const employee = 9;
     app.api.portal.setAdmin(employee, true);

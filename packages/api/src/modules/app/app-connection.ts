@@ -140,11 +140,16 @@ export function connectApp(
     lastAdmin = portal.installedBy ?? lastAdmin;
     return lastAdmin;
   };
-  const adminUnavailable = async (): Promise<string | null> => {
+  const adminUnavailable = async (refused = false): Promise<string | null> => {
     const portal = await portals.current();
     if (!portal) return 'the application is not installed on the portal';
     const id = await adminUserId();
-    if (id > 0 && (await admins.isAdmin(id))) return null;
+    // Our answer for them is still a "yes" (asked less than APP_ADMIN_RECHECK_SECONDS ago) while the
+    // portal already refuses: they were demoted moments ago.
+    if (id > 0 && (await admins.isAdmin(id)))
+      return refused
+        ? `the administrator the application acts as on ${portal.domain} (user ${id}) is no longer one there; within ${config.APP_ADMIN_RECHECK_SECONDS} s another administrator seen takes over, or an administrator must open any portal page so the application gets their token`
+        : null;
     const last = await options.orm.em
       .fork()
       .findOne(AppAdmin, { portalId: portal.id }, { orderBy: { lastAdminAt: 'desc' } });

@@ -45,8 +45,10 @@ export interface PortalConnection {
   /**
    * Application mode: why `client` cannot act as an administrator now (no administrator whose token we
    * hold is still one), or null. Webhook mode has no such state: the webhook's owner is configured.
+   * `refused`: the portal has just refused `client` an administrator's call, so a null answer (our
+   * cached "yes") is replaced by that reason, in application mode's terms.
    */
-  adminUnavailable?(): Promise<string | null>;
+  adminUnavailable?(refused?: boolean): Promise<string | null>;
   /** The emulator, when no real portal is configured. */
   sandbox: SandboxPortal | null;
   close(): Promise<void>;

@@ -48,7 +48,7 @@ export async function computeErasurePlan(
     return await previewErasure({ portal: portal.client, asSubject, credentials, subjectUserId });
   } catch (error) {
     if (error instanceof NotAdministratorError && portal.adminUnavailable)
-      throw new NotAdministratorError(await portal.adminUnavailable());
+      throw new NotAdministratorError(await portal.adminUnavailable(true));
     if (!asSubject || !(await subjectTokenDied(error, portal, subjectUserId))) throw error;
     // Their token died while we read: the preview says so, as it would have had we known before.
     const now = await portal.credentialStatus(subjectUserId);
