@@ -2,6 +2,7 @@ import type { Context, Hono } from 'hono';
 import type { AppServices } from '../../app-services.ts';
 import { clientIp } from '../../http/client-ip.ts';
 import { APP_PATHS } from './app-paths.ts';
+import { BackgroundDisabledReports } from './background-disabled.ts';
 import { BackgroundFrames } from './background-frames.ts';
 import { escapeHtml, framePage, jsonForScript, readFrame } from './frame-http.ts';
 import {
@@ -36,6 +37,11 @@ export function registerAppRoutes(http: Hono, services: AppServices): void {
   });
   app.background = background;
   const handlerBase = () => services.config.APP_PUBLIC_URL ?? services.urls.public;
+  const disabledReports = new BackgroundDisabledReports(
+    app,
+    services.logger.child({ component: 'app-frames' }),
+    () => new URL(APP_PATHS.background, handlerBase()).toString(),
+  );
 
   http.post(APP_PATHS.install, async (c) => {
     const frame = await readFrame(c);
@@ -150,11 +156,12 @@ export function registerAppRoutes(http: Hono, services: AppServices): void {
     return c.json({ status: 'ignored' });
   });
 
-  /** The portal switched the background worker off (too slow, background-worker.md): say so loudly. */
-  http.post(APP_PATHS.backgroundDisabled, (c) => {
-    services.logger.error(
-      'the portal disabled our PAGE_BACKGROUND_WORKER handler; reinstall the application to bind it again',
-    );
+  /**
+   * The portal switched the background worker off (too slow, background-worker.md). The post is not
+   * authenticated: BackgroundDisabledReports confirms it with the portal (rate-limited) before logging.
+   */
+  http.post(APP_PATHS.backgroundDisabled, async (c) => {
+    await disabledReports.receive();
     return c.json({ status: 'noted' });
   });
 
