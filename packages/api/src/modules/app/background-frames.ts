@@ -80,6 +80,8 @@ export class BackgroundFrames {
   /** Start times of the verifications of the last minute (a sliding window), overall and per address. */
   readonly #spent: number[] = [];
   readonly #spentBy = new Map<string, number[]>();
+  /** When refused verifications handed their slot back (the last minute's). */
+  readonly #refunded: number[] = [];
 
   constructor(app: AppRuntime, logger: Logger, options: { perMinute: number; perAddress?: number }) {
     this.#app = app;
@@ -116,12 +118,19 @@ export class BackgroundFrames {
    * must not keep real users out for the rest of the minute; the address's own share stays spent), puts
    * the address out for REFUSED_PENALTY_MS, and drops its frames still waiting (they cost nothing yet).
    * So junk from a few addresses costs each a handful of calls and then nothing, while real users' frames
-   * keep the whole budget. An office behind one address whose user's token is refused waits with it;
+   * keep the whole budget (up to `perMinute` refunds a minute). An office behind one address whose user's token is refused waits with it;
    * their frames come back on every page.
    */
   #refused(address: string, spentAt: number): void {
+    // Refunds are capped too (at most `perMinute` a minute), so many addresses (a /48 holds 65 536
+    // /64s) can never make us spend more than twice the budget on `profile` in a minute.
+    const now = this.#app.now();
+    while (this.#refunded.length > 0 && this.#refunded[0]! <= now - MINUTE_MS) this.#refunded.shift();
     const index = this.#spent.indexOf(spentAt);
-    if (index >= 0) this.#spent.splice(index, 1);
+    if (index >= 0 && this.#refunded.length < this.#perMinute) {
+      this.#spent.splice(index, 1);
+      this.#refunded.push(now);
+    }
     if (this.#penalised.size >= MAX_ADDRESSES)
       for (const [key, until] of this.#penalised) if (until <= this.#app.now()) this.#penalised.delete(key);
     if (this.#penalised.size < MAX_ADDRESSES)
