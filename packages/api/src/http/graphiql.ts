@@ -9,6 +9,7 @@ import {
 } from '@graphql-yoga/render-graphiql/graphiql';
 import type { GraphiQLOptions } from 'graphql-yoga';
 import type { Context } from 'hono';
+import { escapeHtml } from './escape-html.ts';
 
 /**
  * GraphiQL served from this API, not a CDN: yoga's own page loads its scripts from unpkg.com, so on a
@@ -121,8 +122,4 @@ function gzipped(name: string, body: string | Uint8Array<ArrayBuffer>): Uint8Arr
 
 function dataUriBytes(uri: string): Uint8Array<ArrayBuffer> {
   return new Uint8Array(Buffer.from(uri.slice(uri.indexOf(',') + 1), 'base64'));
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

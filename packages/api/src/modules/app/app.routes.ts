@@ -1,10 +1,11 @@
 import type { Context, Hono } from 'hono';
 import type { AppServices } from '../../app-services.ts';
 import { clientIp } from '../../http/client-ip.ts';
+import { escapeHtml } from '../../http/escape-html.ts';
 import { APP_PATHS } from './app-paths.ts';
 import { BackgroundDisabledReports } from './background-disabled.ts';
 import { BackgroundFrames } from './background-frames.ts';
-import { escapeHtml, framePage, jsonForScript, readFrame } from './frame-http.ts';
+import { framePage, jsonForScript, readFrame } from './frame-http.ts';
 import {
   bindHandlers,
   type InstallDeps,

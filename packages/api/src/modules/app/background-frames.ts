@@ -1,7 +1,7 @@
 import type { Logger } from '../../config/logger.ts';
+import { sha256Hex } from '../identity/secrets.ts';
 import type { AppRuntime } from './app-connection.ts';
 import type { InstalledPortal } from './app-portals.ts';
-import { sha256Hex } from './token-fields.ts';
 import { type FrameInput, framePortal, verifyFrame } from './verify-frame.ts';
 
 /** Unknown tokens waiting for their `profile` call; past this, new ones wait for the user's next page. */

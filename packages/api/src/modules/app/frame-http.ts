@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Context } from 'hono';
+import { escapeHtml } from '../../http/escape-html.ts';
 import type { FrameInput } from './verify-frame.ts';
 
 /** The frame's query and form body (the body was read, and checked, by http/input-shape.ts). */
@@ -42,10 +43,6 @@ export function framePage(
     'referrer-policy': 'no-referrer',
     'x-content-type-options': 'nosniff',
   });
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 
 /** JSON that is safe inside a <script> element (no `</script>`, no line separators). */

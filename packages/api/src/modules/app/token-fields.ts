@@ -1,7 +1,5 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../identity/secrets.ts';
 import type { TokenCipher } from './token-cipher.ts';
-
-export const sha256Hex = (value: string) => createHash('sha256').update(value, 'utf8').digest('hex');
 
 /** The cipher context of one token: a ciphertext opens only for its portal, user and field. */
 export const tokenContext = (portalId: string, userId: number, field: 'access' | 'refresh') =>

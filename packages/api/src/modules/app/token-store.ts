@@ -1,12 +1,13 @@
 import { LockMode, type MikroORM } from '@mikro-orm/core';
 import { Bitrix24AuthError, type OAuthGrant, type OAuthSession } from '../../bitrix24/index.ts';
 import type { Logger } from '../../config/logger.ts';
+import { sha256Hex } from '../identity/secrets.ts';
 import type { CredentialStatus } from '../portal/connect.ts';
 import type { AppPortals, InstalledPortal } from './app-portals.ts';
 import { AppUserToken } from './app-user-token.entity.ts';
 import type { ClientCredentials } from './oauth-server.ts';
 import type { TokenCipher } from './token-cipher.ts';
-import { accessTokenColumns, sha256Hex, tokenContext } from './token-fields.ts';
+import { accessTokenColumns, tokenContext } from './token-fields.ts';
 import { TokenRefresher } from './token-refresh.ts';
 
 /** Tokens as the portal hands them over (install event, a frame, the token endpoint). */
